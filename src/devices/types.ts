@@ -1,0 +1,32 @@
+// What a device model sees of the machine: its own MMIO window, guest memory and IRQ lines.
+// Nothing here is engine-specific, so any engine (riscv64 software, later KVM) can host devices.
+
+/** An interrupt line into the zone's interrupt controller. Level-triggered. */
+export interface IrqLine {
+  set(level: boolean): void;
+}
+
+/** A device mapped at a physical MMIO window. Offsets are relative to the window base. */
+export interface MmioDevice {
+  readonly name: string;
+  /** Read `size` bytes (1, 2 or 4) at `offset`; returns an unsigned value. Never throws on guest input. */
+  read(offset: number, size: 1 | 2 | 4): number;
+  /** Write `size` bytes (1, 2 or 4). Never throws on guest input. */
+  write(offset: number, size: 1 | 2 | 4, value: number): void;
+  /** Optional periodic/async work on the VMM thread (e.g. pull console input). */
+  poll?(): void;
+}
+
+/** Guest physical memory as devices see it: bounds-checked, never outside the zone's RAM. */
+export interface GuestMemory {
+  readonly base: number; // guest physical address of RAM start
+  readonly size: number; // bytes
+  /** A view of [gpa, gpa+len) or null when any part is outside RAM. */
+  view(gpa: number, len: number): Uint8Array | null;
+}
+
+/** Notifications from platform devices to the zone (poweroff / reboot requests). */
+export interface PlatformEvents {
+  poweroff(code: number): void;
+  reboot(): void;
+}

@@ -1,0 +1,103 @@
+// Layout of a zone's shared memory (one shared WebAssembly.Memory per zone).
+// This file is compiled twice: by AssemblyScript into the CPU core and by tsc for the
+// host side, so it holds plain integer constants only (no imports, no types).
+//
+//   0x0000_0000  AssemblyScript static data (read-only, identical in every instance)
+//   0x000F_0000  zone control block (doorbell, zone state, console rings)
+//   0x0010_0000  hart regions, HART_STRIDE each (registers, CSRs, TLB, mailbox)
+//   0x0100_0000  guest RAM (guest physical RAM_BASE maps here)
+
+export const ZONE_CTL_OFF = 0x000f0000;
+export const HART_REGION_OFF = 0x00100000;
+export const HART_STRIDE = 0x00040000;
+export const MAX_HARTS = 32;
+export const GUEST_RAM_OFF = 0x01000000;
+export const RAM_BASE = 0x80000000;
+export const WASM_PAGE = 0x10000;
+
+// ---- zone control block (byte offsets from ZONE_CTL_OFF; i32 words unless noted) ----
+export const ZC_DOORBELL = 0x00; // bumped (Atomics.add + notify) by anyone needing the VMM thread
+export const ZC_STATE = 0x04; // ZoneRunState below
+export const ZC_EXIT_CODE = 0x08; // guest-provided exit code (syscon / SRST reason)
+export const ZC_TIME_ORIGIN = 0x10; // f64: performance.timeOrigin + now() of zone start, ms
+export const ZC_CONIN_HEAD = 0x40; // console input ring (host -> guest UART), written by host
+export const ZC_CONIN_TAIL = 0x44; // consumed by VMM
+export const ZC_CONIN_BUF = 0x100; // CONIN_SIZE bytes
+export const ZC_CONIN_SIZE = 0x1000;
+
+export const ZONE_RUNNING = 0;
+export const ZONE_POWEROFF = 1;
+export const ZONE_REBOOT = 2;
+export const ZONE_ERROR = 3;
+
+// ---- hart region (byte offsets from the hart's base) ----
+export const H_X = 0x000; // 32 x i64 integer registers (x0 always reads 0)
+export const H_F = 0x100; // 32 x i64 FP registers (NaN-boxed singles)
+export const H_PC = 0x200; // i64
+export const H_PRIV = 0x208; // i32: 0 = U, 1 = S
+export const H_FCSR = 0x20c; // i32: frm << 5 | fflags
+export const H_STATUS = 0x210; // i64: sstatus bits (SIE, SPIE, SPP, FS, SUM, MXR, SD computed on read)
+export const H_SIE = 0x218; // i64
+export const H_STVEC = 0x220; // i64
+export const H_SSCRATCH = 0x228; // i64
+export const H_SEPC = 0x230; // i64
+export const H_SCAUSE = 0x238; // i64
+export const H_STVAL = 0x240; // i64
+export const H_SATP = 0x248; // i64
+export const H_SCOUNTEREN = 0x250; // i64
+export const H_SENVCFG = 0x258; // i64
+export const H_STIMECMP = 0x260; // i64, in timebase ticks
+export const H_INSTRET = 0x268; // i64 retired-instruction counter (also cycle)
+export const H_HARTID = 0x270; // i32
+export const H_RESERVE = 0x278; // i64: LR reservation address, -1 when none
+export const H_RESVAL = 0x280; // i64: value loaded by LR (SC compares against it)
+
+// Cross-thread words (accessed with Atomics only).
+export const H_IP = 0x300; // i32 pending interrupts in sip bit positions: SSIP=bit1 STIP=bit5 SEIP=bit9
+export const H_WAKE = 0x304; // i32 futex word: bumped + notified to wake a hart from WFI / STOPPED
+export const H_FLUSH = 0x308; // i32: remote sfence.vma requests (generation counter), see H_FLUSH_ACK
+export const H_FLUSH_ACK = 0x30c; // i32: last generation this hart has flushed
+export const H_HSM = 0x310; // i32: HSM state (SBI numbering: 0 started, 1 stopped, 2 start pending, ...)
+export const H_START_ADDR = 0x318; // i64: HSM hart_start address
+export const H_START_ARG = 0x320; // i64: HSM hart_start opaque
+
+// Exit information written by the core when run() returns an exit.
+export const H_EXIT_PC = 0x340; // i64 pc of the instruction that exited
+export const H_EXIT_ADDR = 0x348; // i64 guest physical address (MMIO) / tval (fatal)
+export const H_EXIT_VADDR = 0x350; // i64 guest virtual address (MMIO)
+export const H_EXIT_DATA = 0x358; // i64 store data / load result written back by host
+export const H_EXIT_SIZE = 0x360; // i32 access size in bytes
+export const H_EXIT_RD = 0x364; // i32 destination register for loads
+export const H_EXIT_FLAGS = 0x368; // i32 MMIO_* flags
+export const H_EXIT_CAUSE = 0x36c; // i32 trap cause (fatal exits)
+
+export const MMIO_SIGNED = 1; // sign-extend the load result
+export const MMIO_FLOAT = 2; // destination / source is an FP register
+
+// MMIO mailbox: vCPU thread -> VMM thread (i32 words).
+export const H_MB_STATE = 0x380; // 0 idle, 1 request posted, 2 done
+export const H_MB_OP = 0x384; // 0 read, 1 write
+export const H_MB_SIZE = 0x388;
+export const H_MB_RESULT = 0x38c; // 0 ok, 1 access fault
+export const H_MB_ADDR_LO = 0x390;
+export const H_MB_ADDR_HI = 0x394;
+export const H_MB_DATA_LO = 0x398;
+export const H_MB_DATA_HI = 0x39c;
+
+// Software TLB: TLB_SETS sets (U, S, S with SUM) x 3 access kinds (read, write, exec)
+// x TLB_ENTRIES entries of { tag: i64 page vaddr (-1 = invalid), addend: i64 }.
+export const H_TLB = 0x1000;
+export const TLB_ENTRIES = 1024;
+export const TLB_SETS = 3;
+export const TLB_KIND_BYTES = TLB_ENTRIES * 16;
+export const TLB_SET_BYTES = TLB_KIND_BYTES * 3;
+export const TLB_BYTES = TLB_SET_BYTES * TLB_SETS;
+
+// ---- exit reasons returned by run() ----
+export const EXIT_BUDGET = 0; // instruction budget used up; nothing to do
+export const EXIT_MMIO_LOAD = 1; // load from a non-RAM physical address; see H_EXIT_*
+export const EXIT_MMIO_STORE = 2; // store to a non-RAM physical address
+export const EXIT_ECALL_S = 3; // ecall from virtual S-mode: an SBI call (pc still at the ecall)
+export const EXIT_WFI = 4; // wfi with nothing pending (pc already past it)
+export const EXIT_FATAL = 5; // guest wedged: trap storm; H_EXIT_CAUSE/H_EXIT_ADDR/H_EXIT_PC say why
+export const EXIT_INTERRUPT_CHECK = 6; // cross-thread attention (remote fence, HSM) needs host work
