@@ -101,3 +101,7 @@ export const EXIT_ECALL_S = 3; // ecall from virtual S-mode: an SBI call (pc sti
 export const EXIT_WFI = 4; // wfi with nothing pending (pc already past it)
 export const EXIT_FATAL = 5; // guest wedged: trap storm; H_EXIT_CAUSE/H_EXIT_ADDR/H_EXIT_PC say why
 export const EXIT_INTERRUPT_CHECK = 6; // cross-thread attention (remote fence, HSM) needs host work
+
+// Table of 65536 u32: the 32-bit equivalent of every 16-bit compressed encoding (0 = illegal).
+// Built once by the core at init; read-only afterwards and identical for every hart.
+export const CTABLE_OFF = 0x00080000;

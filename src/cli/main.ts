@@ -1,0 +1,38 @@
+// tsvisor command line.
+import { Command } from "commander";
+import { ConfigError } from "../config/zone-config.js";
+import { BootError } from "../engine/riscv64/loader.js";
+import { resolveRunConfig, runZone, type RunOptions } from "./run.js";
+
+const program = new Command();
+program.name("tsvisor").description("a partitioning hypervisor: zones with statically partitioned resources");
+
+program
+  .command("run")
+  .description("boot one zone in the foreground, console on this terminal (C-a x quits)")
+  .argument("[zone.toml]", "zone configuration file")
+  .option("--kernel <Image>", "riscv64 Linux Image (overrides the config)")
+  .option("--initrd <file>", "initramfs to pass to the kernel")
+  .option("--append <cmdline>", "kernel command line")
+  .option("--mem <size>", "guest memory, QEMU style: 256M, 1G")
+  .option("--cpus <n>", "number of vCPUs")
+  .option("--name <name>", "zone name")
+  .action(async (file: string | undefined, opts: RunOptions) => {
+    let code: number;
+    try {
+      code = await runZone(resolveRunConfig(file, opts));
+    } catch (e) {
+      if (e instanceof ConfigError || e instanceof BootError) {
+        process.stderr.write(`tsvisor: ${e.message}\n`);
+        code = 2;
+      } else {
+        throw e;
+      }
+    }
+    process.exit(code);
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`tsvisor: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(70);
+});

@@ -1,0 +1,70 @@
+// `tsvisor run`: boot one zone in the foreground with its console on this terminal.
+import { loadZoneConfig, ConfigError, type ZoneConfig } from "../config/zone-config.js";
+import { parseSize } from "../config/size.js";
+import { Zone } from "../zone/zone.js";
+import { attachConsole } from "./console.js";
+
+export interface RunOptions {
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  mem?: string;
+  cpus?: string;
+  name?: string;
+}
+
+export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneConfig {
+  const base: ZoneConfig = file
+    ? loadZoneConfig(file)
+    : { file: "(command line)", name: "zone", kind: "user", cpus: 1, memBytes: 256 * 1024 ** 2, kernel: "", cmdline: "console=ttyS0" };
+  const c = { ...base };
+  if (o.name !== undefined) c.name = o.name;
+  if (o.kernel !== undefined) c.kernel = o.kernel;
+  if (o.initrd !== undefined) c.initrd = o.initrd;
+  if (o.append !== undefined) c.cmdline = o.append;
+  if (o.mem !== undefined) {
+    try {
+      c.memBytes = parseSize(o.mem);
+    } catch (e) {
+      throw new ConfigError(`--mem: ${(e as Error).message}`);
+    }
+  }
+  if (o.cpus !== undefined) {
+    const n = Number(o.cpus);
+    if (!Number.isInteger(n) || n < 1 || n > 32) throw new ConfigError(`--cpus: expected 1..32, got "${o.cpus}"`);
+    c.cpus = n;
+  }
+  if (!c.kernel) throw new ConfigError("no kernel: give a zone config file or --kernel <Image>");
+  return c;
+}
+
+/** Runs until the guest powers off (rebooting it on request). Returns the process exit code. */
+export async function runZone(c: ZoneConfig): Promise<number> {
+  let quit = false;
+  let zone: Zone | undefined;
+  const con = attachConsole((d) => zone?.input(d), () => {
+    quit = true;
+    zone?.stop();
+  });
+  try {
+    for (;;) {
+      zone = new Zone({ name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd, cmdline: c.cmdline });
+      zone.on("console", (d: Buffer) => process.stdout.write(d));
+      zone.on("log", (m: string) => process.stderr.write(`tsvisor: ${m}\n`));
+      const out = await zone.start();
+      if (quit) {
+        process.stderr.write("\r\ntsvisor: terminated by user (C-a x)\r\n");
+        return 0;
+      }
+      if (out.state === "reboot") {
+        process.stderr.write(`\r\ntsvisor: zone ${c.name} rebooting\r\n`);
+        continue;
+      }
+      if (out.state === "poweroff") return out.code === 0 ? 0 : Math.min(255, Math.max(1, out.code));
+      process.stderr.write(`\r\ntsvisor: ${out.reason}\r\n`);
+      return 2;
+    }
+  } finally {
+    con.detach();
+  }
+}

@@ -1,0 +1,21 @@
+// Sizes as QEMU writes them: "256M", "1G", "512K", "2T"; a bare number means MiB (as in -m 256).
+const UNITS: Record<string, number> = { B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+export function parseSize(text: string | number): number {
+  if (typeof text === "number") {
+    if (!Number.isFinite(text) || text <= 0) throw new Error(`size must be positive, got ${text}`);
+    return Math.round(text * UNITS.M);
+  }
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([bBkKmMgGtT])?(?:i?[bB])?\s*$/.exec(text);
+  if (!m) throw new Error(`"${text}" is not a size: write it as QEMU does, e.g. 256M or 1G`);
+  const bytes = Number(m[1]) * UNITS[(m[2] ?? "M").toUpperCase()];
+  if (!Number.isFinite(bytes) || bytes <= 0) throw new Error(`size "${text}" must be positive`);
+  return Math.round(bytes);
+}
+
+export function formatSize(bytes: number): string {
+  for (const u of ["T", "G", "M", "K"]) {
+    if (bytes >= UNITS[u] && bytes % UNITS[u] === 0) return `${bytes / UNITS[u]}${u}`;
+  }
+  return `${bytes}B`;
+}

@@ -1,0 +1,43 @@
+// Loading the AssemblyScript-built CPU core and instantiating it for one hart.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const WASM_URL = new URL("../../../../build/riscv64.wasm", import.meta.url);
+
+let cached: WebAssembly.Module | undefined;
+
+/** Compile the core once per process (the Module can be sent to workers as is). */
+export function coreModule(): WebAssembly.Module {
+  if (!cached) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(fileURLToPath(WASM_URL));
+    } catch {
+      throw new Error(`CPU core ${fileURLToPath(WASM_URL)} is missing: run "npm run build" first`);
+    }
+    cached = new WebAssembly.Module(new Uint8Array(bytes));
+  }
+  return cached;
+}
+
+export interface CoreExports {
+  init(hartBase: number, ramOffset: number, ramBytes: bigint): void;
+  resetHart(): void;
+  flushTlb(): void;
+  run(budget: number): number;
+  completeMmioLoad(): void;
+  mmioFault(isStore: number): void;
+}
+
+/** `now` returns milliseconds since the zone's time origin (the 10 MHz timebase derives from it). */
+export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.Memory, now: () => number,
+  onAbort: (msg: string) => void): CoreExports {
+  const inst = new WebAssembly.Instance(module, {
+    env: {
+      memory,
+      now,
+      abort: (_m: number, _f: number, line: number, col: number) => onAbort(`core abort at ${line}:${col}`),
+    },
+  });
+  return inst.exports as unknown as CoreExports;
+}

@@ -1,0 +1,101 @@
+// Entry points of the riscv64 CPU core. One wasm instance per vCPU thread; all instances of
+// a zone import the same shared memory. See ../layout.ts for where everything lives.
+import {
+  H_PC, H_STIMECMP, H_IP, H_FLUSH, H_FLUSH_ACK, H_EXIT_PC, H_EXIT_ADDR, H_EXIT_VADDR, H_EXIT_CAUSE,
+  H_RESERVE, H_PRIV, HART_STRIDE, H_TLB, CTABLE_OFF, EXIT_BUDGET, EXIT_FATAL,
+} from "../layout";
+import { hart, setHartBase, getPc, setPc, PRIV_S } from "./state";
+import { selectTlb, flushAll } from "./mmu";
+import { execChunk, exitCode, clearExit } from "./exec";
+import { enterTrap, pendingInterrupt, INTERRUPT_BIT, wedged, resetWedge, stormFirstCause, stormFirstPc, stormFirstTval } from "./trap";
+import { timeTicks } from "./csr";
+import { buildCompressedTable } from "./compressed";
+export { completeMmioLoad } from "./memory";
+
+// Instructions between checks of the timer and of other threads' requests.
+const CHUNK: i32 = 4096;
+const STIP: i32 = 1 << 5;
+
+export function init(hartBase: u32, ramOffset: u32, ramBytes: u64): void {
+  setHartBase(hartBase, ramOffset, ramBytes);
+  // The last entry is written last: non-zero means the zone owner built the table already.
+  if (load<u32>(<usize>CTABLE_OFF + (0xfffe << 2)) == 0) buildCompressedTable();
+}
+
+// Architectural reset of this hart: S-mode, everything zero, no timer, no reservation.
+// The cross-thread words (0x300..0x340: HSM state, start address, fence counters) survive, and
+// of the pending interrupts only the platform-driven SEIP level does.
+export function resetHart(): void {
+  memory.fill(hart, 0, 0x300);
+  memory.fill(hart + 0x340, 0, H_TLB - 0x340);
+  atomic.and<i32>(hart + H_IP, 1 << 9);
+  store<i32>(hart + H_PRIV, PRIV_S);
+  store<i64>(hart + H_STIMECMP, -1);
+  store<i64>(hart + H_RESERVE, -1);
+  flushAll();
+  resetWedge();
+}
+
+export function flushTlb(): void {
+  flushAll();
+}
+
+function pollTimer(): void {
+  const due = timeTicks() >= load<u64>(hart + H_STIMECMP);
+  const ip = atomic.load<i32>(hart + H_IP);
+  if (due) {
+    if ((ip & STIP) == 0) atomic.or<i32>(hart + H_IP, STIP);
+  } else if ((ip & STIP) != 0) {
+    atomic.and<i32>(hart + H_IP, ~STIP);
+  }
+}
+
+// Remote sfence.vma requests from other harts (SBI RFENCE): flush and acknowledge.
+function pollRemoteFlush(): void {
+  const gen = atomic.load<i32>(hart + H_FLUSH);
+  if (gen != atomic.load<i32>(hart + H_FLUSH_ACK)) {
+    flushAll();
+    atomic.store<i32>(hart + H_FLUSH_ACK, gen);
+    atomic.notify(hart + H_FLUSH_ACK, 16);
+  }
+}
+
+// Run this hart for about `budget` instructions; returns an EXIT_* code (see layout.ts).
+export function run(budget: i32): i32 {
+  clearExit();
+  selectTlb();
+  let pc = getPc();
+  let left = budget;
+  while (true) {
+    pollTimer();
+    pollRemoteFlush();
+    const irq = pendingInterrupt();
+    if (irq != 0) pc = enterTrap(INTERRUPT_BIT | <u64>irq, 0, pc);
+    if (wedged()) {
+      store<u64>(hart + H_EXIT_PC, stormFirstPc);
+      store<u64>(hart + H_EXIT_ADDR, stormFirstTval);
+      store<i32>(hart + H_EXIT_CAUSE, <i32>stormFirstCause);
+      resetWedge();
+      setPc(pc);
+      return EXIT_FATAL;
+    }
+    if (left <= 0) break;
+    const n = left < CHUNK ? left : CHUNK;
+    pc = execChunk(pc, n);
+    left -= n;
+    if (exitCode >= 0) {
+      setPc(pc);
+      return exitCode;
+    }
+  }
+  setPc(pc);
+  return EXIT_BUDGET;
+}
+
+// The host could not serve the pending MMIO access: raise the access fault in the guest.
+export function mmioFault(isStore: bool): void {
+  const pc = load<u64>(hart + H_EXIT_PC);
+  setPc(enterTrap(isStore ? 7 : 5, load<u64>(hart + H_EXIT_VADDR), pc));
+}
+
+export const HART_REGION_STRIDE = HART_STRIDE;

@@ -1,0 +1,281 @@
+// tsvisor's SBI v2.0 implementation: what HS-mode firmware does for a guest in virtual S-mode.
+// Guest-controlled values are untrusted: every id, mask and address is range-checked, and
+// unknown calls return SBI_ERR_NOT_SUPPORTED (logged once per call kind), never throw.
+import * as L from "./layout.js";
+import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED, SIP_SSIP } from "./hart-view.js";
+
+export const SBI_SUCCESS = 0n;
+export const SBI_ERR_FAILED = -1n;
+export const SBI_ERR_NOT_SUPPORTED = -2n;
+export const SBI_ERR_INVALID_PARAM = -3n;
+export const SBI_ERR_DENIED = -4n;
+export const SBI_ERR_INVALID_ADDRESS = -5n;
+export const SBI_ERR_ALREADY_AVAILABLE = -6n;
+
+export const EXT_BASE = 0x10;
+export const EXT_TIME = 0x54494d45;
+export const EXT_IPI = 0x735049;
+export const EXT_RFENCE = 0x52464e43;
+export const EXT_HSM = 0x48534d;
+export const EXT_SRST = 0x53525354;
+export const EXT_DBCN = 0x4442434e;
+
+const SPEC_VERSION = (2n << 24n) | 0n; // SBI v2.0
+export const IMPL_ID = 0x7473766en; // "tsvn": not a registered id, so no guest mistakes us for another
+const IMPL_VERSION = 0x00000100n;
+
+/** What the SBI layer needs from the vCPU thread hosting the calling hart. */
+export interface SbiHost {
+  readonly self: HartView;
+  readonly harts: readonly HartView[];
+  /** Guest physical RAM view of [pa, pa+len), or null if outside RAM. */
+  guestBytes(pa: bigint, len: number): Uint8Array | null;
+  consoleWrite(bytes: Uint8Array): void;
+  /** Up to `max` bytes of pending console input (may be empty). */
+  consoleRead(max: number): Uint8Array;
+  flushLocalTlb(): void;
+  systemReset(kind: "poweroff" | "reboot", code: number): void;
+  /** Diagnostics (called at most once per unsupported call kind). */
+  log(msg: string): void;
+}
+
+/** What the vCPU loop must do after the call. */
+export type SbiAction = "continue" | "stop" | "suspend" | "suspend-nonretentive" | "reset";
+
+const logged = new Set<string>();
+
+function ret(h: HartView, err: bigint, val: bigint): void {
+  h.setX(10, err);
+  h.setX(11, val);
+  h.pc = h.pc + 4n;
+}
+
+function toSigned(v: bigint): bigint {
+  return BigInt.asIntN(64, v);
+}
+
+/** Expand (hart_mask, hart_mask_base) into hart ids; null if any id is invalid. */
+export function hartsFromMask(mask: bigint, base: bigint, count: number): number[] | null {
+  if (toSigned(base) === -1n) return Array.from({ length: count }, (_, i) => i);
+  const out: number[] = [];
+  for (let bit = 0n; bit < 64n; bit++) {
+    if (((mask >> bit) & 1n) === 0n) continue;
+    const id = base + bit;
+    if (id >= BigInt(count)) return null;
+    out.push(Number(id));
+  }
+  return out;
+}
+
+export function handleSbi(host: SbiHost): SbiAction {
+  const h = host.self;
+  const eid = Number(BigInt.asUintN(32, h.getX(17)));
+  const fid = Number(BigInt.asUintN(32, h.getX(16)));
+  const a0 = h.getX(10);
+  const a1 = h.getX(11);
+  const a2 = h.getX(12);
+  switch (eid) {
+    // ---- legacy extensions (v0.1): console, timer and shutdown only ----
+    case 0x00: // set_timer
+      setTimer(h, a0);
+      ret(h, 0n, 0n);
+      h.setX(11, a1); // legacy calls return only a0
+      return "continue";
+    case 0x01:
+      host.consoleWrite(Uint8Array.of(Number(a0 & 0xffn)));
+      h.setX(10, 0n);
+      h.pc = h.pc + 4n;
+      return "continue";
+    case 0x02: {
+      const b = host.consoleRead(1);
+      h.setX(10, b.length ? BigInt(b[0]) : BigInt.asUintN(64, -1n));
+      h.pc = h.pc + 4n;
+      return "continue";
+    }
+    case 0x03: // clear_ipi
+      h.lowerIrq(SIP_SSIP);
+      h.setX(10, 0n);
+      h.pc = h.pc + 4n;
+      return "continue";
+    case 0x08: // shutdown
+      host.systemReset("poweroff", 0);
+      return "reset";
+    case EXT_BASE:
+      return base(host, fid, a0);
+    case EXT_TIME:
+      if (fid !== 0) return unsupported(host, eid, fid);
+      setTimer(h, a0);
+      ret(h, SBI_SUCCESS, 0n);
+      return "continue";
+    case EXT_IPI: {
+      if (fid !== 0) return unsupported(host, eid, fid);
+      const ids = hartsFromMask(a0, a1, host.harts.length);
+      if (!ids) { ret(h, SBI_ERR_INVALID_PARAM, 0n); return "continue"; }
+      for (const id of ids) host.harts[id].raiseIrq(SIP_SSIP);
+      ret(h, SBI_SUCCESS, 0n);
+      return "continue";
+    }
+    case EXT_RFENCE:
+      return rfence(host, fid, a0, a1);
+    case EXT_HSM:
+      return hsm(host, fid, a0, a1, a2);
+    case EXT_SRST: {
+      if (fid !== 0) return unsupported(host, eid, fid);
+      const type = Number(BigInt.asUintN(32, a0));
+      const reason = Number(BigInt.asUintN(32, a1));
+      if (type > 2 || reason > 1) { ret(h, SBI_ERR_INVALID_PARAM, 0n); return "continue"; }
+      // A "system failure" reason still powers off, but with a non-zero code the user can see.
+      host.systemReset(type === 0 ? "poweroff" : "reboot", type === 0 ? reason : 0);
+      return "reset";
+    }
+    case EXT_DBCN:
+      return dbcn(host, fid, a0, a1, a2);
+    default:
+      return unsupported(host, eid, fid);
+  }
+}
+
+function unsupported(host: SbiHost, eid: number, fid: number): SbiAction {
+  const key = `${eid.toString(16)}/${fid}`;
+  if (!logged.has(key)) {
+    logged.add(key);
+    host.log(`SBI call eid=0x${eid.toString(16)} fid=${fid} not supported (hart ${host.self.hartId})`);
+  }
+  ret(host.self, SBI_ERR_NOT_SUPPORTED, 0n);
+  return "continue";
+}
+
+function setTimer(h: HartView, when: bigint): void {
+  h.store64(L.H_STIMECMP, when);
+  // The core re-evaluates STIP against the new deadline before running on.
+  h.lowerIrq(1 << 5);
+}
+
+function base(host: SbiHost, fid: number, a0: bigint): SbiAction {
+  const h = host.self;
+  switch (fid) {
+    case 0: ret(h, SBI_SUCCESS, SPEC_VERSION); return "continue";
+    case 1: ret(h, SBI_SUCCESS, IMPL_ID); return "continue";
+    case 2: ret(h, SBI_SUCCESS, IMPL_VERSION); return "continue";
+    case 3: {
+      const ext = Number(BigInt.asUintN(32, a0));
+      const known = [EXT_TIME, EXT_IPI, EXT_RFENCE, EXT_HSM, EXT_SRST, EXT_DBCN, 0, 1, 2, 3, 8].includes(ext) &&
+        a0 < 0x100000000n;
+      ret(h, SBI_SUCCESS, known ? 1n : 0n);
+      return "continue";
+    }
+    case 4: case 5: case 6: ret(h, SBI_SUCCESS, 0n); return "continue"; // mvendorid, marchid, mimpid
+    default: return unsupported(host, EXT_BASE, fid);
+  }
+}
+
+function rfence(host: SbiHost, fid: number, mask: bigint, maskBase: bigint): SbiAction {
+  const h = host.self;
+  if (fid > 2) return unsupported(host, EXT_RFENCE, fid); // hfence.* need the H extension
+  const ids = hartsFromMask(mask, maskBase, host.harts.length);
+  if (!ids) { ret(h, SBI_ERR_INVALID_PARAM, 0n); return "continue"; }
+  // fence.i needs nothing: the interpreter never caches instructions.
+  if (fid !== 0) remoteSfence(host, ids);
+  ret(h, SBI_SUCCESS, 0n);
+  return "continue";
+}
+
+/** Flush the TLBs of `ids` and wait until every running target has done so. */
+export function remoteSfence(host: SbiHost, ids: number[]): void {
+  const waits: { h: HartView; gen: number }[] = [];
+  for (const id of ids) {
+    const t = host.harts[id];
+    if (t === host.self) { host.flushLocalTlb(); continue; }
+    if (t.hsmState !== HSM_STARTED && t.hsmState !== HSM_SUSPENDED) continue;
+    const gen = Atomics.add(t.words, t.word(L.H_FLUSH), 1) + 1;
+    t.wake();
+    waits.push({ h: t, gen });
+  }
+  for (const w of waits) {
+    const ackIdx = w.h.word(L.H_FLUSH_ACK);
+    for (let spins = 0; ; spins++) {
+      const ack = Atomics.load(w.h.words, ackIdx);
+      if (ack - w.gen >= 0) break;
+      const st = w.h.hsmState;
+      if (st !== HSM_STARTED && st !== HSM_SUSPENDED) break; // stopped harts flush when they start
+      serviceOwnFlush(host); // the target may be waiting on us in the same way
+      Atomics.wait(w.h.words, ackIdx, ack, 1);
+      if (spins > 20000) { host.log(`hart ${w.h.hartId} did not acknowledge a remote fence`); break; }
+    }
+  }
+}
+
+function serviceOwnFlush(host: SbiHost): void {
+  const h = host.self;
+  const gen = Atomics.load(h.words, h.word(L.H_FLUSH));
+  if (gen !== Atomics.load(h.words, h.word(L.H_FLUSH_ACK))) {
+    host.flushLocalTlb();
+    Atomics.store(h.words, h.word(L.H_FLUSH_ACK), gen);
+    Atomics.notify(h.words, h.word(L.H_FLUSH_ACK));
+  }
+}
+
+function hsm(host: SbiHost, fid: number, a0: bigint, a1: bigint, a2: bigint): SbiAction {
+  const h = host.self;
+  switch (fid) {
+    case 0: { // hart_start(hartid, start_addr, opaque)
+      if (a0 >= BigInt(host.harts.length)) { ret(h, SBI_ERR_INVALID_PARAM, 0n); return "continue"; }
+      const t = host.harts[Number(a0)];
+      if (!host.guestBytes(a1, 4)) { ret(h, SBI_ERR_INVALID_ADDRESS, 0n); return "continue"; }
+      // Claim the STOPPED -> START_PENDING transition atomically: two starters race otherwise.
+      const prev = Atomics.compareExchange(t.words, t.word(L.H_HSM), HSM_STOPPED, HSM_START_PENDING);
+      if (prev !== HSM_STOPPED) { ret(h, SBI_ERR_ALREADY_AVAILABLE, 0n); return "continue"; }
+      t.store64(L.H_START_ADDR, a1);
+      t.store64(L.H_START_ARG, a2);
+      t.wake();
+      ret(h, SBI_SUCCESS, 0n);
+      return "continue";
+    }
+    case 1: // hart_stop: no return on success
+      return "stop";
+    case 2: {
+      if (a0 >= BigInt(host.harts.length)) { ret(h, SBI_ERR_INVALID_PARAM, 0n); return "continue"; }
+      ret(h, SBI_SUCCESS, BigInt(host.harts[Number(a0)].hsmState));
+      return "continue";
+    }
+    case 3: { // hart_suspend(type, resume_addr, opaque)
+      const type = BigInt.asUintN(32, a0);
+      if (type === 0n) { ret(h, SBI_SUCCESS, 0n); return "suspend"; }
+      if (type === 0x80000000n) {
+        if (!host.guestBytes(a1, 4)) { ret(h, SBI_ERR_INVALID_ADDRESS, 0n); return "continue"; }
+        h.store64(L.H_START_ADDR, a1);
+        h.store64(L.H_START_ARG, a2);
+        return "suspend-nonretentive";
+      }
+      ret(h, SBI_ERR_INVALID_PARAM, 0n);
+      return "continue";
+    }
+    default: return unsupported(host, EXT_HSM, fid);
+  }
+}
+
+function dbcn(host: SbiHost, fid: number, a0: bigint, a1: bigint, a2: bigint): SbiAction {
+  const h = host.self;
+  if (fid === 2) { // write_byte
+    host.consoleWrite(Uint8Array.of(Number(a0 & 0xffn)));
+    ret(h, SBI_SUCCESS, 0n);
+    return "continue";
+  }
+  if (fid !== 0 && fid !== 1) return unsupported(host, EXT_DBCN, fid);
+  // num_bytes, base_addr_lo, base_addr_hi (physical). Cap the length: a guest may pass anything.
+  const len = Number(a0 > 0x10000n ? 0x10000n : a0);
+  const addr = (BigInt.asUintN(64, a2) << 64n) | BigInt.asUintN(64, a1); // hi is 0 on RV64
+  const mem = addr < 1n << 64n ? host.guestBytes(addr, len) : null;
+  if (!mem) { ret(h, SBI_ERR_INVALID_PARAM, 0n); return "continue"; }
+  if (fid === 0) {
+    host.consoleWrite(mem.slice());
+    ret(h, SBI_SUCCESS, BigInt(len));
+  } else {
+    const got = host.consoleRead(len);
+    mem.set(got);
+    ret(h, SBI_SUCCESS, BigInt(got.length));
+  }
+  return "continue";
+}
+
+export { HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED };

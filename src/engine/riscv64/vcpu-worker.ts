@@ -1,0 +1,184 @@
+// One vCPU thread: runs its hart's core, serves its exits (SBI here; MMIO via the VMM thread's
+// mailbox), sleeps in WFI, and follows HSM start/stop. Nothing the guest does throws out of here.
+import { parentPort, workerData } from "node:worker_threads";
+import * as L from "./layout.js";
+import { instantiateCore } from "./core-module.js";
+import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED } from "./hart-view.js";
+import { handleSbi, type SbiHost } from "./sbi.js";
+import { ZoneControl } from "../../zone/control.js";
+import type { ZoneThreadMessage } from "../../zone/messages.js";
+
+export interface VcpuWorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  hartId: number;
+  harts: number;
+  ramSize: number;
+  zoneName: string;
+}
+
+const BUDGET = 1 << 20; // instructions per run() call between checks of the zone state
+const CAUSES: Record<number, string> = {
+  0: "instruction address misaligned", 1: "instruction access fault", 2: "illegal instruction", 3: "breakpoint",
+  4: "load address misaligned", 5: "load access fault", 6: "store/AMO address misaligned", 7: "store/AMO access fault",
+  8: "ecall from U-mode", 12: "instruction page fault", 13: "load page fault", 15: "store/AMO page fault",
+};
+
+const data = workerData as VcpuWorkerData;
+const buffer = data.memory.buffer as unknown as SharedArrayBuffer;
+const ctl = new ZoneControl(buffer);
+const words = new Int32Array(buffer);
+const bytes = new Uint8Array(buffer);
+const harts = Array.from({ length: data.harts }, (_, i) => new HartView(buffer, i));
+const self = harts[data.hartId];
+const post = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
+
+// Zone time: ms since the zone's origin, shared by all threads of the zone.
+const origin = new Float64Array(buffer, L.ZONE_CTL_OFF + L.ZC_TIME_ORIGIN, 1)[0];
+const delta = performance.timeOrigin - origin;
+const now = () => performance.now() + delta;
+
+const core = instantiateCore(data.module, data.memory, now, (msg) => {
+  throw new Error(msg);
+});
+core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
+
+const sbiHost: SbiHost = {
+  self,
+  harts,
+  guestBytes(pa, len) {
+    const off = pa - BigInt(L.RAM_BASE);
+    if (pa < BigInt(L.RAM_BASE) || len < 0 || off + BigInt(len) > BigInt(data.ramSize)) return null;
+    return bytes.subarray(L.GUEST_RAM_OFF + Number(off), L.GUEST_RAM_OFF + Number(off) + len);
+  },
+  consoleWrite: (d) => post({ type: "console", data: d }),
+  consoleRead: (max) => ctl.takeInput(max),
+  flushLocalTlb: () => core.flushTlb(),
+  systemReset(kind, code) {
+    ctl.end(kind === "poweroff" ? L.ZONE_POWEROFF : L.ZONE_REBOOT, code);
+    wakeAll();
+  },
+  log: (msg) => post({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }),
+};
+
+function wakeAll(): void {
+  for (const h of harts) h.wake();
+}
+
+const u32 = (off: number) => words[(self.base + off) >> 2] >>> 0;
+const u64n = (off: number) => u32(off + 4) * 2 ** 32 + u32(off);
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+function fatal(reason: string): void {
+  if (ctl.end(L.ZONE_ERROR)) post({ type: "error", reason });
+  wakeAll();
+}
+
+/** Sleep until an interrupt is pending for this hart (enabled or not), the timer fires, or a wake. */
+function waitForInterrupt(): void {
+  const wakeIdx = self.word(L.H_WAKE);
+  const seen = Atomics.load(words, wakeIdx);
+  if ((Atomics.load(words, self.word(L.H_IP)) & u32(L.H_SIE)) !== 0) return;
+  if (Atomics.load(words, self.word(L.H_FLUSH)) !== Atomics.load(words, self.word(L.H_FLUSH_ACK))) return;
+  let ms = 50; // upper bound so the zone state is re-checked
+  const cmp = u64n(L.H_STIMECMP);
+  if ((u32(L.H_SIE) & (1 << 5)) !== 0 && cmp < 2 ** 63) {
+    const until = (cmp - now() * 10000) / 10000;
+    if (until <= 0) return;
+    ms = Math.min(ms, until);
+  }
+  Atomics.wait(words, wakeIdx, seen, ms);
+}
+
+/** Forward an MMIO access to the VMM thread and wait for its answer. Returns false on access fault. */
+function mmio(isStore: boolean): boolean {
+  const st = self.word(L.H_MB_STATE);
+  words[self.word(L.H_MB_OP)] = isStore ? 1 : 0;
+  words[self.word(L.H_MB_SIZE)] = u32(L.H_EXIT_SIZE);
+  words[self.word(L.H_MB_ADDR_LO)] = u32(L.H_EXIT_ADDR);
+  words[self.word(L.H_MB_ADDR_HI)] = u32(L.H_EXIT_ADDR + 4);
+  words[self.word(L.H_MB_DATA_LO)] = u32(L.H_EXIT_DATA);
+  words[self.word(L.H_MB_DATA_HI)] = u32(L.H_EXIT_DATA + 4);
+  Atomics.store(words, st, 1);
+  ctl.ring();
+  while (Atomics.load(words, st) === 1) {
+    if (!ctl.running) return true; // the zone is ending; the result no longer matters
+    Atomics.wait(words, st, 1, 100);
+  }
+  Atomics.store(words, st, 0);
+  if (words[self.word(L.H_MB_RESULT)] !== 0) return false;
+  if (!isStore) {
+    words[(self.base + L.H_EXIT_DATA) >> 2] = words[self.word(L.H_MB_DATA_LO)];
+    words[(self.base + L.H_EXIT_DATA + 4) >> 2] = words[self.word(L.H_MB_DATA_HI)];
+  }
+  return true;
+}
+
+/** Bring this hart up at `pc` with a0 = hartid, a1 = arg (SBI HSM start / boot). */
+function startAt(pc: bigint, arg: bigint): void {
+  core.resetHart();
+  self.pc = pc;
+  self.setX(10, BigInt(data.hartId));
+  self.setX(11, arg);
+  self.hsmState = HSM_STARTED;
+}
+
+function loop(): void {
+  while (ctl.running) {
+    const hsm = self.hsmState;
+    if (hsm === HSM_STOPPED) {
+      const seen = Atomics.load(words, self.word(L.H_WAKE));
+      if (self.hsmState === HSM_STOPPED) Atomics.wait(words, self.word(L.H_WAKE), seen, 100);
+      continue;
+    }
+    if (hsm === HSM_START_PENDING) {
+      startAt(self.load64(L.H_START_ADDR), self.load64(L.H_START_ARG));
+      continue;
+    }
+    const exit = core.run(BUDGET);
+    switch (exit) {
+      case L.EXIT_BUDGET:
+        break;
+      case L.EXIT_MMIO_LOAD:
+        if (mmio(false)) core.completeMmioLoad();
+        else core.mmioFault(0);
+        break;
+      case L.EXIT_MMIO_STORE:
+        if (!mmio(true)) core.mmioFault(1);
+        break;
+      case L.EXIT_WFI:
+        waitForInterrupt();
+        break;
+      case L.EXIT_ECALL_S: {
+        const action = handleSbi(sbiHost);
+        if (action === "stop") {
+          self.hsmState = HSM_STOPPED;
+        } else if (action === "suspend" || action === "suspend-nonretentive") {
+          self.hsmState = HSM_SUSPENDED;
+          while (ctl.running && (Atomics.load(words, self.word(L.H_IP)) & u32(L.H_SIE)) === 0) waitForInterrupt();
+          if (action === "suspend") self.hsmState = HSM_STARTED;
+          else startAt(self.load64(L.H_START_ADDR), self.load64(L.H_START_ARG));
+        }
+        break;
+      }
+      case L.EXIT_FATAL: {
+        const cause = u32(L.H_EXIT_CAUSE);
+        const pc = self.load64(L.H_EXIT_PC);
+        const tval = self.load64(L.H_EXIT_ADDR);
+        const what = CAUSES[cause] ?? `exception ${cause}`;
+        fatal(`zone ${data.zoneName}: guest wedged on hart ${data.hartId}: ${what} at pc ${hex(pc)} ` +
+          `(tval ${hex(tval)}) and its trap handler (stvec ${hex(self.load64(L.H_STVEC))}) cannot handle it`);
+        break;
+      }
+      default:
+        fatal(`zone ${data.zoneName}: internal error: unknown exit ${exit} on hart ${data.hartId}`);
+    }
+  }
+}
+
+try {
+  loop();
+} catch (e) {
+  fatal(`zone ${data.zoneName}: vCPU ${data.hartId} failed at pc ${hex(self.pc)}: ${(e as Error).message}`);
+}
+post({ type: "exited" });

@@ -1,0 +1,156 @@
+// A running zone as its owner (the CLI's main thread, later the daemon) sees it: loads the
+// images, lays out memory, starts the VMM thread and one thread per vCPU, and reports the outcome.
+import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import * as L from "../engine/riscv64/layout.js";
+import { coreModule, instantiateCore } from "../engine/riscv64/core-module.js";
+import { HSM_STARTED, HSM_STOPPED } from "../engine/riscv64/hart-view.js";
+import { parseImageHeader, planLayout, BootError } from "../engine/riscv64/loader.js";
+import { buildDtb } from "../engine/riscv64/platform.js";
+import type { ZoneOutcome } from "../engine/exit.js";
+import { ZoneControl } from "./control.js";
+import type { ZoneThreadMessage } from "./messages.js";
+import type { VcpuWorkerData } from "../engine/riscv64/vcpu-worker.js";
+import type { VmmWorkerData } from "./vmm-worker.js";
+
+export interface ZoneSpec {
+  name: string;
+  cpus: number;
+  memBytes: number;
+  kernel: string;
+  initrd?: string;
+  cmdline: string;
+}
+
+export const MAX_ZONE_MEM = 4 * 1024 ** 3 - L.GUEST_RAM_OFF - L.WASM_PAGE;
+
+function readImage(zone: string, what: string, path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (e as Error).message;
+    throw new BootError(`zone ${zone}: cannot read ${what} ${path}: ${why}`);
+  }
+}
+
+export class Zone extends EventEmitter {
+  private ctl!: ZoneControl;
+  private workers: Worker[] = [];
+  private errorReason: string | undefined;
+
+  constructor(readonly spec: ZoneSpec) {
+    super();
+  }
+
+  /** Boot the zone; resolves when it has stopped (poweroff, reboot request or error). */
+  start(): Promise<ZoneOutcome> {
+    const s = this.spec;
+    if (!Number.isInteger(s.cpus) || s.cpus < 1 || s.cpus > L.MAX_HARTS) {
+      throw new BootError(`zone ${s.name}: cpus must be 1..${L.MAX_HARTS}, got ${s.cpus}`);
+    }
+    if (s.memBytes > MAX_ZONE_MEM || s.memBytes % L.WASM_PAGE !== 0) {
+      throw new BootError(`zone ${s.name}: memory must be a multiple of 64 KiB and at most ${MAX_ZONE_MEM / 1024 ** 2} MiB`);
+    }
+    const kernel = readImage(s.name, "kernel", s.kernel);
+    const initrd = s.initrd !== undefined ? readImage(s.name, "initrd", s.initrd) : undefined;
+    const hdr = parseImageHeader(kernel, s.kernel);
+    const probe = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline,
+      initrd: initrd ? { start: L.RAM_BASE, end: L.RAM_BASE + 1 } : undefined });
+    const layout = planLayout(L.RAM_BASE, s.memBytes, hdr, initrd?.length, probe.length, s.name);
+    const dtb = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline,
+      initrd: initrd ? { start: layout.initrdStart!, end: layout.initrdEnd! } : undefined });
+
+    const pages = (L.GUEST_RAM_OFF + s.memBytes) / L.WASM_PAGE;
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const buffer = memory.buffer as unknown as SharedArrayBuffer;
+    const bytes = new Uint8Array(buffer);
+    const ram = (gpa: number) => L.GUEST_RAM_OFF + (gpa - L.RAM_BASE);
+    bytes.set(kernel, ram(layout.kernelAddr));
+    if (initrd) bytes.set(initrd, ram(layout.initrdStart!));
+    bytes.set(dtb, ram(layout.dtbAddr));
+
+    this.ctl = new ZoneControl(buffer);
+    this.ctl.reset();
+    new Float64Array(buffer, L.ZONE_CTL_OFF + L.ZC_TIME_ORIGIN, 1)[0] = performance.timeOrigin + performance.now();
+    const module = coreModule();
+    // One core instance here builds the shared RVC table before any vCPU thread runs.
+    const core = instantiateCore(module, memory, () => 0, (m) => { throw new Error(m); });
+    for (let i = 0; i < s.cpus; i++) {
+      core.init(L.HART_REGION_OFF + i * L.HART_STRIDE, L.GUEST_RAM_OFF, BigInt(s.memBytes));
+      core.resetHart();
+      const i32 = new Int32Array(buffer, L.HART_REGION_OFF + i * L.HART_STRIDE, L.H_TLB / 4);
+      const u64 = new BigUint64Array(buffer, L.HART_REGION_OFF + i * L.HART_STRIDE, L.H_TLB / 8);
+      i32[L.H_HARTID / 4] = i;
+      i32[L.H_HSM / 4] = i === 0 ? HSM_STARTED : HSM_STOPPED;
+      if (i === 0) {
+        u64[L.H_PC / 8] = BigInt(layout.kernelAddr);
+        u64[(L.H_X + 10 * 8) / 8] = 0n; // a0 = hartid
+        u64[(L.H_X + 11 * 8) / 8] = BigInt(layout.dtbAddr); // a1 = device tree
+      }
+    }
+
+    return new Promise<ZoneOutcome>((resolve) => {
+      let alive = 0;
+      const onMessage = (m: ZoneThreadMessage) => {
+        if (m.type === "console") this.emit("console", Buffer.from(m.data));
+        else if (m.type === "log") this.emit("log", m.msg);
+        else if (m.type === "error") this.errorReason ??= m.reason;
+      };
+      const onGone = () => {
+        if (--alive > 0) return;
+        resolve(this.outcome());
+      };
+      const spawn = (file: string, workerData: VcpuWorkerData | VmmWorkerData) => {
+        const w = new Worker(new URL(file, import.meta.url), { workerData });
+        alive++;
+        w.on("message", onMessage);
+        w.on("error", (e) => {
+          this.errorReason ??= `zone ${s.name}: thread failed: ${e.message}`;
+          this.ctl.end(L.ZONE_ERROR);
+          this.wakeAll();
+        });
+        w.on("exit", onGone);
+        this.workers.push(w);
+      };
+      spawn("./vmm-worker.js", { memory, harts: s.cpus, zoneName: s.name });
+      for (let i = 0; i < s.cpus; i++) {
+        spawn("../engine/riscv64/vcpu-worker.js",
+          { module, memory, hartId: i, harts: s.cpus, ramSize: s.memBytes, zoneName: s.name });
+      }
+    });
+  }
+
+  /** Host keyboard input for the zone's console. */
+  input(data: Uint8Array): void {
+    let off = 0;
+    while (off < data.length && this.ctl.running) {
+      const n = this.ctl.pushInput(data.subarray(off));
+      off += n;
+      if (n === 0) break; // ring full: drop the rest, as a terminal line would
+    }
+  }
+
+  /** Forced stop: ends the zone now (the guest gets no say). */
+  stop(): void {
+    if (this.ctl?.end(L.ZONE_POWEROFF, 0)) this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    const i32 = new Int32Array(this.ctl.words.buffer);
+    for (let i = 0; i < this.spec.cpus; i++) {
+      const idx = (L.HART_REGION_OFF + i * L.HART_STRIDE + L.H_WAKE) >> 2;
+      Atomics.add(i32, idx, 1);
+      Atomics.notify(i32, idx);
+    }
+    this.ctl.ring();
+  }
+
+  private outcome(): ZoneOutcome {
+    const st = this.ctl.state;
+    if (st === L.ZONE_POWEROFF) return { state: "poweroff", code: this.ctl.exitCode };
+    if (st === L.ZONE_REBOOT) return { state: "reboot" };
+    return { state: "error", reason: this.errorReason ?? `zone ${this.spec.name}: stopped for an unknown reason` };
+  }
+}
