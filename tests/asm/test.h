@@ -1,23 +1,127 @@
 /* Bare-metal test framework: each TEST_* compares a register with an expected value;
- * on mismatch the program prints "FAIL <test number>" and powers off with a failure code. */
+ * on mismatch the program prints "FAIL <test number>" (plus the value it got, where known)
+ * and powers off with a failure code.
+ *
+ * Register conventions: gp holds the current test number; t5 and t6 are scratch for the
+ * macros and for trap_handler (code under test must not rely on them across a check).
+ * Numeric local labels 7, 8 and 9 are reserved for the macros. */
+#define SBI_BASE 0x10
+#define SBI_TIME 0x54494D45
+#define SBI_IPI 0x735049
+#define SBI_RFENCE 0x52464E43
+#define SBI_HSM 0x48534D
 #define SBI_DBCN 0x4442434E
 #define SBI_SRST 0x53525354
 
+#define SSTATUS_SIE 0x2
+#define SSTATUS_SPIE 0x20
+#define SSTATUS_SPP 0x100
+#define SSTATUS_FS 0x6000
+#define SSTATUS_FS_INITIAL 0x2000
+#define SSTATUS_SUM 0x40000
+#define SSTATUS_MXR 0x80000
+
+#define CAUSE_MISALIGNED_FETCH 0
+#define CAUSE_FETCH_ACCESS 1
+#define CAUSE_ILLEGAL 2
+#define CAUSE_BREAKPOINT 3
+#define CAUSE_MISALIGNED_LOAD 4
+#define CAUSE_LOAD_ACCESS 5
+#define CAUSE_MISALIGNED_STORE 6
+#define CAUSE_STORE_ACCESS 7
+#define CAUSE_USER_ECALL 8
+#define CAUSE_FETCH_PAGE 12
+#define CAUSE_LOAD_PAGE 13
+#define CAUSE_STORE_PAGE 15
+#define IRQ_BIT 0x8000000000000000
+#define CAUSE_SSI (IRQ_BIT | 1)
+#define CAUSE_STI (IRQ_BIT | 5)
+#define CAUSE_SEI (IRQ_BIT | 9)
+
+/* An SBI call with the arguments already in a0..a5. */
+#define SBI_CALL(eid, fid) li a7, eid; li a6, fid; ecall
+
 /* Run `code`, then check `reg` == `expected` (64-bit). gp holds the test number. */
 #define TEST(n, reg, expected, code...) \
-  li gp, n; code; li t6, expected; bne reg, t6, fail;
+  li gp, n; code; li t6, expected; beq reg, t6, 8f; mv t5, reg; j fail_got; 8:;
+
+/* Run `code`, then check r1 == r2 (for values only known at link time, e.g. addresses). */
+#define TEST_EQ(n, r1, r2, code...) \
+  li gp, n; code; beq r1, r2, 8f; mv t5, r1; j fail_got; 8:;
+
+/* Run `code`, which must trap with `cause` and stval == `tval`; execution resumes after it
+ * (in S-mode). The trap record (trap_cause, trap_tval, trap_epc, trap_status) stays readable. */
+#define TEST_TRAP(n, cause, tval, code...) \
+  TRAP_EXPECT(n, code); ld t5, trap_cause; li t6, cause; bne t5, t6, fail_got; \
+  ld t5, trap_tval; li t6, tval; bne t5, t6, fail_got;
+
+/* As TEST_TRAP without checking stval. */
+#define TEST_TRAP_CAUSE(n, cause, code...) \
+  TRAP_EXPECT(n, code); ld t5, trap_cause; li t6, cause; bne t5, t6, fail_got;
+
+/* Run `code` expecting a trap; resume after it. Checks nothing by itself. */
+#define TRAP_EXPECT(n, code...) \
+  li gp, n; sd zero, trap_cause, t5; la t6, 9f; sd t6, trap_resume, t5; code; j fail_notrap; 9:;
+
+/* Run `code` in U-mode at pc = its S address + `off` (0 with the MMU off), ending with an
+ * ecall; whatever trap comes first, execution resumes after the block in S-mode, with the
+ * trap recorded (trap_cause == CAUSE_USER_ECALL when `code` ran through). */
+#define RUN_U_OFF(off, code...) \
+  sd zero, trap_cause, t5; la t6, 9f; sd t6, trap_resume, t5; la t6, 7f; li t5, off; add t6, t6, t5; \
+  csrw sepc, t6; li t6, SSTATUS_SPP; csrc sstatus, t6; sret; 7: code; ecall; 9:;
+#define RUN_U(code...) RUN_U_OFF(0, code)
+
+/* Run `code` in U-mode and check the trap it ended with (CAUSE_USER_ECALL: none before the ecall). */
+#define TEST_U(n, cause, code...) \
+  li gp, n; RUN_U(code); ld t5, trap_cause; li t6, cause; bne t5, t6, fail_got;
 
 /* Pass/fail epilogue: include once at the end of the test's text. */
 #define TEST_EPILOGUE \
 pass: la a1, pass_msg; li a0, 5; call print_n; li a0, 0; li a1, 0; j srst; \
-fail: la a1, fail_msg; li a0, 5; call print_n; mv a0, gp; call print_dec; \
-      la a1, nl_msg; li a0, 1; call print_n; li a0, 0; li a1, 1; \
+fail: la t6, fail_kind; sd zero, 0(t6); j fail_common; \
+fail_got: la t6, fail_val; sd t5, 0(t6); li t5, 1; la t6, fail_kind; sd t5, 0(t6); j fail_common; \
+fail_notrap: la t6, fail_kind; li t5, 2; sd t5, 0(t6); \
+fail_common: la a1, fail_msg; li a0, 5; call print_n; mv a0, gp; call print_dec; \
+  ld t0, fail_kind; li t1, 1; bne t0, t1, 3f; la a1, got_msg; li a0, 7; call print_n; ld a0, fail_val; call print_hex; \
+  3: ld t0, fail_kind; li t1, 2; bne t0, t1, 4f; la a1, notrap_msg; li a0, 10; call print_n; \
+  4: la a1, nl_msg; li a0, 1; call print_n; li a0, 0; li a1, 1; \
 srst: li a7, SBI_SRST; li a6, 0; ecall; 1: j 1b; \
 print_n: li a7, SBI_DBCN; li a6, 0; li a2, 0; ecall; ret; \
 print_dec: addi sp, sp, -32; mv t0, a0; addi t1, sp, 31; sb zero, 0(t1); li t2, 10; \
   2: remu t3, t0, t2; addi t3, t3, 48; addi t1, t1, -1; sb t3, 0(t1); divu t0, t0, t2; bnez t0, 2b; \
   addi t4, sp, 31; sub a0, t4, t1; mv a1, t1; li a7, SBI_DBCN; li a6, 0; li a2, 0; ecall; addi sp, sp, 32; ret; \
-  .section .rodata; pass_msg: .ascii "PASS\n"; fail_msg: .ascii "FAIL "; nl_msg: .ascii "\n"; .text
+print_hex: addi sp, sp, -32; mv t0, a0; li t1, 16; mv t2, sp; \
+  5: srli t3, t0, 60; slli t0, t0, 4; addi t3, t3, 48; li t4, 58; blt t3, t4, 6f; addi t3, t3, 39; \
+  6: sb t3, 0(t2); addi t2, t2, 1; addi t1, t1, -1; bnez t1, 5b; \
+  li a0, 16; mv a1, sp; li a7, SBI_DBCN; li a6, 0; li a2, 0; ecall; addi sp, sp, 32; ret; \
+  .section .rodata; pass_msg: .ascii "PASS\n"; fail_msg: .ascii "FAIL "; nl_msg: .ascii "\n"; \
+  got_msg: .ascii " got 0x"; notrap_msg: .ascii " (no trap)"; \
+  .data; .balign 8; fail_kind: .dword 0; fail_val: .dword 0; .text
+
+/* A generic S-mode trap handler (install with TRAP_INIT): records scause, stval, sepc and
+ * sstatus, counts traps, and resumes at trap_resume (once; clobbers t5/t6 only). A trap
+ * nobody expected prints its details and fails the current test. */
+#define TRAP_SUPPORT \
+  .text; .balign 4; \
+trap_handler: \
+  la t6, trap_cause; csrr t5, scause; sd t5, 0(t6); csrr t5, stval; sd t5, 8(t6); \
+  csrr t5, sepc; sd t5, 16(t6); csrr t5, sstatus; sd t5, 24(t6); \
+  ld t5, 32(t6); addi t5, t5, 1; sd t5, 32(t6); ld t5, 40(t6); beqz t5, 1f; sd zero, 40(t6); \
+  csrw sepc, t5; li t5, SSTATUS_SPP; csrs sstatus, t5; sret; \
+  1: la t5, trap_unexpected; csrw sepc, t5; li t5, SSTATUS_SPP; csrs sstatus, t5; sret; \
+trap_unexpected: \
+  la a1, trap_msg1; li a0, 26; call print_n; ld a0, trap_cause; call print_hex; \
+  la a1, trap_msg2; li a0, 8; call print_n; ld a0, trap_epc; call print_hex; \
+  la a1, trap_msg3; li a0, 9; call print_n; ld a0, trap_tval; call print_hex; \
+  la a1, nl_msg; li a0, 1; call print_n; j fail; \
+  .section .rodata; trap_msg1: .ascii "unexpected trap: scause 0x"; trap_msg2: .ascii " sepc 0x"; \
+  trap_msg3: .ascii " stval 0x"; \
+  .data; .balign 8; \
+trap_cause: .dword 0; trap_tval: .dword 0; trap_epc: .dword 0; trap_status: .dword 0; \
+trap_count: .dword 0; trap_resume: .dword 0; \
+  .text
+
+#define TRAP_INIT la t0, trap_handler; csrw stvec, t0;
 
 /* Standard prologue: a stack at the end of the image's bss. */
 #define TEST_PROLOGUE \

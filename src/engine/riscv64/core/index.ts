@@ -2,7 +2,7 @@
 // a zone import the same shared memory. See ../layout.ts for where everything lives.
 import {
   H_PC, H_STIMECMP, H_IP, H_FLUSH, H_FLUSH_ACK, H_EXIT_PC, H_EXIT_ADDR, H_EXIT_VADDR, H_EXIT_CAUSE,
-  H_RESERVE, H_PRIV, HART_STRIDE, H_TLB, CTABLE_OFF, EXIT_BUDGET, EXIT_FATAL,
+  H_RESERVE, H_PRIV, H_SCOUNTEREN, HART_STRIDE, H_TLB, CTABLE_OFF, EXIT_BUDGET, EXIT_FATAL,
 } from "../layout";
 import { hart, setHartBase, getPc, setPc, PRIV_S } from "./state";
 import { selectTlb, flushAll } from "./mmu";
@@ -30,6 +30,8 @@ export function resetHart(): void {
   memory.fill(hart + 0x340, 0, H_TLB - 0x340);
   atomic.and<i32>(hart + H_IP, 1 << 9);
   store<i32>(hart + H_PRIV, PRIV_S);
+  // As firmware does (OpenSBI): user mode may read cycle, time and instret unless S-mode says otherwise.
+  store<u64>(hart + H_SCOUNTEREN, 7);
   store<i64>(hart + H_STIMECMP, -1);
   store<i64>(hart + H_RESERVE, -1);
   flushAll();

@@ -1,0 +1,36 @@
+// Integration: the demo Linux guest boots to /init, runs its script and powers off.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { boot } from "./helpers/guest.js";
+import { demoGuest } from "./helpers/demo-guest.js";
+
+for (const cpus of [1, 2]) {
+  test(`Linux boots to /init and powers off with ${cpus} vCPU(s)`, async () => {
+    const g = demoGuest();
+    const r = await boot({ ...g, cpus, memBytes: 256 << 20, cmdline: "console=ttyS0 tsvisor.test=smoke", timeoutMs: 120000 });
+    assert.match(r.console, /TSVISOR-INIT-OK/, r.console.slice(-2000));
+    assert.match(r.console, new RegExp(`TSVISOR-CPUS=${cpus}\\b`));
+    assert.match(r.console, /TSVISOR-FP=6\.283/); // userland floating point (awk printf)
+    assert.match(r.console, /TSVISOR-TEST-DONE/);
+    assert.deepEqual(r.outcome, { state: "poweroff", code: 0 }, r.logs.join("\n"));
+    assert.doesNotMatch(r.console, /Oops|BUG:|Kernel panic|unhandled signal/);
+  });
+}
+
+test("the demo guest's shell answers typed commands on the console", async () => {
+  const g = demoGuest();
+  const r = await boot({
+    ...g, cpus: 2, memBytes: 256 << 20, cmdline: "console=ttyS0", timeoutMs: 120000,
+    input: [{ when: "tsvisor:~# ", text: "echo $((6*7))-answer; grep -c ^processor /proc/cpuinfo; exit\n" }],
+  });
+  assert.match(r.console, /42-answer/);
+  assert.match(r.console, /\n2\r?\n/);
+  assert.deepEqual(r.outcome, { state: "poweroff", code: 0 });
+});
+
+test("a CPU-bound userland job computes the right sha256 (64 MiB of zeros)", async () => {
+  const g = demoGuest();
+  const r = await boot({ ...g, memBytes: 256 << 20, cmdline: "console=ttyS0 tsvisor.bench=sha256", timeoutMs: 300000 });
+  assert.match(r.console, /3b6a07d0d404fab4e23b6d34bc6696a6a312dd92821332385e5af7c01c421351/);
+  assert.deepEqual(r.outcome, { state: "poweroff", code: 0 });
+});
