@@ -31,11 +31,13 @@ step_done "ok"
 step "Linux source ($LINUX_TARBALL)"
 ensure_linux_src
 
-step "Linux Image: tinyconfig + ${KERNEL_FRAGMENT#"$GUESTS_DIR"/}"
-build_linux tsvisor tinyconfig "$KERNEL_FRAGMENT"
-
+# Fetch the busybox source before the long kernel build: apt/network
+# problems should show up in seconds, not after minutes of compiling.
 step "Busybox source (Debian source package)"
 ensure_busybox_src
+
+step "Linux Image: tinyconfig + ${KERNEL_FRAGMENT#"$GUESTS_DIR"/}"
+build_linux tsvisor tinyconfig "$KERNEL_FRAGMENT"
 
 step "Busybox: static, defconfig + ${BUSYBOX_FRAGMENT#"$GUESTS_DIR"/}"
 build_busybox "$BUSYBOX_FRAGMENT"

@@ -16,7 +16,7 @@ LINUX_PKG=linux-source-6.1
 LINUX_TARBALL=${LINUX_TARBALL:-/usr/src/$LINUX_PKG.tar.xz}
 
 # Bump a recipe number when the build steps for that stage change in a way
-# that must invalidate existing cache entries (inputs files are hashed anyway).
+# that must invalidate existing cache entries (input files are hashed anyway).
 RECIPE_LINUX=1
 RECIPE_BUSYBOX=1
 RECIPE_INITRAMFS=1
@@ -103,8 +103,8 @@ run() {
 
 # ---------------------------------------------------------------- checks ----
 
-# require_tools KIND...: KIND is kernel, busybox or busybox-src. Each check names
-# the Debian package that provides the missing piece.
+# require_tools KIND...: KIND is common, kernel, busybox or busybox-src. Each
+# check names the Debian package that provides the missing piece.
 require_tools() {
     local missing=() kind entry what pkg
     local -a want=()
@@ -119,7 +119,10 @@ require_tools() {
         *) die "require_tools: unknown kind $kind" ;;
         esac
     done
+    local seen=" "
     for entry in "${want[@]}"; do
+        [[ $seen == *" $entry "* ]] && continue
+        seen+="$entry "
         what=${entry%%:*}
         pkg=${entry#*:}
         if [[ $what == /* ]]; then
@@ -188,6 +191,7 @@ publish() {
 # ---------------------------------------------------------------- kernel ----
 
 linux_version() {
+    local v
     if [ "$LINUX_TARBALL" = "/usr/src/$LINUX_PKG.tar.xz" ] &&
         v=$(dpkg-query -W -f='${Version}' "$LINUX_PKG" 2>/dev/null) && [ -n "$v" ]; then
         printf '%s' "$v"
@@ -257,6 +261,7 @@ build_linux() {
     KBUILD=$CACHE_DIR/build/linux-$name-$key
     KERNEL_IMAGE=$KBUILD/arch/riscv/boot/Image
     if is_done "$KBUILD"; then
+        prune_siblings "$KBUILD"
         step_done "cached: $KBUILD"
         return 0
     fi
@@ -274,7 +279,7 @@ build_linux() {
             check_config "$frag" "$KBUILD/.config"
             note "config verified: all $(grep -cE '^(CONFIG_|# CONFIG_.* is not set)' "$frag") options of the fragment are set"
         fi
-        note "building Image with -j$JOBS (tinyconfig ~5 min, defconfig ~30+ min on 2 cores)"
+        note "building Image with -j$JOBS (tinyconfig ~4 min, defconfig ~30+ min on 2 cores)"
         kmake -j"$JOBS" Image
         [ -f "$KERNEL_IMAGE" ] || die "kernel build finished but $KERNEL_IMAGE is missing"
         mark_done "$KBUILD" "linux $LINUX_VER $base ${frag:-}"
@@ -370,6 +375,7 @@ build_busybox() {
     BBBUILD=$CACHE_DIR/build/busybox-$key
     BUSYBOX_BIN=$BBBUILD/busybox
     if is_done "$BBBUILD"; then
+        prune_siblings "$BBBUILD"
         step_done "cached: $BBBUILD"
         return 0
     fi
@@ -393,7 +399,7 @@ build_busybox() {
         run bash -c 'yes "" | make -C "$1" O="$2" ARCH=riscv CROSS_COMPILE="$3" oldconfig' _ \
             "$BUSYBOX_SRC" "$BBBUILD" "$CROSS"
         check_config "$frag" "$BBBUILD/.config"
-        note "building static busybox with -j$JOBS (about 3 min on 2 cores)"
+        note "building static busybox with -j$JOBS (about 1 min on 2 cores)"
         bbmake -j"$JOBS" busybox busybox.links
         # A static binary has no program interpreter; the initramfs has no libc.
         if ${CROSS}readelf -l "$BUSYBOX_BIN" | grep -q 'Requesting program interpreter'; then
@@ -431,6 +437,7 @@ build_initramfs() {
     out=$CACHE_DIR/build/initramfs-$name-$key
     INITRAMFS=$out/initramfs.cpio.gz
     if is_done "$out"; then
+        prune_siblings "$out"
         step_done "cached: $INITRAMFS"
         return 0
     fi

@@ -9,80 +9,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as R from "./fpu-ref.js";
 import {
-  Fpu, rtype, r4, DYN, FMADD, FMSUB, FNMSUB, FNMADD, FADD, FSUB, FMUL, FDIV, FSGNJ, FMINMAX,
+  Fpu, rtype, r4, DYN, FMADD, FMSUB, FNMSUB, FNMADD, FADD, FMUL, FDIV, FSGNJ, FMINMAX,
   FCVT_FF, FSQRT, FCMP, FCVT_IF, FCVT_FI, FMV_X_CLASS, FMV_F_X,
 } from "./fpu-harness.js";
 import { NX, UF, OF, DZ, NV, RNE, RTZ, RDN, RUP, RMM, F32, F64 } from "./fpu-ref.js";
-import type { Fmt, Res } from "./fpu-ref.js";
+import type { Res } from "./fpu-ref.js";
+import {
+  MODE_NAMES, d2b, b2d, f2b, b2f, box, hex, D, S, KD, KS, isD, arg, flagStr, ins, Rng, randVal,
+  expOf, regOf, buildCases,
+} from "./fpu-gen.js";
+import type { Kind, Case } from "./fpu-gen.js";
 
 const fpu = new Fpu();
-const MODES = [RNE, RTZ, RDN, RUP, RMM];
-const MODE_NAMES = ["RNE", "RTZ", "RDN", "RUP", "RMM"];
-
-// ---------------------------------------------------------------- value helpers
-const dv = new DataView(new ArrayBuffer(8));
-export function d2b(x: number): bigint {
-  dv.setFloat64(0, x);
-  return dv.getBigUint64(0);
-}
-function b2d(b: bigint): number {
-  dv.setBigUint64(0, b);
-  return dv.getFloat64(0);
-}
-function f2b(x: number): bigint {
-  dv.setFloat32(0, x);
-  return BigInt(dv.getUint32(0));
-}
-function b2f(b: bigint): number {
-  dv.setUint32(0, Number(b & 0xffffffffn));
-  return dv.getFloat32(0);
-}
-const BOX = 0xffffffff00000000n;
-const box = (b: bigint) => BOX | (b & 0xffffffffn);
-const unbox = (b: bigint) => ((b >> 32n) === 0xffffffffn ? b & 0xffffffffn : 0x7fc00000n);
-const hex = (b: bigint) => "0x" + b.toString(16);
-
-const D = {
-  min: 0x1n, // smallest subnormal
-  maxSub: 0x000fffffffffffffn,
-  minNorm: 0x0010000000000000n,
-  max: 0x7fefffffffffffffn,
-  inf: 0x7ff0000000000000n,
-  ninf: 0xfff0000000000000n,
-  qnan: 0x7ff8000000000000n,
-  snan: 0x7ff4000000000000n,
-  nz: 0x8000000000000000n,
-  one: d2b(1),
-};
-const S = {
-  min: 0x1n,
-  maxSub: 0x007fffffn,
-  minNorm: 0x00800000n,
-  max: 0x7f7fffffn,
-  inf: 0x7f800000n,
-  ninf: 0xff800000n,
-  qnan: 0x7fc00000n,
-  snan: 0x7fa00000n,
-  nz: 0x80000000n,
-  one: f2b(1),
-};
-
-// ---------------------------------------------------------------- running instructions
-type Kind = { f: Fmt; fmt: number };
-const KD: Kind = { f: F64, fmt: 1 };
-const KS: Kind = { f: F32, fmt: 0 };
-const isD = (k: Kind) => k.fmt === 1;
-const arg = (k: Kind, b: bigint) => (isD(k) ? b : box(b)); // register image of an operand
-
-function flagStr(f: number): string {
-  const n: string[] = [];
-  if (f & NV) n.push("NV");
-  if (f & DZ) n.push("DZ");
-  if (f & OF) n.push("OF");
-  if (f & UF) n.push("UF");
-  if (f & NX) n.push("NX");
-  return n.join("|") || "-";
-}
 
 // Runs an FP-result instruction; returns [result bits (unboxed for S), fflags].
 function runF(k: Kind, insn: number, a: bigint, b = 0n, c = 0n, fcsr = 0): [bigint, number] {
@@ -107,33 +45,6 @@ function expectF(k: Kind, what: string, got: [bigint, number], want: Res | [bigi
   }
 }
 
-// ---------------------------------------------------------------- instruction builders
-const ins = {
-  add: (k: Kind, rm: number) => rtype(FADD, k.fmt, 2, rm),
-  sub: (k: Kind, rm: number) => rtype(FSUB, k.fmt, 2, rm),
-  mul: (k: Kind, rm: number) => rtype(FMUL, k.fmt, 2, rm),
-  div: (k: Kind, rm: number) => rtype(FDIV, k.fmt, 2, rm),
-  sqrt: (k: Kind, rm: number) => rtype(FSQRT, k.fmt, 0, rm),
-  sgnj: (k: Kind, f3: number) => rtype(FSGNJ, k.fmt, 2, f3),
-  min: (k: Kind) => rtype(FMINMAX, k.fmt, 2, 0),
-  max: (k: Kind) => rtype(FMINMAX, k.fmt, 2, 1),
-  cmp: (k: Kind, f3: number) => rtype(FCMP, k.fmt, 2, f3),
-  cls: (k: Kind) => rtype(FMV_X_CLASS, k.fmt, 0, 1),
-  mvx: (k: Kind) => rtype(FMV_X_CLASS, k.fmt, 0, 0),
-  mvf: (k: Kind) => rtype(FMV_F_X, k.fmt, 0, 0),
-  toInt: (k: Kind, kind: number, rm: number) => rtype(FCVT_IF, k.fmt, kind, rm),
-  fromInt: (k: Kind, kind: number, rm: number) => rtype(FCVT_FI, k.fmt, kind, rm),
-  s_d: (rm: number) => rtype(FCVT_FF, 0, 1, rm),
-  d_s: (rm: number) => rtype(FCVT_FF, 1, 0, rm),
-  fma: (op: number, k: Kind, rm: number) => r4(op, k.fmt, rm),
-};
-const FMA_OPS: [number, string, boolean, boolean][] = [
-  [FMADD, "FMADD", false, false],
-  [FMSUB, "FMSUB", false, true],
-  [FNMSUB, "FNMSUB", true, false],
-  [FNMADD, "FNMADD", true, true],
-];
-
 // ---------------------------------------------------------------- hand-picked cases
 
 test("FADD/FSUB edge cases", () => {
@@ -157,6 +68,12 @@ test("FADD/FSUB edge cases", () => {
   expectF(KD, "MAX+ulp/2 RNE", add(KD, RNE, D.max, d2b(2 ** 970)), [D.inf, OF | NX]);
   expectF(KD, "MAX+ulp/2 RTZ (no overflow)", add(KD, RTZ, D.max, d2b(2 ** 970)), [D.max, NX]);
   expectF(KD, "MAX+tiny RUP", add(KD, RUP, D.max, D.min), [D.inf, OF | NX]);
+  // near the top of the range (plain TwoSum would overflow in its intermediates)
+  expectF(KD, "a-MAX RUP", add(KD, RUP, 0x7fdcb608328acaf7n, D.max | D.nz), [0xffe1a4fbe6ba9a83n, NX]);
+  expectF(KD, "a-MAX RDN", add(KD, RDN, 0x7fdcb608328acaf7n, D.max | D.nz), [0xffe1a4fbe6ba9a84n, NX]);
+  expectF(KD, "a-MAX RTZ", sub(KD, RTZ, 0x7fdebfffffffffffn, D.max), [0xffe09fffffffffffn, NX]);
+  expectF(KD, "MAX-a RDN", sub(KD, RDN, D.max, 0x7fdebfffffffffffn), [0x7fe09fffffffffffn, NX]);
+  expectF(KD, "MAX-a RNE", sub(KD, RNE, D.max, 0x7fdebfffffffffffn), [0x7fe0a00000000000n, NX]);
   // signed zeros
   expectF(KD, "x-x RNE", sub(KD, RNE, d2b(3.5), d2b(3.5)), [0n, 0]);
   expectF(KD, "x-x RDN", sub(KD, RDN, d2b(3.5), d2b(3.5)), [D.nz, 0]);
@@ -281,6 +198,12 @@ test("fused multiply-add: single rounding and special cases", () => {
   expectF(KD, "fused D FNMADD", fma(FNMADD, KD, RNE, a, a, d2b(-(1 + 2 ** -26))), [d2b(-(2 ** -54)), 0]);
   const as = f2b(1 + 2 ** -12);
   expectF(KS, "fused S", fma(FMADD, KS, RNE, as, as, f2b(-(1 + 2 ** -11))), [f2b(2 ** -24), 0]);
+  // (1+2^-12)^2 = 1 + 2^-11 + 2^-24 is a binary32 midpoint; a tiny c must break the tie
+  // (a binary64 intermediate would round it away and then tie to even).
+  expectF(KS, "S midpoint + tiny", fma(FMADD, KS, RNE, as, as, f2b(2 ** -60)), [f2b(1 + 2 ** -11) + 1n, NX]);
+  expectF(KS, "S midpoint - tiny", fma(FMADD, KS, RNE, as, as, f2b(-(2 ** -60))), [f2b(1 + 2 ** -11), NX]);
+  expectF(KS, "S midpoint RMM", fma(FMADD, KS, RMM, as, as, 0n), [f2b(1 + 2 ** -11) + 1n, NX]);
+  expectF(KS, "S midpoint RNE", fma(FMADD, KS, RNE, as, as, 0n), [f2b(1 + 2 ** -11), NX]);
   // a*b + c with a*b = 1 + 2^-52 + 2^-104-ish: the tiny tail decides a directed rounding
   expectF(KD, "tail RUP", fma(FMADD, KD, RUP, a, a, d2b(2 ** -300)), [d2b(1 + 2 ** -26) + 1n, NX]);
   expectF(KD, "tail RNE", fma(FMADD, KD, RNE, a, a, d2b(2 ** -300)), [d2b(1 + 2 ** -26), NX]);
@@ -553,107 +476,8 @@ test("rounding mode fields, fcsr accrual, illegal encodings", () => {
 
 // ---------------------------------------------------------------- randomized vs reference
 
-// xorshift128 PRNG (deterministic per test)
-class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-  constructor(seed: number) {
-    this.a = seed | 0 || 1;
-    this.b = 0x9e3779b9;
-    this.c = 0x243f6a88;
-    this.d = 0xb7e15162;
-    for (let i = 0; i < 16; i++) this.u32();
-  }
-  u32(): number {
-    let t = this.d;
-    const s = this.a;
-    this.d = this.c;
-    this.c = this.b;
-    this.b = s;
-    t ^= t << 11;
-    t ^= t >>> 8;
-    this.a = (t ^ s ^ (s >>> 19)) >>> 0;
-    return this.a;
-  }
-  int(n: number): number {
-    return Math.floor((this.u32() / 4294967296) * n);
-  }
-  chance(p: number): boolean {
-    return this.u32() / 4294967296 < p;
-  }
-  bits(n: number): bigint {
-    let v = 0n;
-    for (let i = 0; i < n; i += 32) v = (v << 32n) | BigInt(this.u32());
-    return BigInt.asUintN(n, v);
-  }
-}
-
-const fb = (f: Fmt) => f.p - 1;
-const maxE = (f: Fmt) => (1 << f.ebits) - 1;
-const biasOf = (f: Fmt) => (1 << (f.ebits - 1)) - 1;
-
-function randMant(r: Rng, f: Fmt): bigint {
-  const n = fb(f);
-  switch (r.int(5)) {
-    case 0: { // few significant bits (exact results, ties)
-      const k = r.int(n + 1);
-      return (r.bits(k) << BigInt(n - k)) & ((1n << BigInt(n)) - 1n);
-    }
-    case 1: { // trailing ones
-      const k = r.int(n + 1);
-      return (r.bits(n) | ((1n << BigInt(k)) - 1n)) & ((1n << BigInt(n)) - 1n);
-    }
-    case 2:
-      return r.chance(0.5) ? 0n : (1n << BigInt(n)) - 1n;
-    default:
-      return r.bits(n);
-  }
-}
-function mk(f: Fmt, neg: boolean, E: number, m: bigint): bigint {
-  return ((neg ? 1n : 0n) << BigInt(f.width - 1)) | (BigInt(E) << BigInt(fb(f))) | m;
-}
-function specialVal(r: Rng, f: Fmt): bigint {
-  const neg = r.chance(0.5);
-  const n = fb(f);
-  const list = [
-    mk(f, neg, 0, 0n), mk(f, neg, 0, 1n), mk(f, neg, 0, (1n << BigInt(n)) - 1n), mk(f, neg, 1, 0n),
-    mk(f, neg, maxE(f) - 1, (1n << BigInt(n)) - 1n), mk(f, neg, maxE(f), 0n),
-    mk(f, neg, maxE(f), 1n << BigInt(n - 1)), mk(f, neg, maxE(f), 1n + r.bits(n - 1)),
-    mk(f, neg, biasOf(f), 0n), mk(f, neg, maxE(f), (1n << BigInt(n - 1)) | r.bits(n - 1)),
-  ];
-  return list[r.int(list.length)];
-}
-// A random operand; `near` (an exponent field) biases it towards a given magnitude.
-function randVal(r: Rng, f: Fmt, near?: number): bigint {
-  const neg = r.chance(0.5);
-  const x = r.u32() % 100;
-  if (x < 6) return specialVal(r, f);
-  let E: number;
-  if (near !== undefined && x < 55) E = near + r.int(2 * f.p + 7) - f.p - 3;
-  else if (x < 70) E = r.int(maxE(f) + 1);
-  else if (x < 80) E = r.chance(0.5) ? r.int(3) : maxE(f) - 1 - r.int(3);
-  else E = biasOf(f) + r.int(41) - 20;
-  if (E < 0) E = 0;
-  if (E > maxE(f) - 1) E = maxE(f) - 1;
-  return mk(f, neg, E, randMant(r, f));
-}
-const expOf = (f: Fmt, b: bigint) => Number((b >> BigInt(fb(f))) & BigInt(maxE(f)));
-// Register image; a few single operands are left improperly boxed.
-function regOf(r: Rng, k: Kind, b: bigint): [bigint, bigint] {
-  if (isD(k)) return [b, b];
-  if (r.chance(0.02)) {
-    const raw = (r.bits(32) << 32n) | b;
-    if ((raw >> 32n) !== 0xffffffffn) return [raw, R.cnan(F32)];
-  }
-  return [box(b), b];
-}
-
 const N = Number(process.env.FPU_RANDOM_N ?? 2000);
 
-type Case = { name: string; k: Kind; rms: number[]; gen: (r: Rng) => bigint[]; insn: (rm: number) => number;
-  ref: (ops: bigint[], rm: number) => Res | { x: bigint; flags: number }; src?: Kind | "int" };
 
 function runRandom(c: Case, seed: number) {
   const r = new Rng(seed);
@@ -666,7 +490,7 @@ function runRandom(c: Case, seed: number) {
       const regs: bigint[] = [];
       const eff: bigint[] = [];
       for (const v of vals) {
-        const [reg, e] = src === "int" ? [v, v] : regOf(r, src, v);
+        const [reg, e] = regOf(r, src, v);
         regs.push(reg);
         eff.push(e);
       }
@@ -696,138 +520,12 @@ function runRandom(c: Case, seed: number) {
   if (fails) assert.fail(`${fails} mismatches\n` + msgs.join("\n"));
 }
 
-function binGen(f: Fmt, nearProb = 0.6) {
-  return (r: Rng) => {
-    const a = randVal(r, f);
-    const b = r.chance(nearProb) ? randVal(r, f, expOf(f, a)) : randVal(r, f);
-    return [a, b];
-  };
+let seed = 1;
+for (const c of buildCases()) {
+  const s = seed++;
+  test(`random ${c.name} vs exact reference`, () => runRandom(c, s));
 }
 
-const KINDS: [string, Kind][] = [["D", KD], ["S", KS]];
-let seed = 1;
-for (const [fn, k] of KINDS) {
-  const f = k.f;
-  const cases: Case[] = [
-    { name: `FADD.${fn}`, k, rms: MODES, gen: binGen(f), insn: (rm) => ins.add(k, rm), ref: ([a, b], rm) => R.add(a, b, f, rm) },
-    { name: `FSUB.${fn}`, k, rms: MODES, gen: binGen(f), insn: (rm) => ins.sub(k, rm), ref: ([a, b], rm) => R.add(a, b, f, rm, true) },
-    {
-      name: `FMUL.${fn}`, k, rms: MODES, insn: (rm) => ins.mul(k, rm), ref: ([a, b], rm) => R.mul(a, b, f, rm),
-      gen: (r) => {
-        const a = randVal(r, f);
-        // bias b so that the product lands near the subnormal / overflow boundaries
-        const t = r.int(4);
-        const want = t === 0 ? 1 : t === 1 ? maxE(f) - 1 : undefined;
-        const b = want === undefined ? randVal(r, f) : randVal(r, f, want - expOf(f, a) + biasOf(f));
-        return [a, b];
-      },
-    },
-    {
-      name: `FDIV.${fn}`, k, rms: MODES, insn: (rm) => ins.div(k, rm), ref: ([a, b], rm) => R.div(a, b, f, rm),
-      gen: (r) => {
-        const b = randVal(r, f);
-        const t = r.int(4);
-        if (t === 0) {
-          // a = b * q (often exact quotients)
-          const q = mk(f, r.chance(0.5), biasOf(f) + r.int(9) - 4, randMant(r, f) & ~((1n << BigInt(fb(f) - 8)) - 1n));
-          return [R.mul(b, q, f, RTZ).bits, b];
-        }
-        const want = t === 1 ? 1 : t === 2 ? maxE(f) - 1 : undefined;
-        const a = want === undefined ? randVal(r, f) : randVal(r, f, want + expOf(f, b) - biasOf(f));
-        return [a, b];
-      },
-    },
-    {
-      name: `FSQRT.${fn}`, k, rms: MODES, insn: (rm) => ins.sqrt(k, rm), ref: ([a], rm) => R.sqrt(a, f, rm),
-      gen: (r) => {
-        if (r.chance(0.25)) {
-          // squares (exact roots) and near-squares
-          const s = randVal(r, f, biasOf(f) + r.int(2 * biasOf(f)) - biasOf(f)) & ~R.signBit(f);
-          const sq = R.mul(s, s, f, RTZ).bits;
-          return [sq + BigInt(r.int(3) - 1)];
-        }
-        return [r.chance(0.8) ? randVal(r, f) & ~R.signBit(f) : randVal(r, f)];
-      },
-    },
-    ...FMA_OPS.map(([op, nm, negP, negC]): Case => ({
-      name: `${nm}.${fn}`, k, rms: MODES, insn: (rm) => ins.fma(op, k, rm),
-      ref: ([a, b, c], rm) => R.fma(a, b, c, f, rm, negP, negC),
-      gen: (r) => {
-        const a = randVal(r, f);
-        const b = r.chance(0.3) ? randVal(r, f, biasOf(f)) : randVal(r, f);
-        const t = r.int(5);
-        let c: bigint;
-        if (t <= 1) {
-          // c close to -a*b: massive cancellation
-          const p = R.mul(a, b, f, RNE).bits;
-          c = p + BigInt(r.int(5) - 2);
-          if (r.chance(0.7) !== (negP !== negC)) c ^= R.signBit(f);
-          if (expOf(f, c) === maxE(f)) c = randVal(r, f);
-        } else if (t === 2) {
-          c = randVal(r, f, Math.max(0, Math.min(maxE(f), expOf(f, a) + expOf(f, b) - biasOf(f))));
-        } else c = randVal(r, f);
-        return [a, b, c];
-      },
-    })),
-    ...[0, 1, 2, 3].map((kind): Case => ({
-      name: `FCVT.${["W", "WU", "L", "LU"][kind]}.${fn}`, k, rms: MODES, insn: (rm) => ins.toInt(k, kind, rm),
-      ref: ([a], rm) => R.cvtToInt(a, f, rm, kind as R.IntKind),
-      gen: (r) => {
-        if (r.chance(0.6)) {
-          // near integers and range limits
-          const lim = [0, 1, 2, 3, 31, 32, 52, 53, 62, 63, 64][r.int(11)];
-          const base = r.chance(0.5) ? BigInt(r.int(8)) : (1n << BigInt(lim)) + BigInt(r.int(5) - 2);
-          const frac = [0, 0.5, 0.25, 0.75, 0.5000001, 0.4999999][r.int(6)];
-          let x = Number(base) + frac;
-          if (r.chance(0.5)) x = -x;
-          return [isD(k) ? d2b(x) : f2b(x)];
-        }
-        return [randVal(r, f, biasOf(f) + r.int(70))];
-      },
-    })),
-    ...[0, 1, 2, 3].map((kind): Case => ({
-      name: `FCVT.${fn}.${["W", "WU", "L", "LU"][kind]}`, k, rms: MODES, insn: (rm) => ins.fromInt(k, kind, rm),
-      ref: ([x], rm) => R.cvtFromInt(x, kind as R.IntKind, f, rm), src: "int",
-      gen: (r) => {
-        const len = r.int(65);
-        let v = r.bits(64) & ((1n << BigInt(len)) - 1n);
-        if (r.chance(0.3)) v = (v >> BigInt(Math.max(0, len - f.p - 1))) << BigInt(Math.max(0, len - f.p - 1)); // ties
-        if (r.chance(0.3)) v = BigInt.asUintN(64, -v);
-        if (r.chance(0.1)) v |= r.bits(64) << 32n; // garbage in the upper half (W/WU ignore it)
-        return [BigInt.asUintN(64, v)];
-      },
-    })),
-    { name: `FMIN.${fn}`, k, rms: [0], gen: binGen(f, 0.3), insn: () => ins.min(k), ref: ([a, b]) => R.minMax(a, b, f, false) },
-    { name: `FMAX.${fn}`, k, rms: [0], gen: binGen(f, 0.3), insn: () => ins.max(k), ref: ([a, b]) => R.minMax(a, b, f, true) },
-    ...[0, 1, 2].map((op): Case => ({
-      name: `${["FLE", "FLT", "FEQ"][op]}.${fn}`, k, rms: [0], insn: () => ins.cmp(k, op),
-      ref: ([a, b]) => R.compare(a, b, f, op),
-      gen: (r) => { const a = randVal(r, f); return [a, r.chance(0.3) ? a ^ (r.chance(0.5) ? R.signBit(f) : 0n) : randVal(r, f, expOf(f, a))]; },
-    })),
-    { name: `FCLASS.${fn}`, k, rms: [0], gen: (r) => [randVal(r, f)], insn: () => ins.cls(k), ref: ([a]) => ({ x: R.fclass(a, f), flags: 0 }) },
-    ...[0, 1, 2].map((op): Case => ({
-      name: `FSGNJ${["", "N", "X"][op]}.${fn}`, k, rms: [0], insn: () => ins.sgnj(k, op),
-      ref: ([a, b]) => ({ bits: R.sgnj(a, b, f, op), flags: 0 }), gen: binGen(f, 0),
-    })),
-  ];
-  for (const c of cases) {
-    const s = seed++;
-    test(`random ${c.name} vs exact reference`, () => runRandom(c, s));
-  }
-}
-{
-  const s1 = seed++, s2 = seed++;
-  test("random FCVT.S.D vs exact reference", () =>
-    runRandom({
-      name: "FCVT.S.D", k: KS, src: KD, rms: MODES, insn: (rm) => ins.s_d(rm), ref: ([a], rm) => R.cvtFF(a, F64, F32, rm),
-      gen: (r) => [r.chance(0.5) ? randVal(r, F64, 1023 + r.int(300) - 150) : randVal(r, F64)],
-    }, s1));
-  test("random FCVT.D.S vs exact reference", () =>
-    runRandom({
-      name: "FCVT.D.S", k: KD, src: KS, rms: MODES, insn: (rm) => ins.d_s(rm), ref: ([a], rm) => R.cvtFF(a, F32, F64, rm),
-      gen: (r) => [randVal(r, F32)],
-    }, s2));
-}
 
 // ---------------------------------------------------------------- round-to-nearest vs JS math
 test("random RNE results agree with JS double / Math.fround arithmetic", () => {

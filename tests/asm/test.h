@@ -49,15 +49,17 @@
 #define TEST_EQ(n, r1, r2, code...) \
   li gp, n; code; beq r1, r2, 8f; mv t5, r1; j fail_got; 8:;
 
+/* Check the dword at `sym` == `expected` (within the current test). */
+#define CHECK_MEM(sym, expected) ld t5, sym; li t6, expected; beq t5, t6, 8f; j fail_got; 8:;
+
 /* Run `code`, which must trap with `cause` and stval == `tval`; execution resumes after it
  * (in S-mode). The trap record (trap_cause, trap_tval, trap_epc, trap_status) stays readable. */
 #define TEST_TRAP(n, cause, tval, code...) \
-  TRAP_EXPECT(n, code); ld t5, trap_cause; li t6, cause; bne t5, t6, fail_got; \
-  ld t5, trap_tval; li t6, tval; bne t5, t6, fail_got;
+  TRAP_EXPECT(n, code); CHECK_MEM(trap_cause, cause); CHECK_MEM(trap_tval, tval)
 
 /* As TEST_TRAP without checking stval. */
 #define TEST_TRAP_CAUSE(n, cause, code...) \
-  TRAP_EXPECT(n, code); ld t5, trap_cause; li t6, cause; bne t5, t6, fail_got;
+  TRAP_EXPECT(n, code); CHECK_MEM(trap_cause, cause)
 
 /* Run `code` expecting a trap; resume after it. Checks nothing by itself. */
 #define TRAP_EXPECT(n, code...) \
@@ -73,7 +75,7 @@
 
 /* Run `code` in U-mode and check the trap it ended with (CAUSE_USER_ECALL: none before the ecall). */
 #define TEST_U(n, cause, code...) \
-  li gp, n; RUN_U(code); ld t5, trap_cause; li t6, cause; bne t5, t6, fail_got;
+  li gp, n; RUN_U(code); CHECK_MEM(trap_cause, cause)
 
 /* Pass/fail epilogue: include once at the end of the test's text. */
 #define TEST_EPILOGUE \

@@ -27,14 +27,17 @@ export interface CoreExports {
   run(budget: number): number;
   completeMmioLoad(): void;
   mmioFault(isStore: number): void;
+  flushJit(): void;
+  setJitBlock(host: number, set: number, func: number): void;
 }
 
 /** `now` returns milliseconds since the zone's time origin (the 10 MHz timebase derives from it). */
 export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.Memory, now: () => number,
-  onAbort: (msg: string) => void): CoreExports {
+  onAbort: (msg: string) => void, table = new WebAssembly.Table({ initial: 1, element: "anyfunc" })): CoreExports {
   const inst = new WebAssembly.Instance(module, {
     env: {
       memory,
+      table,
       now,
       abort: (_m: number, _f: number, line: number, col: number) => onAbort(`core abort at ${line}:${col}`),
     },

@@ -105,3 +105,15 @@ export const EXIT_INTERRUPT_CHECK = 6; // cross-thread attention (remote fence, 
 // Table of 65536 u32: the 32-bit equivalent of every 16-bit compressed encoding (0 = illegal).
 // Built once by the core at init; read-only afterwards and identical for every hart.
 export const CTABLE_OFF = 0x00080000;
+
+// Block JIT (per hart): lookup table of TLB-set-specific compiled blocks keyed by the wasm
+// address of their first instruction. Entry: { host: u32, set: i32, func: i32 (-1 none yet,
+// -2 not compilable), hits: i32 }.
+export const H_JIT = 0x30000;
+export const JIT_ENTRIES = 4096;
+export const JIT_BYTES = JIT_ENTRIES * 16;
+export const H_JIT_COUNT = 0x3a0; // i32: instructions a block retired before returning
+export const H_JIT_BAIL = 0x3a4; // i32: 1 if the block stopped before an instruction it cannot run
+export const H_JIT_SET = 0x3a8; // i32: TLB set of a compile request
+export const JIT_THRESHOLD = 1024; // executions of a block start before it is compiled
+export const EXIT_JIT = 7; // compile request: H_EXIT_ADDR = wasm address, H_EXIT_PC = pc, H_JIT_SET

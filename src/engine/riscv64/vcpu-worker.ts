@@ -6,6 +6,7 @@ import { instantiateCore } from "./core-module.js";
 import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED } from "./hart-view.js";
 import { handleSbi, type SbiHost } from "./sbi.js";
 import { ZoneControl } from "../../zone/control.js";
+import { BlockJit } from "./jit/block-jit.js";
 import type { ZoneThreadMessage } from "../../zone/messages.js";
 
 export interface VcpuWorkerData {
@@ -38,9 +39,11 @@ const origin = new Float64Array(buffer, L.ZONE_CTL_OFF + L.ZC_TIME_ORIGIN, 1)[0]
 const delta = performance.timeOrigin - origin;
 const now = () => performance.now() + delta;
 
+const table = new WebAssembly.Table({ initial: 1, element: "anyfunc" });
 const core = instantiateCore(data.module, data.memory, now, (msg) => {
   throw new Error(msg);
-});
+}, table);
+const jit = new BlockJit(buffer, data.memory, table, self.base);
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
 
 const sbiHost: SbiHost = {
@@ -149,6 +152,12 @@ function loop(): void {
       case L.EXIT_WFI:
         waitForInterrupt();
         break;
+      case L.EXIT_JIT: {
+        const host = u32(L.H_EXIT_ADDR);
+        const set = words[self.word(L.H_JIT_SET)];
+        core.setJitBlock(host, set, jit.blockFor(host, set));
+        break;
+      }
       case L.EXIT_ECALL_S: {
         const action = handleSbi(sbiHost);
         if (action === "stop") {

@@ -2,11 +2,13 @@
 // Hot path rules: no allocation, no calls into JS, registers in shared memory.
 import {
   H_INSTRET, H_RESERVE, H_RESVAL, H_IP, H_SIE, H_PRIV, H_EXIT_PC, CTABLE_OFF,
-  EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI,
+  EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT, H_JIT_COUNT, H_JIT_BAIL, H_JIT_SET,
+  JIT_THRESHOLD, H_EXIT_ADDR,
 } from "../layout";
+import { jitEntry, flushJit } from "./jit-cache";
 import { hart, getX, setX, getF, setF, fpEnabled, PRIV_U } from "./state";
 import {
-  tlbR, tlbW, tlbX, tlbEntry, translateSlow, flushAll, flushPage, faultCause, fetchPage, fetchHost,
+  tlbR, tlbW, tlbX, tlbSet, tlbEntry, translateSlow, flushAll, flushPage, faultCause, fetchPage, fetchHost,
   setFetch, ACC_R, ACC_W, ACC_X, XLATE_FAULT, ramAddr,
 } from "./mmu";
 import { loadSlow, storeSlow, extendLoad, accessSize, rawStore, memCause, memTval, loadValue, MEM_OK, MEM_TRAP } from "./memory";
@@ -35,6 +37,8 @@ export function execChunk(pcIn: u64, n: i32): u64 {
   let pc = pcIn;
   let count: i32 = 0;
   let stop = false;
+  // True when pc may start a block (after a jump, a taken branch, a trap or a block's normal end).
+  let boundary = true;
   while (count < n) {
     count++;
     // ---- fetch ----
@@ -46,12 +50,44 @@ export function execChunk(pcIn: u64, n: i32): u64 {
         const r = translateSlow(pc & ~<u64>0xfff, ACC_X);
         if (r < 0) {
           pc = enterTrap(r == XLATE_FAULT ? faultCause : 1, pc, pc);
+          boundary = true;
           continue;
         }
         setFetch(pc & ~<u64>0xfff, <usize>r);
       }
     }
     const off = <usize>(pc & 0xfff);
+    if (boundary) {
+      boundary = false;
+      const host = fetchHost + off;
+      const e = jitEntry(host);
+      if (load<u32>(e) == <u32>host && load<i32>(e, 4) == tlbSet) {
+        const f = load<i32>(e, 8);
+        if (f >= 0) {
+          pc = call_indirect<u64>(<u32>f, pc);
+          count += load<i32>(hart + H_JIT_COUNT) - 1;
+          boundary = load<i32>(hart + H_JIT_BAIL) == 0;
+          continue;
+        }
+        if (f == -1) {
+          const hits = load<i32>(e, 12) + 1;
+          store<i32>(e, hits, 12);
+          if (hits == JIT_THRESHOLD) {
+            store<u64>(hart + H_EXIT_ADDR, <u64>host);
+            store<u64>(hart + H_EXIT_PC, pc);
+            store<i32>(hart + H_JIT_SET, tlbSet);
+            exitCode = EXIT_JIT;
+            count--;
+            break;
+          }
+        }
+      } else {
+        store<u32>(e, <u32>host);
+        store<i32>(e, tlbSet, 4);
+        store<i32>(e, -1, 8);
+        store<i32>(e, 1, 12);
+      }
+    }
     let insn: u32;
     let npc: u64;
     if (off <= 0xffc) {
@@ -63,14 +99,17 @@ export function execChunk(pcIn: u64, n: i32): u64 {
         const r = translateSlow(pc + 2, ACC_X);
         if (r < 0) {
           pc = enterTrap(r == XLATE_FAULT ? faultCause : 1, pc + 2, pc);
+          boundary = true;
           continue;
         }
         insn |= (<u32>load<u16>(<usize>r)) << 16;
       }
     }
+    let ilen: u64 = 4;
     if ((insn & 3) != 3) {
       const c = insn & 0xffff;
       insn = load<u32>(<usize>CTABLE_OFF + (<usize>c << 2));
+      ilen = 2;
       npc = pc + 2;
       if (insn == 0) {
         pc = enterTrap(2, c, pc);
@@ -120,8 +159,9 @@ export function execChunk(pcIn: u64, n: i32): u64 {
         else { exitCode = EXIT_MMIO_LOAD; stop = true; }
         break;
       }
-      case 0x0f: // FENCE / FENCE.I: the interpreter never caches instructions, so nothing to do.
+      case 0x0f: // FENCE / FENCE.I: fence.i drops compiled blocks (code may have been written).
         if (f3 > 1) { trap = true; tval = insn; }
+        else if (f3 == 1) flushJit();
         break;
       case 0x13: { // OP-IMM
         const a = getX(rs1Of(insn));
@@ -380,8 +420,10 @@ export function execChunk(pcIn: u64, n: i32): u64 {
     }
     if (trap) {
       pc = enterTrap(cause, tval, pc);
+      boundary = true;
       continue;
     }
+    boundary = npc != pc + ilen;
     pc = npc;
     if (stop) break;
   }

@@ -42,6 +42,18 @@ const SPLIT: f64 = 134217729.0; // 2^27 + 1, Veltkamp splitting constant
   return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
 }
 
+// Fast2Sum: the exact error a + b - s of s = RN(a + b), for finite a, b, s. Ordering the
+// addends by magnitude keeps every intermediate exact (plain TwoSum can overflow when an
+// addend is near the largest finite number).
+@inline function sumErr(a: f64, b: f64, s: f64): f64 {
+  if (abs<f64>(a) < abs<f64>(b)) {
+    const t = a;
+    a = b;
+    b = t;
+  }
+  return b - (s - a);
+}
+
 // Significand of a finite nonzero binary64 as a double in [1, 2) carrying the sign;
 // the unbiased exponent goes to `mantExp`.
 let mantExp: i32 = 0;
@@ -79,9 +91,7 @@ export function addD(ab: u64, bb: u64): u64 {
     k = 1;
   }
   if (s == 0) return zeroSumNeg(signD(ab), signD(bb)) ? SIGN_D : 0;
-  const bv = s - a;
-  const e = (a - (s - bv)) + (b - bv); // TwoSum
-  return finishD(s, e, k);
+  return finishD(s, sumErr(a, b, s), k);
 }
 
 export function mulD(ab: u64, bb: u64): u64 {
@@ -323,8 +333,7 @@ export function fmaD(ab: u64, bb: u64, cb: u64): u64 {
 function sumS(a: f64, b: f64): u32 {
   const s = a + b;
   if (s == 0) return zeroS(zeroSumNeg(signF(a), signF(b)));
-  const bv = s - a;
-  return finishS(s, (a - (s - bv)) + (b - bv));
+  return finishS(s, sumErr(a, b, s));
 }
 
 export function addS(a: f64, b: f64): u32 {

@@ -10,7 +10,7 @@
 // The work is split as: fpu-round.ts (rounding modes, flags, software rounder),
 // fpu-arith.ts (add/mul/div/sqrt/fma), fpu-cvt.ts (conversions); this file decodes and
 // implements the bit-level operations (sign injection, min/max, compare, classify, moves).
-import { getX, setX, getF, setF, getFrm, raiseFflags, FFLAG_NV } from "./state";
+import { getX, setX, getF, setF, getFrm, getFcsr, raiseFflags, FFLAG_NV } from "./state";
 import { SIGN_D, CNAN_D, SIGN_S, CNAN_S, flags, beginOp, raise } from "./fpu-round";
 import { addD, mulD, divD, sqrtD, fmaD, addS, mulS, divS, sqrtS, fmaS } from "./fpu-arith";
 import { cvtToInt, cvtFromInt, cvtDtoS, cvtStoD } from "./fpu-cvt";
@@ -54,6 +54,12 @@ const QUIET_S: u32 = 0x00400000;
 }
 @inline function isZeroS(u: u32): bool {
   return (u << 1) == 0;
+}
+
+// Accrue the instruction's flags into fcsr (skipping the write when they are all set already).
+@inline function commitFlags(): void {
+  const f = flags;
+  if (f != 0 && (getFcsr() & f) != f) raiseFflags(f);
 }
 
 // Resolve the rm field (7 = dynamic, from frm) and start an instruction; false if reserved.
@@ -175,7 +181,7 @@ export function execFp(insn: u32): bool {
       }
       setS(rd, r);
     }
-    raiseFflags(flags);
+    commitFlags();
     return true;
   }
 
@@ -295,6 +301,6 @@ export function execFp(insn: u32): bool {
     default:
       return false;
   }
-  raiseFflags(flags);
+  commitFlags();
   return true;
 }

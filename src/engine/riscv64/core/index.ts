@@ -10,6 +10,8 @@ import { execChunk, exitCode, clearExit } from "./exec";
 import { enterTrap, pendingInterrupt, INTERRUPT_BIT, wedged, resetWedge, stormFirstCause, stormFirstPc, stormFirstTval } from "./trap";
 import { timeTicks } from "./csr";
 import { buildCompressedTable } from "./compressed";
+import { flushJit, jitEntry } from "./jit-cache";
+export { flushJit } from "./jit-cache";
 export { completeMmioLoad } from "./memory";
 
 // Instructions between checks of the timer and of other threads' requests.
@@ -35,11 +37,18 @@ export function resetHart(): void {
   store<i64>(hart + H_STIMECMP, -1);
   store<i64>(hart + H_RESERVE, -1);
   flushAll();
+  flushJit();
   resetWedge();
 }
 
 export function flushTlb(): void {
   flushAll();
+}
+
+// The vCPU thread compiled (or failed to compile) the block requested by EXIT_JIT.
+export function setJitBlock(host: u32, set: i32, func: i32): void {
+  const e = jitEntry(host);
+  if (load<u32>(e) == host && load<i32>(e, 4) == set) store<i32>(e, func, 8);
 }
 
 function pollTimer(): void {
@@ -56,7 +65,9 @@ function pollTimer(): void {
 function pollRemoteFlush(): void {
   const gen = atomic.load<i32>(hart + H_FLUSH);
   if (gen != atomic.load<i32>(hart + H_FLUSH_ACK)) {
+    // Remote sfence.vma and remote fence.i share this path: flush both.
     flushAll();
+    flushJit();
     atomic.store<i32>(hart + H_FLUSH_ACK, gen);
     atomic.notify(hart + H_FLUSH_ACK, 16);
   }

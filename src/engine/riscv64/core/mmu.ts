@@ -20,6 +20,7 @@ export let mmioPa: u64 = 0;
 export let tlbR: usize = 0;
 export let tlbW: usize = 0;
 export let tlbX: usize = 0;
+export let tlbSet: i32 = 0; // 0 = U, 1 = S, 2 = S with SUM (blocks are compiled per set)
 
 // Fetch cache: the page the pc is in and its wasm address; fetchPage has bit 0 set when invalid.
 export let fetchPage: u64 = 1;
@@ -49,6 +50,7 @@ export function selectTlb(): void {
   const base = hart + H_TLB;
   let set: usize = 0;
   if (priv != PRIV_U) set = (load<u64>(hart + H_STATUS) & SSTATUS_SUM) != 0 ? 2 : 1;
+  tlbSet = <i32>set;
   tlbR = base + set * TLB_SET_BYTES;
   tlbW = tlbR + TLB_KIND_BYTES;
   // Fetch ignores SUM: S-mode can never execute user pages.

@@ -45,3 +45,10 @@ export function run(insn: u32, a: u64, b: u64, c: u64, fcsr: u32): i32 {
   setFcsr(fcsr);
   return execFp(insn) ? 1 : 0;
 }
+
+// Micro-benchmark helper: executes `insn` n times (operands as left in f1..f3 / x1).
+export function bench(insn: u32, n: i32): i32 {
+  let ok = 0;
+  for (let i = 0; i < n; i++) ok += execFp(insn) ? 1 : 0;
+  return ok;
+}

@@ -1,0 +1,335 @@
+// Translates one guest basic block (straight-line code within a 4 KiB page) into a wasm function
+// (pc: i64) -> next pc: i64 that works directly on the hart's registers in shared memory.
+// Guest registers are cached in wasm locals and written through to memory, so a block can stop
+// ("bail") before any instruction whose fast path fails — TLB miss, MMIO, page crossing — and the
+// interpreter resumes exactly there. Instructions the compiler does not handle end the block.
+import * as L from "../layout.js";
+import { Bytes, Op, I32, I64, blockModule } from "./wasm-writer.js";
+
+const MAX_INSNS = 64;
+const LOCAL_VA = 32; // i64 scratch: effective address / operand
+const LOCAL_T = 33; // i64 scratch
+const LOCAL_E = 34; // i32 scratch: TLB entry address
+const IF_I64 = I64; // block type of an if that yields an i64
+const IF_VOID = 0x40;
+
+export interface CompiledBlock {
+  wasm: Uint8Array<ArrayBuffer>;
+  bytes: number; // guest code bytes covered (for reuse checks after fence.i)
+  insns: number;
+}
+
+const enum Emit { Ok, End, Unsupported }
+
+class BlockEmitter {
+  readonly code = new Bytes();
+  private readonly loaded = new Set<number>();
+  private readonly xBase: number;
+  private readonly tlbR: number;
+  private readonly tlbW: number;
+
+  constructor(private readonly hartBase: number, set: number) {
+    this.xBase = hartBase + L.H_X;
+    this.tlbR = hartBase + L.H_TLB + set * L.TLB_SET_BYTES;
+    this.tlbW = this.tlbR + L.TLB_KIND_BYTES;
+  }
+
+  op(o: number): this {
+    this.code.byte(o);
+    return this;
+  }
+  i64(v: number | bigint): this {
+    this.code.byte(Op.i64_const);
+    if (typeof v === "bigint") this.code.s64(BigInt.asIntN(64, v));
+    else this.code.s64n(v);
+    return this;
+  }
+  i32(v: number): this {
+    this.code.byte(Op.i32_const).s32(v | 0);
+    return this;
+  }
+  get(l: number): this {
+    this.code.byte(Op.local_get).u32(l);
+    return this;
+  }
+  set(l: number): this {
+    this.code.byte(Op.local_set).u32(l);
+    return this;
+  }
+  mem(o: number, align: number, offset: number): this {
+    this.code.byte(o).u32(align).u32(offset >>> 0);
+    return this;
+  }
+
+  /** Push guest register r. The first read loads it from memory (always on the straight path). */
+  reg(r: number): this {
+    if (r === 0) return this.i64(0);
+    if (this.loaded.has(r)) return this.get(r);
+    this.loaded.add(r);
+    this.i32(0).mem(Op.i64_load, 3, this.xBase + r * 8);
+    this.code.byte(Op.local_tee).u32(r);
+    return this;
+  }
+  /** Pop an i64 into guest register r (write-through). */
+  write(r: number): this {
+    if (r === 0) return this.op(Op.drop);
+    this.loaded.add(r);
+    this.set(r).i32(0).get(r).mem(Op.i64_store, 3, this.xBase + r * 8);
+    return this;
+  }
+  pcPlus(off: number): this {
+    this.get(0);
+    if (off !== 0) this.i64(off).op(Op.i64_add);
+    return this;
+  }
+  /** Record how many instructions ran and whether the block bailed out. */
+  counts(n: number, bail: boolean): this {
+    this.i32(0).i32(n).mem(Op.i32_store, 2, this.hartBase + L.H_JIT_COUNT);
+    this.i32(0).i32(bail ? 1 : 0).mem(Op.i32_store, 2, this.hartBase + L.H_JIT_BAIL);
+    return this;
+  }
+
+  /**
+   * TLB fast path for an access of `size` bytes at rs1+imm: leaves the wasm address on the stack,
+   * or returns from the block (bail) with pc at this instruction.
+   */
+  translate(rs1: number, imm: number, size: number, table: number, n: number, off: number): void {
+    this.reg(rs1).i64(imm).op(Op.i64_add).set(LOCAL_VA);
+    this.get(LOCAL_VA).i64(12).op(Op.i64_shr_u).op(Op.i32_wrap_i64).i32(L.TLB_ENTRIES - 1).op(Op.i32_and)
+      .i32(4).op(Op.i32_shl).set(LOCAL_E);
+    this.get(LOCAL_E).mem(Op.i64_load, 3, table).get(LOCAL_VA).i64(-4096).op(Op.i64_and).op(Op.i64_ne);
+    if (size > 1) {
+      this.get(LOCAL_VA).op(Op.i32_wrap_i64).i32(0xfff).op(Op.i32_and).i32(4096 - size).op(Op.i32_gt_u).op(Op.i32_or);
+    }
+    this.op(Op.if_).op(IF_VOID);
+    this.counts(n, true).pcPlus(off).op(Op.return_);
+    this.op(Op.end);
+    this.get(LOCAL_VA).get(LOCAL_E).mem(Op.i64_load, 3, table + 8).op(Op.i64_add).op(Op.i32_wrap_i64);
+  }
+
+  /** Signed/unsigned division and remainder with RISC-V's results for /0 and overflow. */
+  divide(a: number, b: number, rd: number, kind: number, word: boolean): void {
+    // kind: 4 div, 5 divu, 6 rem, 7 remu
+    this.reg(a);
+    if (word) this.op(Op.i32_wrap_i64).op(kind === 4 || kind === 6 ? Op.i64_extend_i32_s : Op.i64_extend_i32_u);
+    this.set(LOCAL_T);
+    this.reg(b);
+    if (word) this.op(Op.i32_wrap_i64).op(kind === 4 || kind === 6 ? Op.i64_extend_i32_s : Op.i64_extend_i32_u);
+    this.set(LOCAL_VA);
+    const isRem = kind >= 6;
+    this.get(LOCAL_VA).op(Op.i64_eqz).op(Op.if_).op(IF_I64);
+    if (isRem) this.get(LOCAL_T); else this.i64(-1);
+    this.op(Op.else_);
+    if (kind === 4 || kind === 6) {
+      this.get(LOCAL_T).i64(word ? -(2 ** 31) : -(2n ** 63n)).op(Op.i64_eq).get(LOCAL_VA).i64(-1).op(Op.i64_eq)
+        .op(Op.i32_and).op(Op.if_).op(IF_I64);
+      if (isRem) this.i64(0); else this.get(LOCAL_T);
+      this.op(Op.else_).get(LOCAL_T).get(LOCAL_VA).op(isRem ? Op.i64_rem_s : Op.i64_div_s).op(Op.end);
+    } else {
+      this.get(LOCAL_T).get(LOCAL_VA).op(isRem ? Op.i64_rem_u : Op.i64_div_u);
+    }
+    this.op(Op.end);
+    if (word) this.op(Op.i32_wrap_i64).op(Op.i64_extend_i32_s);
+    this.write(rd);
+  }
+
+  /** Emit one instruction; n = instructions before it in the block, off = its byte offset. */
+  insn(insn: number, ilen: number, n: number, off: number): Emit {
+    const opc = insn & 0x7f;
+    const rd = (insn >>> 7) & 31;
+    const f3 = (insn >>> 12) & 7;
+    const rs1 = (insn >>> 15) & 31;
+    const rs2 = (insn >>> 20) & 31;
+    const f7 = insn >>> 25;
+    const immI = insn >> 20;
+    switch (opc) {
+      case 0x37: this.i64(insn & 0xfffff000 | 0).write(rd); return Emit.Ok; // lui (sign-extended)
+      case 0x17: this.pcPlus(off + (insn & 0xfffff000 | 0)).write(rd); return Emit.Ok; // auipc
+      case 0x13: return this.opImm(insn, rd, f3, rs1, immI);
+      case 0x1b: return this.opImm32(insn, rd, f3, rs1, immI, f7);
+      case 0x33: return this.opReg(rd, f3, rs1, rs2, f7);
+      case 0x3b: return this.opReg32(rd, f3, rs1, rs2, f7);
+      case 0x03: {
+        if (f3 === 7) return Emit.Unsupported;
+        const size = 1 << (f3 & 3);
+        this.translate(rs1, immI, size, this.tlbR, n, off);
+        const ops = [Op.i64_load8_s, Op.i64_load16_s, Op.i64_load32_s, Op.i64_load, Op.i64_load8_u, Op.i64_load16_u, Op.i64_load32_u];
+        this.mem(ops[f3], 0, 0).write(rd);
+        return Emit.Ok;
+      }
+      case 0x23: {
+        if (f3 > 3) return Emit.Unsupported;
+        const size = 1 << f3;
+        const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
+        this.translate(rs1, imm, size, this.tlbW, n, off);
+        this.reg(rs2).mem([Op.i64_store8, Op.i64_store16, Op.i64_store32, Op.i64_store][f3], 0, 0);
+        return Emit.Ok;
+      }
+      case 0x63: {
+        const cmp = [Op.i64_eq, Op.i64_ne, -1, -1, Op.i64_lt_s, Op.i64_ge_s, Op.i64_lt_u, Op.i64_ge_u][f3];
+        if (cmp < 0) return Emit.Unsupported;
+        const imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1);
+        this.counts(n + 1, false);
+        this.reg(rs1).reg(rs2).op(cmp).op(Op.if_).op(IF_I64).pcPlus(off + imm).op(Op.else_).pcPlus(off + ilen).op(Op.end);
+        return Emit.End;
+      }
+      case 0x6f: {
+        const imm = ((insn >> 31) << 20) | (insn & 0xff000) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1);
+        this.pcPlus(off + ilen).write(rd);
+        this.counts(n + 1, false).pcPlus(off + imm);
+        return Emit.End;
+      }
+      case 0x67: {
+        if (f3 !== 0) return Emit.Unsupported;
+        this.reg(rs1).i64(immI).op(Op.i64_add).i64(-2).op(Op.i64_and).set(LOCAL_T);
+        this.pcPlus(off + ilen).write(rd);
+        this.counts(n + 1, false).get(LOCAL_T);
+        return Emit.End;
+      }
+      default:
+        return Emit.Unsupported;
+    }
+  }
+
+  private opImm(insn: number, rd: number, f3: number, rs1: number, imm: number): Emit {
+    const sh = (insn >>> 20) & 63;
+    const f6 = insn >>> 26;
+    const hi = insn >>> 20;
+    switch (f3) {
+      case 0: this.reg(rs1).i64(imm).op(Op.i64_add); break;
+      case 1:
+        if (f6 === 0) this.reg(rs1).i64(sh).op(Op.i64_shl);
+        else if (hi === 0x600) this.reg(rs1).op(Op.i64_clz);
+        else if (hi === 0x601) this.reg(rs1).op(Op.i64_ctz);
+        else if (hi === 0x602) this.reg(rs1).op(Op.i64_popcnt);
+        else if (hi === 0x604) this.reg(rs1).op(Op.i64_extend8_s);
+        else if (hi === 0x605) this.reg(rs1).op(Op.i64_extend16_s);
+        else return Emit.Unsupported;
+        break;
+      case 2: this.reg(rs1).i64(imm).op(Op.i64_lt_s).op(Op.i64_extend_i32_u); break;
+      case 3: this.reg(rs1).i64(imm).op(Op.i64_lt_u).op(Op.i64_extend_i32_u); break;
+      case 4: this.reg(rs1).i64(imm).op(Op.i64_xor); break;
+      case 5:
+        if (f6 === 0) this.reg(rs1).i64(sh).op(Op.i64_shr_u);
+        else if (f6 === 0x10) this.reg(rs1).i64(sh).op(Op.i64_shr_s);
+        else if (f6 === 0x18) this.reg(rs1).i64(sh).op(Op.i64_rotr);
+        else return Emit.Unsupported;
+        break;
+      case 6: this.reg(rs1).i64(imm).op(Op.i64_or); break;
+      default: this.reg(rs1).i64(imm).op(Op.i64_and); break;
+    }
+    this.write(rd);
+    return Emit.Ok;
+  }
+
+  private opImm32(insn: number, rd: number, f3: number, rs1: number, imm: number, f7: number): Emit {
+    const sh = (insn >>> 20) & 31;
+    const low = () => this.reg(rs1).op(Op.i32_wrap_i64);
+    if (f3 === 0) low().i32(imm).op(Op.i32_add).op(Op.i64_extend_i32_s);
+    else if (f3 === 1 && f7 === 0) low().i32(sh).op(Op.i32_shl).op(Op.i64_extend_i32_s);
+    else if (f3 === 1 && insn >>> 26 === 2) this.reg(rs1).i64(0xffffffff).op(Op.i64_and).i64((insn >>> 20) & 63).op(Op.i64_shl);
+    else if (f3 === 1 && f7 === 0x30 && (insn >>> 20 & 31) <= 2) {
+      low().op([Op.i32_clz, Op.i32_ctz, Op.i32_popcnt][(insn >>> 20) & 31]).op(Op.i64_extend_i32_u);
+    } else if (f3 === 5 && f7 === 0) low().i32(sh).op(Op.i32_shr_u).op(Op.i64_extend_i32_s);
+    else if (f3 === 5 && f7 === 0x20) low().i32(sh).op(Op.i32_shr_s).op(Op.i64_extend_i32_s);
+    else if (f3 === 5 && f7 === 0x30) low().i32(sh).op(Op.i32_rotr).op(Op.i64_extend_i32_s);
+    else return Emit.Unsupported;
+    this.write(rd);
+    return Emit.Ok;
+  }
+
+  private opReg(rd: number, f3: number, rs1: number, rs2: number, f7: number): Emit {
+    const ab = () => this.reg(rs1).reg(rs2);
+    if (f7 === 0) {
+      ab().op([Op.i64_add, Op.i64_shl, Op.i64_lt_s, Op.i64_lt_u, Op.i64_xor, Op.i64_shr_u, Op.i64_or, Op.i64_and][f3]);
+      if (f3 === 2 || f3 === 3) this.op(Op.i64_extend_i32_u);
+    } else if (f7 === 0x20) {
+      if (f3 === 0) ab().op(Op.i64_sub);
+      else if (f3 === 5) ab().op(Op.i64_shr_s);
+      else if (f3 === 7) this.reg(rs1).reg(rs2).i64(-1).op(Op.i64_xor).op(Op.i64_and);
+      else if (f3 === 6) this.reg(rs1).reg(rs2).i64(-1).op(Op.i64_xor).op(Op.i64_or);
+      else if (f3 === 4) ab().op(Op.i64_xor).i64(-1).op(Op.i64_xor);
+      else return Emit.Unsupported;
+    } else if (f7 === 1) {
+      if (f3 === 0) ab().op(Op.i64_mul);
+      else if (f3 >= 4) { this.divide(rs1, rs2, rd, f3, false); return Emit.Ok; }
+      else return Emit.Unsupported; // mulh* stay in the interpreter
+    } else if (f7 === 0x10 && (f3 === 2 || f3 === 4 || f3 === 6)) {
+      this.reg(rs1).i64(f3 >> 1).op(Op.i64_shl).reg(rs2).op(Op.i64_add);
+    } else if (f7 === 0x05 && f3 >= 4) {
+      // min, minu, max, maxu via select(a, b, cond)
+      this.reg(rs1).reg(rs2).reg(rs1).reg(rs2).op([Op.i64_lt_s, Op.i64_lt_u, Op.i64_gt_s, Op.i64_gt_u][f3 - 4]).op(Op.select);
+    } else if (f7 === 0x30 && (f3 === 1 || f3 === 5)) {
+      ab().op(f3 === 1 ? Op.i64_rotl : Op.i64_rotr);
+    } else {
+      return Emit.Unsupported;
+    }
+    this.write(rd);
+    return Emit.Ok;
+  }
+
+  private opReg32(rd: number, f3: number, rs1: number, rs2: number, f7: number): Emit {
+    const ab32 = () => this.reg(rs1).op(Op.i32_wrap_i64).reg(rs2).op(Op.i32_wrap_i64);
+    if (f7 === 0 && (f3 === 0 || f3 === 1 || f3 === 5)) {
+      ab32().op(f3 === 0 ? Op.i32_add : f3 === 1 ? Op.i32_shl : Op.i32_shr_u).op(Op.i64_extend_i32_s);
+    } else if (f7 === 0x20 && (f3 === 0 || f3 === 5)) {
+      ab32().op(f3 === 0 ? Op.i32_sub : Op.i32_shr_s).op(Op.i64_extend_i32_s);
+    } else if (f7 === 1) {
+      if (f3 === 0) ab32().op(Op.i32_mul).op(Op.i64_extend_i32_s);
+      else if (f3 >= 4) { this.divide(rs1, rs2, rd, f3, true); return Emit.Ok; }
+      else return Emit.Unsupported;
+    } else if (f7 === 0x04 && f3 === 0) {
+      this.reg(rs1).i64(0xffffffff).op(Op.i64_and).reg(rs2).op(Op.i64_add);
+    } else if (f7 === 0x04 && f3 === 4 && rs2 === 0) {
+      this.reg(rs1).i64(0xffff).op(Op.i64_and);
+    } else if (f7 === 0x10 && (f3 === 2 || f3 === 4 || f3 === 6)) {
+      this.reg(rs1).i64(0xffffffff).op(Op.i64_and).i64(f3 >> 1).op(Op.i64_shl).reg(rs2).op(Op.i64_add);
+    } else if (f7 === 0x30 && (f3 === 1 || f3 === 5)) {
+      ab32().op(f3 === 1 ? Op.i32_rotl : Op.i32_rotr).op(Op.i64_extend_i32_s);
+    } else {
+      return Emit.Unsupported;
+    }
+    this.write(rd);
+    return Emit.Ok;
+  }
+}
+
+/**
+ * Compile the block whose first instruction is at wasm address `host` for TLB set `set` of the
+ * hart at `hartBase`. Returns null when not even the first instruction can be compiled.
+ */
+export function compileBlock(mem: Uint8Array, host: number, set: number, hartBase: number): CompiledBlock | null {
+  const e = new BlockEmitter(hartBase, set);
+  const pageEnd = (host & ~0xfff) + 0x1000;
+  const u16 = (a: number) => mem[a] | (mem[a + 1] << 8);
+  let off = 0;
+  let n = 0;
+  let ended = false;
+  let bail = false;
+  while (n < MAX_INSNS) {
+    const a = host + off;
+    if (a + 2 > pageEnd) break;
+    const lo = u16(a);
+    let insn: number;
+    let ilen: number;
+    if ((lo & 3) === 3) {
+      if (a + 4 > pageEnd) break;
+      insn = (lo | (u16(a + 2) << 16)) >>> 0;
+      ilen = 4;
+    } else {
+      insn = (mem[L.CTABLE_OFF + lo * 4] | (mem[L.CTABLE_OFF + lo * 4 + 1] << 8) |
+        (mem[L.CTABLE_OFF + lo * 4 + 2] << 16) | (mem[L.CTABLE_OFF + lo * 4 + 3] << 24)) >>> 0;
+      ilen = 2;
+      if (insn === 0) { bail = true; break; }
+    }
+    const r = e.insn(insn, ilen, n, off);
+    if (r === Emit.Unsupported) { bail = true; break; }
+    n++;
+    off += ilen;
+    if (r === Emit.End) { ended = true; break; }
+  }
+  if (n === 0) return null;
+  if (!ended) e.counts(n, bail).pcPlus(off);
+  e.op(Op.end);
+  return { wasm: blockModule([{ count: 33, type: I64 }, { count: 1, type: I32 }], e.code, 1, 65536), bytes: off, insns: n };
+}

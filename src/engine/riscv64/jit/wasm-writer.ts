@@ -1,0 +1,105 @@
+// Minimal WebAssembly binary writer for JIT blocks: one function per module, importing the zone's
+// shared memory. Only the opcodes the block compiler uses.
+
+export const enum Op {
+  unreachable = 0x00, block = 0x02, if_ = 0x04, else_ = 0x05, end = 0x0b, br = 0x0c, br_if = 0x0d, return_ = 0x0f,
+  drop = 0x1a, select = 0x1b,
+  local_get = 0x20, local_set = 0x21, local_tee = 0x22,
+  i32_load = 0x28, i64_load = 0x29, i64_load8_s = 0x30, i64_load8_u = 0x31, i64_load16_s = 0x32, i64_load16_u = 0x33,
+  i64_load32_s = 0x34, i64_load32_u = 0x35, i32_store = 0x36, i64_store = 0x37, i64_store8 = 0x3c, i64_store16 = 0x3d,
+  i64_store32 = 0x3e,
+  i32_const = 0x41, i64_const = 0x42,
+  i32_eqz = 0x45, i32_eq = 0x46, i32_ne = 0x47, i32_lt_s = 0x48, i32_lt_u = 0x49, i32_gt_u = 0x4b,
+  i64_eqz = 0x50, i64_eq = 0x51, i64_ne = 0x52, i64_lt_s = 0x53, i64_lt_u = 0x54, i64_gt_s = 0x55, i64_gt_u = 0x56,
+  i64_le_s = 0x57, i64_ge_s = 0x59, i64_ge_u = 0x5a,
+  i32_clz = 0x67, i32_ctz = 0x68, i32_popcnt = 0x69, i32_add = 0x6a, i32_sub = 0x6b, i32_mul = 0x6c, i32_div_s = 0x6d,
+  i32_div_u = 0x6e, i32_rem_s = 0x6f, i32_rem_u = 0x70, i32_and = 0x71, i32_or = 0x72, i32_xor = 0x73, i32_shl = 0x74,
+  i32_shr_s = 0x75, i32_shr_u = 0x76, i32_rotl = 0x77, i32_rotr = 0x78,
+  i64_clz = 0x79, i64_ctz = 0x7a, i64_popcnt = 0x7b, i64_add = 0x7c, i64_sub = 0x7d, i64_mul = 0x7e, i64_div_s = 0x7f,
+  i64_div_u = 0x80, i64_rem_s = 0x81, i64_rem_u = 0x82, i64_and = 0x83, i64_or = 0x84, i64_xor = 0x85, i64_shl = 0x86,
+  i64_shr_s = 0x87, i64_shr_u = 0x88, i64_rotl = 0x89, i64_rotr = 0x8a,
+  i32_wrap_i64 = 0xa7, i64_extend_i32_s = 0xac, i64_extend_i32_u = 0xad,
+  i64_extend8_s = 0xc2, i64_extend16_s = 0xc3, i64_extend32_s = 0xc4,
+}
+
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+
+/** Growable byte buffer with LEB128 helpers. */
+export class Bytes {
+  private buf = new Uint8Array(256);
+  length = 0;
+
+  byte(b: number): this {
+    if (this.length === this.buf.length) {
+      const n = new Uint8Array(this.buf.length * 2);
+      n.set(this.buf);
+      this.buf = n;
+    }
+    this.buf[this.length++] = b;
+    return this;
+  }
+  bytes(a: ArrayLike<number>): this {
+    for (let i = 0; i < a.length; i++) this.byte(a[i]);
+    return this;
+  }
+  u32(v: number): this {
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v !== 0) b |= 0x80;
+      this.byte(b);
+    } while (v !== 0);
+    return this;
+  }
+  s32(v: number): this {
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) return this.byte(b);
+      this.byte(b | 0x80);
+    }
+  }
+  s64(v: bigint): this {
+    for (;;) {
+      const b = Number(v & 0x7fn);
+      v >>= 7n;
+      if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) return this.byte(b);
+      this.byte(b | 0x80);
+    }
+  }
+  /** Signed 64-bit constant given as a JS number in the safe-integer range. */
+  s64n(v: number): this {
+    if (Number.isSafeInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) return this.s32(v);
+    return this.s64(BigInt(v));
+  }
+  get view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+function section(out: Bytes, id: number, body: Bytes): void {
+  out.byte(id).u32(body.length).bytes(body.view);
+}
+
+/**
+ * A module exporting one function "b" of type (i64) -> i64 with the given locals and body
+ * (body must end with `end`), importing env.memory as shared memory of `pages` pages.
+ */
+export function blockModule(locals: { count: number; type: number }[], body: Bytes, minPages: number, maxPages: number): Uint8Array<ArrayBuffer> {
+  const out = new Bytes();
+  out.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  section(out, 1, new Bytes().u32(1).byte(0x60).u32(1).byte(I64).u32(1).byte(I64)); // type: (i64)->i64
+  const imp = new Bytes().u32(1);
+  for (const s of ["env", "memory"]) imp.u32(s.length).bytes(Buffer.from(s));
+  imp.byte(0x02).byte(0x03).u32(minPages).u32(maxPages); // memory, shared with max
+  section(out, 2, imp);
+  section(out, 3, new Bytes().u32(1).u32(0)); // function 0 has type 0
+  const exp = new Bytes().u32(1).u32(1).byte(0x62).byte(0x00).u32(0); // export "b" = func 0
+  section(out, 7, exp);
+  const fn = new Bytes().u32(locals.length);
+  for (const l of locals) fn.u32(l.count).byte(l.type);
+  fn.bytes(body.view);
+  section(out, 10, new Bytes().u32(1).u32(fn.length).bytes(fn.view));
+  return new Uint8Array(out.view);
+}
