@@ -1,0 +1,17 @@
+// The host C library through koffi, loaded once per thread on first use. Modules in src/host/
+// declare the functions they need against this handle.
+import koffi from "koffi";
+
+let lib: koffi.IKoffiLib | undefined;
+
+export function libc(): koffi.IKoffiLib {
+  lib ??= koffi.load("libc.so.6");
+  return lib;
+}
+
+/** errno of the last failing libc call made through koffi on this thread. */
+export function errno(): number {
+  return koffi.errno();
+}
+
+export { koffi };
