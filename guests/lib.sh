@@ -17,8 +17,8 @@ LINUX_TARBALL=${LINUX_TARBALL:-/usr/src/$LINUX_PKG.tar.xz}
 
 # Bump a recipe number when the build steps for that stage change in a way
 # that must invalidate existing cache entries (input files are hashed anyway).
-RECIPE_LINUX=1
-RECIPE_BUSYBOX=1
+RECIPE_LINUX=2
+RECIPE_BUSYBOX=2
 RECIPE_INITRAMFS=1
 
 # Kernel builds: fixed user/host so `uname -v` does not leak the build machine.
@@ -279,7 +279,10 @@ build_linux() {
             check_config "$frag" "$KBUILD/.config"
             note "config verified: all $(grep -cE '^(CONFIG_|# CONFIG_.* is not set)' "$frag") options of the fragment are set"
         fi
-        note "building Image with -j$JOBS (tinyconfig ~4 min, defconfig ~30+ min on 2 cores)"
+        # Build date = the source tarball's date, so a rebuild gives the same bytes.
+        export KBUILD_BUILD_TIMESTAMP
+        KBUILD_BUILD_TIMESTAMP=$(date -u -d "@$(stat -c %Y "$LINUX_TARBALL")" '+%a %b %e %H:%M:%S UTC %Y')
+        note "building Image with -j$JOBS (tinyconfig ~3 min, defconfig ~11 min on 2 cores)"
         kmake -j"$JOBS" Image
         [ -f "$KERNEL_IMAGE" ] || die "kernel build finished but $KERNEL_IMAGE is missing"
         mark_done "$KBUILD" "linux $LINUX_VER $base ${frag:-}"
@@ -384,6 +387,10 @@ build_busybox() {
         rm -rf "$BBBUILD"
         mkdir -p "$BBBUILD"
         note "configuring: defconfig + ${frag#"$GUESTS_DIR"/} (log: $LOG)"
+        # busybox embeds its build time; use the date of the Debian package
+        # (changelog trailer) instead so a rebuild gives the same bytes.
+        export SOURCE_DATE_EPOCH
+        SOURCE_DATE_EPOCH=$(date -u -d "$(sed -n 's/^ -- .*>  //p' "$BUSYBOX_SRC/debian/changelog" | head -n 1)" +%s)
         bbmake defconfig
         # Drop every line mentioning an option the fragment sets, append the fragment.
         awk 'NR == FNR {

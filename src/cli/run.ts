@@ -48,7 +48,7 @@ export async function runZone(c: ZoneConfig): Promise<number> {
   });
   try {
     for (;;) {
-      zone = new Zone({ name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd, cmdline: c.cmdline });
+      zone = new Zone({ name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd, cmdline: c.cmdline, devices: c.devices });
       zone.on("console", (d: Buffer) => process.stdout.write(d));
       zone.on("log", (m: string) => process.stderr.write(`tsvisor: ${m}\n`));
       const out = await zone.start();

@@ -6,6 +6,7 @@ import { homedir } from "node:os";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
 import { parseSize } from "./size.js";
+import { assignSlots, devicesSchema, type DeviceConfig } from "./devices.js";
 
 export class ConfigError extends Error {}
 
@@ -17,20 +18,37 @@ const sizeField = z.union([z.string(), z.number()]).superRefine((v, ctx) => {
   }
 });
 
+// vCPU i runs on host_cpus[i]; sharing a CPU is an explicit opt-in that realtime zones never get.
+function checkCpus(z0: { kind: string; cpus?: number; host_cpus?: number[]; share_cpus: boolean }, ctx: z.RefinementCtx): void {
+  const hc = z0.host_cpus;
+  const issue = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+  if (hc !== undefined) {
+    if (z0.cpus !== undefined && hc.length !== z0.cpus) {
+      issue("host_cpus", `lists ${hc.length} host CPU(s) for cpus = ${z0.cpus}: give exactly one host CPU per vCPU`);
+    }
+    const dup = hc.find((c, i) => hc.indexOf(c) !== i);
+    if (dup !== undefined) issue("host_cpus", `host CPU ${dup} is listed twice: each vCPU needs a CPU of its own`);
+  }
+  if (z0.kind === "realtime" && z0.share_cpus) issue("share_cpus", "realtime zones never share CPUs: remove share_cpus or use kind = \"user\"");
+}
+
 export const zoneFileSchema = z.object({
   zone: z.object({
     name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, "use letters, digits, '.', '_' or '-' (max 63)"),
     id: z.number().int().min(1).max(4095).optional(),
     kind: z.enum(["user", "realtime"]).default("user"),
     arch: z.literal("riscv64").default("riscv64"),
-    cpus: z.number().int().min(1).max(32).default(1),
+    cpus: z.number().int().min(1).max(32).optional(),
     memory: sizeField.default("256M"),
-  }).strict(),
+    host_cpus: z.array(z.number().int().min(0).max(1023)).min(1).max(32).optional(),
+    share_cpus: z.boolean().default(false),
+  }).strict().superRefine(checkCpus),
   boot: z.object({
     kernel: z.string().min(1),
     initrd: z.string().min(1).optional(),
     cmdline: z.string().default("console=ttyS0"),
   }).strict(),
+  device: devicesSchema.default([]),
 }).strict();
 
 export type ZoneFile = z.infer<typeof zoneFileSchema>;
@@ -45,6 +63,12 @@ export interface ZoneConfig {
   kernel: string;
   initrd?: string;
   cmdline: string;
+  /** Host CPU of each vCPU; omitted: the daemon picks free CPUs, `run` leaves threads unpinned. */
+  hostCpus?: number[];
+  /** zoneU only: accept host CPUs that zone0 or other sharing zoneU also use. */
+  shareCpus?: boolean;
+  /** virtio devices ([[device]] tables), slots assigned, paths resolved. */
+  devices?: DeviceConfig[];
 }
 
 /** Expand "~" and resolve relative paths against the config file's directory. */
@@ -53,7 +77,7 @@ export function resolvePath(p: string, baseDir: string): string {
   return resolve(baseDir, p);
 }
 
-function describeIssue(file: string, issue: z.ZodIssue): string {
+export function describeIssue(file: string, issue: z.ZodIssue): string {
   const field = issue.path.join(".") || "(top level)";
   let fix = issue.message;
   if (issue.code === "unrecognized_keys") fix = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}: remove or correct the spelling`;
@@ -77,11 +101,14 @@ export function parseZoneConfig(text: string, file: string): ZoneConfig {
     name: f.zone.name,
     id: f.zone.id,
     kind: f.zone.kind,
-    cpus: f.zone.cpus,
+    cpus: f.zone.cpus ?? f.zone.host_cpus?.length ?? 1,
+    hostCpus: f.zone.host_cpus,
+    shareCpus: f.zone.share_cpus,
     memBytes: parseSize(f.zone.memory),
     kernel: resolvePath(f.boot.kernel, dir),
     initrd: f.boot.initrd !== undefined ? resolvePath(f.boot.initrd, dir) : undefined,
     cmdline: f.boot.cmdline,
+    devices: assignSlots(f.zone.name, f.device, (p) => resolvePath(p, dir)),
   };
 }
 

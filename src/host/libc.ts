@@ -2,9 +2,11 @@
 // declare the functions they need against this handle.
 import koffi from "koffi";
 
-let lib: koffi.IKoffiLib | undefined;
+export type LibHandle = ReturnType<typeof koffi.load>;
 
-export function libc(): koffi.IKoffiLib {
+let lib: LibHandle | undefined;
+
+export function libc(): LibHandle {
   lib ??= koffi.load("libc.so.6");
   return lib;
 }

@@ -10,11 +10,16 @@ import { Plic } from "../devices/plic.js";
 import { TestFinisher } from "../devices/syscon.js";
 import { ZoneControl } from "./control.js";
 import type { ZoneThreadMessage } from "./messages.js";
+import { SharedGuestMemory } from "../devices/guest-memory.js";
+import { VirtioDevices, type VirtioSetup } from "./virtio-devices.js";
 
 export interface VmmWorkerData {
   memory: WebAssembly.Memory;
   harts: number;
   zoneName: string;
+  /** virtio devices (host fds opened by the owner) and how many virtio-mmio slots to map. */
+  virtio?: VirtioSetup[];
+  virtioSlots?: number;
 }
 
 const data = workerData as VmmWorkerData;
@@ -37,6 +42,13 @@ const syscon = new TestFinisher({
 bus.register(P.PLIC_BASE, P.PLIC_SIZE, plic);
 bus.register(P.UART_BASE, P.UART_SIZE, uart);
 bus.register(P.SYSCON_BASE, P.SYSCON_SIZE, syscon);
+const guestMem = new SharedGuestMemory(buffer, L.GUEST_RAM_OFF, L.RAM_BASE, buffer.byteLength - L.GUEST_RAM_OFF);
+const virtio = new VirtioDevices(data.virtio ?? [], bus, guestMem, (slot) => plic.line(P.VIRTIO_IRQ_BASE + slot),
+  P.VIRTIO_BASE, data.virtioSlots ?? 0, {
+    bell: words, bellIndex: ctl.doorbellIndex,
+    log: (msg) => post({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }),
+    consoleOut: (bytes) => post({ type: "console", data: bytes }),
+  });
 
 function endZone(state: number, code: number): void {
   ctl.end(state, code);
@@ -64,9 +76,12 @@ function serveMailbox(h: HartView): void {
 
 // Console input goes to the UART once its driver listens; until then it stays in the ring
 // where SBI console reads (earlycon / hvc over SBI) can take it.
+// With no UART listener, a running virtio console (hvc0) gets it instead.
 function pumpInput(): void {
-  if (!uart.rxInterruptEnabled || ctl.pendingInput === 0 || uart.pendingInput > 4096) return;
-  uart.receive(ctl.takeInput(4096));
+  if (ctl.pendingInput === 0) return;
+  if (uart.rxInterruptEnabled) {
+    if (uart.pendingInput <= 4096) uart.receive(ctl.takeInput(4096));
+  } else if (virtio.console?.canReceive) virtio.console.receive(ctl.takeInput(4096));
 }
 
 try {
@@ -82,4 +97,5 @@ try {
   if (ctl.end(L.ZONE_ERROR)) post({ type: "error", reason: `zone ${data.zoneName}: VMM failed: ${(e as Error).message}` });
   for (const h of harts) h.wake();
 }
+await virtio.close();
 post({ type: "exited" });

@@ -13,6 +13,10 @@ import { ZoneControl } from "./control.js";
 import type { ZoneThreadMessage } from "./messages.js";
 import type { VcpuWorkerData } from "../engine/riscv64/vcpu-worker.js";
 import type { VmmWorkerData } from "./vmm-worker.js";
+import { lockMemory, type MemoryLock } from "../host/memlock.js";
+import { failAt, isArmed } from "./fault-points.js";
+import { virtioSlotCount, type DeviceConfig } from "../config/devices.js";
+import { openVirtioDevices } from "./virtio-devices.js";
 
 export interface ZoneSpec {
   name: string;
@@ -21,6 +25,12 @@ export interface ZoneSpec {
   kernel: string;
   initrd?: string;
   cmdline: string;
+  /** Static partitioning: host CPU of each vCPU (each vCPU thread pins itself to it). */
+  hostCpus?: number[];
+  /** Pre-fault and mlock the zone's memory (realtime zones); failing to lock fails the start. */
+  lockMemory?: boolean;
+  /** virtio devices on the virtio-mmio slots. */
+  devices?: DeviceConfig[];
 }
 
 export const MAX_ZONE_MEM = 4 * 1024 ** 3 - L.GUEST_RAM_OFF - L.WASM_PAGE;
@@ -39,6 +49,9 @@ export class Zone extends EventEmitter {
   private ctl!: ZoneControl;
   private workers: Worker[] = [];
   private errorReason: string | undefined;
+  private memLock: MemoryLock | undefined;
+  /** Linux thread id of each vCPU once it reported ready (0: not pinned, not known). */
+  readonly vcpuTids: number[] = [];
 
   constructor(readonly spec: ZoneSpec) {
     super();
@@ -53,19 +66,33 @@ export class Zone extends EventEmitter {
     if (s.memBytes > MAX_ZONE_MEM || s.memBytes % L.WASM_PAGE !== 0) {
       throw new BootError(`zone ${s.name}: memory must be a multiple of 64 KiB and at most ${MAX_ZONE_MEM / 1024 ** 2} MiB`);
     }
+    if (s.hostCpus !== undefined && s.hostCpus.length !== s.cpus) {
+      throw new BootError(`zone ${s.name}: ${s.hostCpus.length} host CPUs given for ${s.cpus} vCPUs`);
+    }
+    failAt("read-images");
     const kernel = readImage(s.name, "kernel", s.kernel);
     const initrd = s.initrd !== undefined ? readImage(s.name, "initrd", s.initrd) : undefined;
     const hdr = parseImageHeader(kernel, s.kernel);
-    const probe = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline,
+    const virtioSlots = virtioSlotCount(s.devices ?? []);
+    const probe = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline, virtioSlots,
       initrd: initrd ? { start: L.RAM_BASE, end: L.RAM_BASE + 1 } : undefined });
     const layout = planLayout(L.RAM_BASE, s.memBytes, hdr, initrd?.length, probe.length, s.name);
-    const dtb = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline,
+    const dtb = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline, virtioSlots,
       initrd: initrd ? { start: layout.initrdStart!, end: layout.initrdEnd! } : undefined });
 
     const pages = (L.GUEST_RAM_OFF + s.memBytes) / L.WASM_PAGE;
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     const buffer = memory.buffer as unknown as SharedArrayBuffer;
     const bytes = new Uint8Array(buffer);
+    failAt("create-memory");
+    if (s.lockMemory) {
+      try {
+        failAt("lock-memory");
+        this.memLock = lockMemory(bytes, `zone ${s.name}`);
+      } catch (e) {
+        throw new BootError((e as Error).message);
+      }
+    }
     const ram = (gpa: number) => L.GUEST_RAM_OFF + (gpa - L.RAM_BASE);
     bytes.set(kernel, ram(layout.kernelAddr));
     if (initrd) bytes.set(initrd, ram(layout.initrdStart!));
@@ -73,6 +100,7 @@ export class Zone extends EventEmitter {
 
     this.ctl = new ZoneControl(buffer);
     this.ctl.reset();
+    new Int32Array(buffer)[(L.ZONE_CTL_OFF + L.ZC_NHARTS) >> 2] = s.cpus;
     new Float64Array(buffer, L.ZONE_CTL_OFF + L.ZC_TIME_ORIGIN, 1)[0] = performance.timeOrigin + performance.now();
     const module = coreModule();
     // One core instance here builds the shared RVC table before any vCPU thread runs.
@@ -91,16 +119,35 @@ export class Zone extends EventEmitter {
       }
     }
 
+    // Host resources of the virtio devices last: nothing below can fail before the threads own them.
+    let virtio: ReturnType<typeof openVirtioDevices>;
+    try {
+      virtio = openVirtioDevices(s.name, s.devices ?? []);
+    } catch (e) {
+      this.memLock?.unlock();
+      throw new BootError((e as Error).message);
+    }
+
     return new Promise<ZoneOutcome>((resolve) => {
       let alive = 0;
       const onMessage = (m: ZoneThreadMessage) => {
         if (m.type === "console") this.emit("console", Buffer.from(m.data));
         else if (m.type === "log") this.emit("log", m.msg);
         else if (m.type === "error") this.errorReason ??= m.reason;
+        else if (m.type === "ready") {
+          this.vcpuTids[m.hart] = m.tid;
+          if (++ready === s.cpus) this.emit("ready");
+        }
+      };
+      let ready = 0;
+      const finish = () => {
+        this.memLock?.unlock();
+        virtio.close();
+        resolve(this.outcome());
       };
       const onGone = () => {
         if (--alive > 0) return;
-        resolve(this.outcome());
+        finish();
       };
       const spawn = (file: string, workerData: VcpuWorkerData | VmmWorkerData) => {
         const w = new Worker(new URL(file, import.meta.url), { workerData });
@@ -114,10 +161,22 @@ export class Zone extends EventEmitter {
         w.on("exit", onGone);
         this.workers.push(w);
       };
-      spawn("./vmm-worker.js", { memory, harts: s.cpus, zoneName: s.name });
-      for (let i = 0; i < s.cpus; i++) {
-        spawn("../engine/riscv64/vcpu-worker.js",
-          { module, memory, hartId: i, harts: s.cpus, ramSize: s.memBytes, zoneName: s.name });
+      try {
+        failAt("spawn-vmm");
+        spawn("./vmm-worker.js", { memory, harts: s.cpus, zoneName: s.name, virtio: virtio.setups, virtioSlots });
+        for (let i = 0; i < s.cpus; i++) {
+          failAt("spawn-vcpu");
+          // the pin-vcpu fault asks for a CPU no host has, so the real error path runs
+          const hostCpu = isArmed("pin-vcpu") ? 1023 : s.hostCpus?.[i];
+          spawn("../engine/riscv64/vcpu-worker.js",
+            { module, memory, hartId: i, harts: s.cpus, ramSize: s.memBytes, zoneName: s.name, hostCpu });
+        }
+      } catch (e) {
+        // threads already started see the error state and exit; then the outcome is reported
+        this.errorReason ??= `zone ${s.name}: cannot start its threads: ${(e as Error).message}`;
+        this.ctl.end(L.ZONE_ERROR);
+        this.wakeAll();
+        if (alive === 0) finish();
       }
     });
   }
@@ -135,6 +194,13 @@ export class Zone extends EventEmitter {
   /** Forced stop: ends the zone now (the guest gets no say). */
   stop(): void {
     if (this.ctl?.end(L.ZONE_POWEROFF, 0)) this.wakeAll();
+  }
+
+  /** Last resort when stop() is not honoured in time: kill the zone's threads where they stand. */
+  terminate(): void {
+    this.ctl?.end(L.ZONE_ERROR);
+    this.errorReason ??= `zone ${this.spec.name}: its threads did not stop in time and were killed`;
+    for (const w of this.workers) void w.terminate();
   }
 
   private wakeAll(): void {

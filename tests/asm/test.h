@@ -12,6 +12,12 @@
 #define SBI_HSM 0x48534D
 #define SBI_DBCN 0x4442434E
 #define SBI_SRST 0x53525354
+#define SBI_ERR_FAILED -1
+#define SBI_ERR_NOT_SUPPORTED -2
+#define SBI_ERR_INVALID_PARAM -3
+#define SBI_ERR_DENIED -4
+#define SBI_ERR_INVALID_ADDRESS -5
+#define SBI_ERR_ALREADY_AVAILABLE -6
 
 #define SSTATUS_SIE 0x2
 #define SSTATUS_SPIE 0x20
@@ -67,7 +73,8 @@
 
 /* Run `code` in U-mode at pc = its S address + `off` (0 with the MMU off), ending with an
  * ecall; whatever trap comes first, execution resumes after the block in S-mode, with the
- * trap recorded (trap_cause == CAUSE_USER_ECALL when `code` ran through). */
+ * trap recorded (trap_cause == CAUSE_USER_ECALL when `code` ran through). Needs TRAP_SUPPORT
+ * and stvec = trap_handler. Like any sret, it leaves S with SIE = the SPIE it started with. */
 #define RUN_U_OFF(off, code...) \
   sd zero, trap_cause, t5; la t6, 9f; sd t6, trap_resume, t5; la t6, 7f; li t5, off; add t6, t6, t5; \
   csrw sepc, t6; li t6, SSTATUS_SPP; csrc sstatus, t6; sret; 7: code; ecall; 9:;

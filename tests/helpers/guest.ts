@@ -2,7 +2,7 @@
 // hash) and boot images in a zone, capturing the console.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,7 +16,8 @@ const CACHE = join(process.env.TSVISOR_CACHE ?? join(homedir(), ".cache", "tsvis
 export function buildAsm(files: string[], extraFlags: string[] = []): string {
   const all = ["image-head.S", ...files];
   const h = createHash("sha256");
-  for (const f of [...all, "link.ld", "test.h"]) {
+  const headers = readdirSync(ASM_DIR).filter((f) => f.endsWith(".h")).sort();
+  for (const f of [...all, "link.ld", ...headers]) {
     const p = join(ASM_DIR, f);
     if (existsSync(p)) h.update(f).update(readFileSync(p));
   }
@@ -54,7 +55,7 @@ export interface BootOptions extends Partial<ZoneSpec> {
 export async function boot(o: BootOptions): Promise<BootResult> {
   const zone = new Zone({
     name: o.name ?? "test", cpus: o.cpus ?? 1, memBytes: o.memBytes ?? 64 * 1024 * 1024,
-    kernel: o.kernel, initrd: o.initrd, cmdline: o.cmdline ?? "console=ttyS0",
+    kernel: o.kernel, initrd: o.initrd, cmdline: o.cmdline ?? "console=ttyS0", devices: o.devices,
   });
   let out = "";
   const logs: string[] = [];

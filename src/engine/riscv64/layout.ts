@@ -117,3 +117,11 @@ export const H_JIT_BAIL = 0x3a4; // i32: 1 if the block stopped before an instru
 export const H_JIT_SET = 0x3a8; // i32: TLB set of a compile request
 export const JIT_THRESHOLD = 1024; // executions of a block start before it is compiled
 export const EXIT_JIT = 7; // compile request: H_EXIT_ADDR = wasm address, H_EXIT_PC = pc, H_JIT_SET
+
+// LR/SC reservations: one byte per guest page counting the harts holding a reservation in that
+// page (stores to such pages take the slow path and kill matching reservations), plus a zone
+// lock serialising SC against those stores.
+export const WATCH_OFF = 0x00900000; // up to 1 MiB: one byte per 4 KiB of guest RAM
+export const ZC_LR_LOCK = 0x20; // i32 spin lock
+export const ZC_NHARTS = 0x24; // i32 number of harts in the zone
+export const RESERVATION_GRANULE = 64;

@@ -159,7 +159,7 @@ function base(host: SbiHost, fid: number, a0: bigint): SbiAction {
     case 2: ret(h, SBI_SUCCESS, IMPL_VERSION); return "continue";
     case 3: {
       const ext = Number(BigInt.asUintN(32, a0));
-      const known = [EXT_TIME, EXT_IPI, EXT_RFENCE, EXT_HSM, EXT_SRST, EXT_DBCN, 0, 1, 2, 3, 8].includes(ext) &&
+      const known = [EXT_BASE, EXT_TIME, EXT_IPI, EXT_RFENCE, EXT_HSM, EXT_SRST, EXT_DBCN, 0, 1, 2, 3, 8].includes(ext) &&
         a0 < 0x100000000n;
       ret(h, SBI_SUCCESS, known ? 1n : 0n);
       return "continue";

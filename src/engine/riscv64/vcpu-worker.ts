@@ -8,6 +8,7 @@ import { handleSbi, type SbiHost } from "./sbi.js";
 import { ZoneControl } from "../../zone/control.js";
 import { BlockJit } from "./jit/block-jit.js";
 import type { ZoneThreadMessage } from "../../zone/messages.js";
+import { pinVcpuThread } from "../../host/affinity.js";
 
 export interface VcpuWorkerData {
   module: WebAssembly.Module;
@@ -16,6 +17,8 @@ export interface VcpuWorkerData {
   harts: number;
   ramSize: number;
   zoneName: string;
+  /** Static partitioning: the host CPU this thread pins itself to. */
+  hostCpu?: number;
 }
 
 const BUDGET = 1 << 20; // instructions per run() call between checks of the zone state
@@ -33,6 +36,7 @@ const bytes = new Uint8Array(buffer);
 const harts = Array.from({ length: data.harts }, (_, i) => new HartView(buffer, i));
 const self = harts[data.hartId];
 const post = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
+const pinned = data.hostCpu === undefined ? { tid: 0 } : pinVcpuThread(data.hostCpu, `v${data.hartId}:${data.zoneName}`);
 
 // Zone time: ms since the zone's origin, shared by all threads of the zone.
 const origin = new Float64Array(buffer, L.ZONE_CTL_OFF + L.ZC_TIME_ORIGIN, 1)[0];
@@ -87,7 +91,11 @@ function waitForInterrupt(): void {
   const cmp = u64n(L.H_STIMECMP);
   if ((u32(L.H_SIE) & (1 << 5)) !== 0 && cmp < 2 ** 63) {
     const until = (cmp - now() * 10000) / 10000;
-    if (until <= 0) return;
+    if (until <= 0) {
+      // Deadline passed: raise STIP as the core would, so waiters that test H_IP see it.
+      Atomics.or(words, self.word(L.H_IP), 1 << 5);
+      return;
+    }
     ms = Math.min(ms, until);
   }
   Atomics.wait(words, wakeIdx, seen, ms);
@@ -185,9 +193,15 @@ function loop(): void {
   }
 }
 
+if (pinned.error !== undefined) {
+  fatal(`zone ${data.zoneName}: vCPU ${data.hartId}: cannot pin to host CPU ${data.hostCpu}: ${pinned.error}`);
+} else {
+  post({ type: "ready", hart: data.hartId, tid: pinned.tid });
+}
 try {
   loop();
 } catch (e) {
   fatal(`zone ${data.zoneName}: vCPU ${data.hartId} failed at pc ${hex(self.pc)}: ${(e as Error).message}`);
 }
+if (process.env.TSVISOR_STATS) post({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${jit.stats()}` });
 post({ type: "exited" });

@@ -1,8 +1,8 @@
 // 128-bit multiply-high helpers and the A extension (LR/SC/AMO), atomic across vCPU threads.
-import { H_RESERVE, H_RESVAL } from "../layout";
-import { hart, getX, setX } from "./state";
+import { getX, setX } from "./state";
 import { tlbR, tlbW, tlbEntry, translateSlow, faultCause, ACC_R, ACC_W, XLATE_FAULT } from "./mmu";
 import { setMemTrap } from "./memory";
+import { watched, loadReserved, storeConditional, amoWatchedBegin, amoWatchedEnd } from "./reservation";
 
 export function mulhu(a: u64, b: u64): u64 {
   const a0 = a & 0xffffffff, a1 = a >> 32, b0 = b & 0xffffffff, b1 = b >> 32;
@@ -53,24 +53,27 @@ export function amo(insn: u32): i32 {
     }
     a = <usize>r;
   }
+  if (isLr) {
+    const v = loadReserved(a, <u32>size);
+    setX(rd, size == 4 ? <u64><i64><i32><u32>v : v);
+    return 0;
+  }
+  if (f5 == 3) {
+    setX(rd, storeConditional(a, <u32>size, src) ? 0 : 1);
+    return 0;
+  }
+  const isWatched = watched(a);
+  if (isWatched) amoWatchedBegin(a, <u32>size);
+  const r = amoOp(a, <u32>size, f5, src, rd);
+  if (isWatched) amoWatchedEnd();
+  return r;
+}
+
+// The read-modify-write AMOs proper (not LR/SC).
+function amoOp(a: usize, size: u32, f5: u32, src: u64, rd: u32): i32 {
   if (size == 4) {
     let old: u32;
     switch (f5) {
-      case 2: // LR.W
-        old = atomic.load<u32>(a);
-        store<i64>(hart + H_RESERVE, <i64>a);
-        store<u64>(hart + H_RESVAL, old);
-        break;
-      case 3: { // SC.W
-        let ok = false;
-        if (load<i64>(hart + H_RESERVE) == <i64>a) {
-          const expect = <u32>load<u64>(hart + H_RESVAL);
-          ok = atomic.cmpxchg<u32>(a, expect, <u32>src) == expect;
-        }
-        store<i64>(hart + H_RESERVE, -1);
-        setX(rd, ok ? 0 : 1);
-        return 0;
-      }
       case 1: old = atomic.xchg<u32>(a, <u32>src); break;
       case 0: old = atomic.add<u32>(a, <u32>src); break;
       case 4: old = atomic.xor<u32>(a, <u32>src); break;
@@ -96,21 +99,6 @@ export function amo(insn: u32): i32 {
   }
   let old: u64;
   switch (f5) {
-    case 2:
-      old = atomic.load<u64>(a);
-      store<i64>(hart + H_RESERVE, <i64>a);
-      store<u64>(hart + H_RESVAL, old);
-      break;
-    case 3: {
-      let ok = false;
-      if (load<i64>(hart + H_RESERVE) == <i64>a) {
-        const expect = load<u64>(hart + H_RESVAL);
-        ok = atomic.cmpxchg<u64>(a, expect, src) == expect;
-      }
-      store<i64>(hart + H_RESERVE, -1);
-      setX(rd, ok ? 0 : 1);
-      return 0;
-    }
     case 1: old = atomic.xchg<u64>(a, src); break;
     case 0: old = atomic.add<u64>(a, src); break;
     case 4: old = atomic.xor<u64>(a, src); break;

@@ -117,6 +117,14 @@ export function csrWrite(csr: u32, v: u64): void {
   }
 }
 
+// csrrs/csrrc on sip: only SSIP is software-writable; set or clear it atomically if named.
+export function csrSipBits(set: bool, bits: u64): void {
+  if ((bits & 2) == 0) return;
+  if (set) atomic.or<i32>(hart + H_IP, 2);
+  else atomic.and<i32>(hart + H_IP, ~2);
+  csrSideEffect = true;
+}
+
 function setFcsrBits(v: u32): void {
   store<u32>(hart + H_FCSR, v);
   store<u64>(hart + H_STATUS, load<u64>(hart + H_STATUS) | FS_DIRTY);

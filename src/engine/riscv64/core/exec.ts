@@ -1,18 +1,19 @@
 // The interpreter: fetch through the fetch-page cache, expand RVC via table, execute.
 // Hot path rules: no allocation, no calls into JS, registers in shared memory.
 import {
-  H_INSTRET, H_RESERVE, H_RESVAL, H_IP, H_SIE, H_PRIV, H_EXIT_PC, CTABLE_OFF,
+  H_INSTRET, H_IP, H_SIE, H_PRIV, H_EXIT_PC, CTABLE_OFF,
   EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT, H_JIT_COUNT, H_JIT_BAIL, H_JIT_SET,
   JIT_THRESHOLD, H_EXIT_ADDR,
 } from "../layout";
 import { jitEntry, flushJit } from "./jit-cache";
+import { watched, storeWatched } from "./reservation";
 import { hart, getX, setX, getF, setF, fpEnabled, PRIV_U } from "./state";
 import {
   tlbR, tlbW, tlbX, tlbSet, tlbEntry, translateSlow, flushAll, flushPage, faultCause, fetchPage, fetchHost,
   setFetch, ACC_R, ACC_W, ACC_X, XLATE_FAULT, ramAddr,
 } from "./mmu";
 import { loadSlow, storeSlow, extendLoad, accessSize, rawStore, memCause, memTval, loadValue, MEM_OK, MEM_TRAP } from "./memory";
-import { csrRead, csrWrite, csrIllegal, csrSideEffect, clearCsrSideEffect } from "./csr";
+import { csrRead, csrWrite, csrSipBits, csrIllegal, csrSideEffect, clearCsrSideEffect } from "./csr";
 import { enterTrap, leaveTrap, pendingInterrupt, INTERRUPT_BIT } from "./trap";
 import { execFp } from "./fpu";
 import { mulhu, mulh, mulhsu, amo } from "./alu";
@@ -39,6 +40,7 @@ export function execChunk(pcIn: u64, n: i32): u64 {
   let stop = false;
   // True when pc may start a block (after a jump, a taken branch, a trap or a block's normal end).
   let boundary = true;
+  let flushed: i32 = 0; // instructions of this chunk already added to H_INSTRET
   while (count < n) {
     count++;
     // ---- fetch ----
@@ -226,7 +228,9 @@ export function execChunk(pcIn: u64, n: i32): u64 {
         const size = accessSize(f3);
         const e = tlbEntry(tlbW, va);
         if (load<u64>(e) == (va & ~<u64>0xfff) && (<u32>va & 0xfff) <= 4096 - size) {
-          rawStore(<usize>(va + load<u64>(e, 8)), size, v);
+          const a = <usize>(va + load<u64>(e, 8));
+          if (watched(a)) storeWatched(a, size, v);
+          else rawStore(a, size, v);
         } else {
           const st = storeSlow(pc, va, f3, v, false);
           if (st == MEM_TRAP) { trap = true; cause = memCause; tval = memTval; }
@@ -241,7 +245,9 @@ export function execChunk(pcIn: u64, n: i32): u64 {
         const size = accessSize(f3);
         const e = tlbEntry(tlbW, va);
         if (load<u64>(e) == (va & ~<u64>0xfff) && (<u32>va & 0xfff) <= 4096 - size) {
-          rawStore(<usize>(va + load<u64>(e, 8)), size, v);
+          const a = <usize>(va + load<u64>(e, 8));
+          if (watched(a)) storeWatched(a, size, v);
+          else rawStore(a, size, v);
         } else {
           const st = storeSlow(pc, va, f3, v, true);
           if (st == MEM_TRAP) { trap = true; cause = memCause; tval = memTval; }
@@ -403,10 +409,16 @@ export function execChunk(pcIn: u64, n: i32): u64 {
         if (f3 == 4) { trap = true; tval = insn; break; }
         const csr = insn >> 20;
         const src: u64 = f3 >= 5 ? <u64>rs1Of(insn) : getX(rs1Of(insn));
+        // Counters read exactly: account for what this chunk retired so far.
+        store<u64>(hart + H_INSTRET, load<u64>(hart + H_INSTRET) + <u64>(count - 1 - flushed));
+        flushed = count - 1;
         const old = csrRead(csr);
         if (csrIllegal) { trap = true; tval = insn; break; }
         const op = f3 & 3;
-        if (op == 1 || rs1Of(insn) != 0) {
+        if (csr == 0x144 && op != 1) {
+          // sip set/clear touch only the named bits: a read-modify-write could lose an IPI.
+          if (rs1Of(insn) != 0) csrSipBits(op == 2, src);
+        } else if (op == 1 || rs1Of(insn) != 0) {
           csrWrite(csr, op == 1 ? src : op == 2 ? old | src : old & ~src);
           if (csrIllegal) { trap = true; tval = insn; break; }
         }
@@ -427,7 +439,7 @@ export function execChunk(pcIn: u64, n: i32): u64 {
     pc = npc;
     if (stop) break;
   }
-  store<u64>(hart + H_INSTRET, load<u64>(hart + H_INSTRET) + <u64>count);
+  store<u64>(hart + H_INSTRET, load<u64>(hart + H_INSTRET) + <u64>(count - flushed));
   return pc;
 }
 
@@ -452,4 +464,3 @@ function orcb(a: u64): u64 {
   return r;
 }
 
-export { H_RESERVE, H_RESVAL, ramAddr, ACC_R, ACC_W, MEM_TRAP };

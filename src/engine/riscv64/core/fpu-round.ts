@@ -65,6 +65,16 @@ export function overflow(neg: bool, dbl: bool): u64 {
 // sticky bit standing for "something nonzero below", as long as it lies at least two bits
 // below the rounding position.
 export function roundPack(neg: bool, exp: i32, sig: u64, dbl: bool): u64 {
+  return dbl ? roundPackD(neg, exp, sig) : roundPackS(neg, exp, sig);
+}
+function roundPackD(neg: bool, exp: i32, sig: u64): u64 {
+  return roundPackImpl(neg, exp, sig, true);
+}
+function roundPackS(neg: bool, exp: i32, sig: u64): u64 {
+  return roundPackImpl(neg, exp, sig, false);
+}
+// (instantiated once per format so that the format constants fold)
+@inline function roundPackImpl(neg: bool, exp: i32, sig: u64, dbl: bool): u64 {
   const fracBits: u64 = dbl ? 52 : 23;
   const sh: u64 = dbl ? 10 : 39; // round bits below the significand once its leading one is at bit 62
   const bias: i32 = dbl ? 1023 : 127;
@@ -155,7 +165,8 @@ export function finishD(r: f64, e: f64, k: i32): u64 {
       if (rm == RTZ) return (e > 0) != neg ? bits : bits - 1;
       if (rm == RDN) return e < 0 ? (neg ? bits + 1 : bits - 1) : bits;
       if (rm == RUP) return e > 0 ? (neg ? bits - 1 : bits + 1) : bits;
-      // RMM: needs the tie test of the slow path
+      // RMM differs from RNE only on a tie that RNE resolved towards zero
+      return (e > 0) != neg && abs<f64>(e) == halfUlpD(E) ? bits + 1 : bits;
     }
   }
   return slowRound(bits, e, k, true);
@@ -165,16 +176,26 @@ export function finishD(r: f64, e: f64, k: i32): u64 {
 // is the binary64 round-to-nearest value of it and e as for slowRound. Values of binary32
 // operations never leave the binary64 normal range, so no scaling is needed.
 export function finishS(x: f64, e: f64): u32 {
-  const bits = reinterpret<u64>(x);
-  if (rmode == RNE) {
-    const ax = abs<f64>(x);
-    // Normal binary32 range, and not a binary32 midpoint that is itself inexact (double rounding).
-    if (ax >= 1.1754943508222875e-38 && ax <= 3.4028234663852886e38 &&
-        (e == 0 || (bits & 0x1fffffff) != 0x10000000)) {
-      const y = <f32>x;
-      if (e != 0 || <f64>y != x) flags |= FFLAG_NX;
-      return reinterpret<u32>(y);
-    }
+  const xb = reinterpret<u64>(x);
+  // Fast path: y = RNE(x) lies in binary32 exponents 2..253, so neither y nor its
+  // neighbours are subnormal or infinite and the exact value is not tiny. x being a
+  // binary32 midpoint with e != 0 (a double-rounding case) is left to the slow path.
+  const mid = (xb & 0x1fffffff) == 0x10000000;
+  const y = <f32>x;
+  const yb = reinterpret<u32>(y);
+  if (((yb >> 23) & 0xff) - 2 <= 251 && (e == 0 || !mid)) {
+    const yd = <f64>y;
+    const d = x != yd ? x - yd : e; // sign of (exact - y)
+    if (d == 0) return yb;
+    flags |= FFLAG_NX;
+    const rm = rmode;
+    const neg = (yb >> 31) != 0;
+    if (rm == RNE) return yb;
+    if (rm == RTZ) return (d > 0) != neg ? yb : yb - 1;
+    if (rm == RDN) return d < 0 ? (neg ? yb + 1 : yb - 1) : yb;
+    if (rm == RUP) return d > 0 ? (neg ? yb - 1 : yb + 1) : yb;
+    // RMM: an exact tie (midpoint, e == 0) that RNE rounded towards zero goes up
+    return mid && abs<f64>(x) > abs<f64>(yd) ? yb + 1 : yb;
   }
-  return <u32>slowRound(bits, e, 0, false);
+  return <u32>slowRound(xb, e, 0, false);
 }

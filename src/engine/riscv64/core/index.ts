@@ -11,6 +11,7 @@ import { enterTrap, pendingInterrupt, INTERRUPT_BIT, wedged, resetWedge, stormFi
 import { timeTicks } from "./csr";
 import { buildCompressedTable } from "./compressed";
 import { flushJit, jitEntry } from "./jit-cache";
+import { releaseReservation } from "./reservation";
 export { flushJit } from "./jit-cache";
 export { completeMmioLoad } from "./memory";
 
@@ -28,6 +29,7 @@ export function init(hartBase: u32, ramOffset: u32, ramBytes: u64): void {
 // The cross-thread words (0x300..0x340: HSM state, start address, fence counters) survive, and
 // of the pending interrupts only the platform-driven SEIP level does.
 export function resetHart(): void {
+  releaseReservation();
   memory.fill(hart, 0, 0x300);
   memory.fill(hart + 0x340, 0, H_TLB - 0x340);
   atomic.and<i32>(hart + H_IP, 1 << 9);

@@ -6,6 +6,9 @@ import {
 } from "../layout";
 import { hart, setX, setF } from "./state";
 import { translateSlow, faultCause, mmioPa, ACC_R, ACC_W, XLATE_FAULT, XLATE_MMIO } from "./mmu";
+import { rawStore } from "./raw";
+import { watched, storeWatched } from "./reservation";
+export { rawStore } from "./raw";
 
 // Outcome of a slow access.
 export const MEM_OK: i32 = 0;
@@ -46,12 +49,6 @@ export function setMemTrap(cause: u64, tval: u64): void {
   return load<u8>(a);
 }
 
-@inline export function rawStore(a: usize, size: u32, v: u64): void {
-  if (size == 8) store<u64>(a, v);
-  else if (size == 4) store<u32>(a, <u32>v);
-  else if (size == 2) store<u16>(a, <u16>v);
-  else store<u8>(a, <u8>v);
-}
 
 function recordMmio(pc: u64, va: u64, pa: u64, size: u32, rd: u32, flags: i32, data: u64): void {
   store<u64>(hart + H_EXIT_PC, pc);
@@ -111,13 +108,16 @@ export function storeSlow(pc: u64, va: u64, f3: u32, v: u64, isFloat: bool): i32
       }
     }
     for (let i: u32 = 0; i < size; i++) {
-      store<u8>(<usize>translateSlow(va + i, ACC_W), <u8>(v >> (8 * <u64>i)));
+      const a = <usize>translateSlow(va + i, ACC_W);
+      if (watched(a)) storeWatched(a, 1, v >> (8 * <u64>i));
+      else store<u8>(a, <u8>(v >> (8 * <u64>i)));
     }
     return MEM_OK;
   }
   const r = translateSlow(va, ACC_W);
   if (r >= 0) {
-    rawStore(<usize>r, size, v);
+    if (watched(<usize>r)) storeWatched(<usize>r, size, v);
+    else rawStore(<usize>r, size, v);
     return MEM_OK;
   }
   if (r == XLATE_MMIO) {

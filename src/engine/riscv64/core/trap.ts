@@ -1,10 +1,11 @@
 // Trap entry into virtual S-mode and interrupt selection, as the privileged spec defines
 // for a hart whose M-mode (here: tsvisor) delegates every S-level trap.
 import {
-  H_PRIV, H_STATUS, H_SEPC, H_SCAUSE, H_STVAL, H_STVEC, H_SIE, H_IP, H_RESERVE,
+  H_PRIV, H_STATUS, H_SEPC, H_SCAUSE, H_STVAL, H_STVEC, H_SIE, H_IP,
 } from "../layout";
 import { hart, SSTATUS_SIE, SSTATUS_SPIE, SSTATUS_SPP, PRIV_S, PRIV_U } from "./state";
 import { selectTlb } from "./mmu";
+import { releaseReservation } from "./reservation";
 
 export const IRQ_SSI: u32 = 1;
 export const IRQ_STI: u32 = 5;
@@ -67,7 +68,7 @@ export function enterTrap(cause: u64, tval: u64, pc: u64): u64 {
     ((s & SSTATUS_SIE) != 0 ? SSTATUS_SPIE : 0);
   store<u64>(hart + H_STATUS, s);
   store<i32>(hart + H_PRIV, PRIV_S);
-  store<i64>(hart + H_RESERVE, -1);
+  releaseReservation();
   if (priv != PRIV_S) selectTlb();
   const tvec = load<u64>(hart + H_STVEC);
   let npc = tvec & ~<u64>3;
@@ -94,7 +95,7 @@ export function leaveTrap(): u64 {
   s = (s & ~(SSTATUS_SIE | SSTATUS_SPP)) | ((s & SSTATUS_SPIE) != 0 ? SSTATUS_SIE : 0) | SSTATUS_SPIE;
   store<u64>(hart + H_STATUS, s);
   store<i32>(hart + H_PRIV, toPriv);
-  store<i64>(hart + H_RESERVE, -1);
+  releaseReservation();
   selectTlb();
   return load<u64>(hart + H_SEPC);
 }

@@ -16,6 +16,7 @@ export class BlockJit {
   compiled = 0;
   rebound = 0;
   failed = 0;
+  compileMs = 0;
 
   constructor(buffer: SharedArrayBuffer, private readonly memory: WebAssembly.Memory,
     private readonly table: WebAssembly.Table, private readonly hartBase: number) {
@@ -31,6 +32,7 @@ export class BlockJit {
       return hit.func;
     }
     if (this.table.length >= MAX_BLOCKS) return -2;
+    const t0 = performance.now();
     const b = compileBlock(this.mem, host, set, this.hartBase);
     if (!b) {
       this.failed++;
@@ -41,7 +43,12 @@ export class BlockJit {
     this.table.set(func, inst.exports.b as (pc: bigint) => bigint);
     this.cache.set(key, { code: this.mem.slice(host, host + b.bytes), func });
     this.compiled++;
+    this.compileMs += performance.now() - t0;
     return func;
+  }
+
+  stats(): string {
+    return `jit: ${this.compiled} blocks compiled in ${this.compileMs.toFixed(0)} ms, ${this.rebound} re-bound, ${this.failed} not compilable`;
   }
 
   private sameCode(host: number, code: Uint8Array): boolean {

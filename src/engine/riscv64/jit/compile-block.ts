@@ -105,6 +105,13 @@ class BlockEmitter {
     this.counts(n, true).pcPlus(off).op(Op.return_);
     this.op(Op.end);
     this.get(LOCAL_VA).get(LOCAL_E).mem(Op.i64_load, 3, table + 8).op(Op.i64_add).op(Op.i32_wrap_i64);
+    if (table === this.tlbW) {
+      // A page some hart holds an LR reservation in: the interpreter's store path kills it.
+      this.code.byte(Op.local_tee).u32(LOCAL_E);
+      this.i32(L.GUEST_RAM_OFF).op(Op.i32_sub).i32(12).op(Op.i32_shr_u).mem(Op.i32_load8_u, 0, L.WATCH_OFF);
+      this.op(Op.if_).op(IF_VOID).counts(n, true).pcPlus(off).op(Op.return_).op(Op.end);
+      this.get(LOCAL_E);
+    }
   }
 
   /** Signed/unsigned division and remainder with RISC-V's results for /0 and overflow. */

@@ -1,0 +1,103 @@
+// `[[device]]` tables of a zone config: virtio devices on the zone's virtio-mmio slots.
+//
+//   [[device]]                    [[device]]                 [[device]]      [[device]]
+//   type = "blk"                  type = "net"               type = "console" type = "rng"
+//   path = "disk.img"             tap = "tap0"
+//   readonly = false              mac = "02:00:00:00:00:01"
+//   serial = "data"               slot = 1  (optional everywhere: the first free slot)
+import { createHash } from "node:crypto";
+import { z } from "zod";
+
+/** virtio-mmio slots of the riscv64 platform (IRQs 1..8, as on QEMU's virt machine). */
+export const VIRTIO_SLOTS = 8;
+
+const slot = z.number().int().min(0).max(VIRTIO_SLOTS - 1).optional();
+const MAC_RE = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+
+export const deviceSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("blk"),
+    path: z.string().min(1, "give the disk image path"),
+    readonly: z.boolean().default(false),
+    serial: z.string().max(20, "at most 20 characters").optional(),
+    slot,
+  }).strict(),
+  z.object({
+    type: z.literal("net"),
+    tap: z.string().regex(/^[A-Za-z0-9_.-]{1,15}$/, "a TAP name is 1-15 letters, digits, '.', '_' or '-'"),
+    mac: z.string().regex(MAC_RE, 'write the MAC as six hex pairs, e.g. "02:00:00:00:00:01"')
+      .refine((m) => (parseInt(m.slice(0, 2), 16) & 1) === 0, "a multicast MAC (odd first byte) cannot be a NIC address")
+      .optional(),
+    slot,
+  }).strict(),
+  z.object({ type: z.literal("console"), slot }).strict(),
+  z.object({ type: z.literal("rng"), slot }).strict(),
+], { errorMap: (issue, ctx) => issue.code === "invalid_union_discriminator"
+  ? { message: 'type must be one of "blk", "net", "console", "rng"' } : { message: ctx.defaultError } });
+
+export const devicesSchema = z.array(deviceSchema).max(VIRTIO_SLOTS, `at most ${VIRTIO_SLOTS} devices (one per virtio slot)`)
+  .superRefine((list, ctx) => {
+    const slots = new Map<number, number>();
+    const taps = new Map<string, number>();
+    list.forEach((d, i) => {
+      if (d.slot !== undefined) {
+        const other = slots.get(d.slot);
+        if (other !== undefined) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i, "slot"],
+            message: `slot ${d.slot} is already used by device ${other}: pick another slot or drop "slot" to get a free one` });
+        }
+        slots.set(d.slot, i);
+      }
+      if (d.type === "net") {
+        const other = taps.get(d.tap);
+        if (other !== undefined) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [i, "tap"], message: `TAP ${d.tap} is already used by device ${other}` });
+        }
+        taps.set(d.tap, i);
+      }
+    });
+  });
+
+export type DeviceEntry = z.infer<typeof deviceSchema>;
+
+/** A validated device with its slot decided and paths resolved. */
+export type DeviceConfig =
+  | { type: "blk"; slot: number; path: string; readonly: boolean; serial: string }
+  | { type: "net"; slot: number; tap: string; mac: string }
+  | { type: "console"; slot: number }
+  | { type: "rng"; slot: number };
+
+/** A stable, locally administered MAC for a zone's NIC when the config names none. */
+export function defaultMac(zone: string, slot: number): string {
+  const h = createHash("sha256").update(`${zone}/${slot}`).digest();
+  const b = [0x02, 0x74, h[0], h[1], h[2], h[3]]; // 02:74 = locally administered, unicast
+  return b.map((x) => x.toString(16).padStart(2, "0")).join(":");
+}
+
+/**
+ * Give every device a slot (explicit ones first, the rest in order into free slots) and resolve
+ * image paths with `resolvePath`. Input must have passed devicesSchema.
+ */
+export function assignSlots(zone: string, list: DeviceEntry[], resolvePath: (p: string) => string): DeviceConfig[] {
+  const used = new Set(list.flatMap((d) => (d.slot === undefined ? [] : [d.slot])));
+  let next = 0;
+  return list.map((d) => {
+    let s = d.slot;
+    if (s === undefined) {
+      while (used.has(next)) next++;
+      s = next;
+      used.add(s);
+    }
+    switch (d.type) {
+      case "blk": return { type: "blk", slot: s, path: resolvePath(d.path), readonly: d.readonly, serial: d.serial ?? `tsvisor${s}` };
+      case "net": return { type: "net", slot: s, tap: d.tap, mac: (d.mac ?? defaultMac(zone, s)).toLowerCase() };
+      case "console": return { type: "console", slot: s };
+      case "rng": return { type: "rng", slot: s };
+    }
+  });
+}
+
+/** virtio-mmio slots the device tree must describe: up to the highest used one. */
+export function virtioSlotCount(devices: readonly DeviceConfig[]): number {
+  return devices.reduce((n, d) => Math.max(n, d.slot + 1), 0);
+}

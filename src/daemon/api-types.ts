@@ -1,0 +1,71 @@
+// The daemon's JSON API as both sides see it: request bodies (validated with zod on arrival) and
+// the response shapes. docs/api.md and docs/openapi.json describe the same.
+import { z } from "zod";
+
+export const API_PREFIX = "/v1";
+export const CONSOLE_PROTOCOL = "tsvisor-console";
+
+export const createZoneBody = z.object({
+  /** Path of the zone file: names it in messages and anchors relative paths in it. */
+  file: z.string().min(1).max(4096),
+  /** The file's TOML text; omitted: the daemon reads `file` itself. */
+  toml: z.string().max(1024 * 1024).optional(),
+}).strict();
+export type CreateZoneBody = z.infer<typeof createZoneBody>;
+
+export type ZoneState = "starting" | "running" | "rebooting" | "off" | "error";
+
+export interface VcpuInfo {
+  vcpu: number;
+  hostCpu: number;
+  /** Linux thread id in the daemon process (0 until the thread runs). */
+  tid: number;
+}
+
+export interface ZoneInfo {
+  id: number;
+  name: string;
+  kind: "user" | "realtime";
+  arch: "riscv64";
+  state: ZoneState;
+  /** Why the zone is in state `error`. */
+  reason?: string;
+  /** Guest exit code when it powered off (state `off`). */
+  exitCode?: number;
+  vcpus: VcpuInfo[];
+  shareCpus: boolean;
+  /** Guest RAM in bytes. */
+  memory: number;
+  /** Bytes taken from the pool (RAM + engine state). */
+  poolBytes: number;
+  memoryLocked: boolean;
+  boot: { kernel: string; initrd?: string; cmdline: string };
+  file: string;
+  /** ISO time of the current boot (also after a reboot). */
+  startedAt?: string;
+  uptimeSeconds?: number;
+  reboots: number;
+  console: { bufferedBytes: number; attached: number };
+}
+
+export interface Zone0Info {
+  pid: number;
+  socket: string;
+  system: string;
+  hostCpus: number[];
+  usableHostCpus: number[];
+  freeHostCpus: number[];
+  pool: { total: number; used: number; free: number };
+  uptimeSeconds: number;
+}
+
+export interface ZoneList {
+  zone0: Zone0Info;
+  zones: ZoneInfo[];
+}
+
+export interface ApiErrorBody {
+  error: string;
+  /** Each problem of a refused zone config, as "file: field: fix". */
+  problems?: string[];
+}

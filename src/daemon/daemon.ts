@@ -1,0 +1,130 @@
+// `tsvisor daemon`: zone0's management service. Reserves the memory pool, keeps zone0's CPUs for
+// itself, and serves the API on a Unix socket only its owner can open (mode 0600).
+import { chmodSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
+import { connect } from "node:net";
+import { dirname } from "node:path";
+import { tmpdir } from "node:os";
+import type { Server } from "node:http";
+import type { Socket } from "node:net";
+import type { SystemConfig } from "../config/system-config.js";
+import { allowedCpus, pinAllThreads } from "../host/affinity.js";
+import { createApiServer } from "./api.js";
+import { ApiError, ZoneManager } from "./manager.js";
+
+export class DaemonError extends Error {}
+
+/** TSVISOR_SOCKET, else /run/tsvisor/tsvisor.sock for root, else $XDG_RUNTIME_DIR (or /tmp)/tsvisor.sock. */
+export function defaultSocketPath(): string {
+  if (process.env.TSVISOR_SOCKET) return process.env.TSVISOR_SOCKET;
+  if (process.getuid?.() === 0) return "/run/tsvisor/tsvisor.sock";
+  return `${process.env.XDG_RUNTIME_DIR ?? tmpdir()}/tsvisor.sock`;
+}
+
+function memAvailable(): number {
+  const m = /^MemAvailable:\s*(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"));
+  return m ? Number(m[1]) * 1024 : Infinity;
+}
+
+const gib = (n: number) => `${+(n / 1024 ** 3).toFixed(2)} GiB`;
+
+function probe(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(path);
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
+// A live socket means another daemon; a dead one is left over from a crash and is replaced.
+async function claimSocketPath(path: string, log: (m: string) => void): Promise<void> {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    return;
+  }
+  if (!isSocket) throw new DaemonError(`${path} exists and is not a socket: remove it or choose another --socket`);
+  if (await probe(path)) {
+    throw new DaemonError(`${path}: another tsvisor daemon is already listening there: stop it first, or use another --socket`);
+  }
+  unlinkSync(path);
+  log(`removed stale socket ${path} (left by a daemon that did not exit cleanly)`);
+}
+
+export interface DaemonOptions {
+  socket: string;
+  system: SystemConfig;
+  log: (msg: string) => void;
+}
+
+export interface Daemon {
+  readonly manager: ZoneManager;
+  readonly server: Server;
+  /** Stop every zone, close the API and remove the socket. */
+  close(): Promise<void>;
+}
+
+export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
+  const avail = memAvailable();
+  if (o.system.poolBytes > avail) {
+    throw new DaemonError(`${o.system.file}: pool.memory: ${gib(o.system.poolBytes)} is more than this host has ` +
+      `available (${gib(avail)}): lower it`);
+  }
+  const hostCpus = allowedCpus();
+  let manager: ZoneManager;
+  try {
+    manager = new ZoneManager({ system: o.system, hostCpus, socket: o.socket, log: o.log });
+  } catch (e) {
+    throw new DaemonError(e instanceof ApiError ? e.message : String(e));
+  }
+  await claimSocketPath(o.socket, o.log);
+  // Threads made from now on inherit this: zone device threads stay on zone0's CPUs, while each
+  // vCPU thread moves itself onto its own CPU.
+  if (o.system.zone0Cpus.length) pinAllThreads(o.system.zone0Cpus);
+
+  const server = createApiServer(manager, o.log);
+  const conns = new Set<Socket>();
+  server.on("connection", (s: Socket) => {
+    conns.add(s);
+    s.on("close", () => conns.delete(s));
+  });
+  const oldMask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(o.socket, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    throw new DaemonError(`${o.socket}: cannot listen: ${(e as Error).message}`);
+  } finally {
+    process.umask(oldMask);
+  }
+  chmodSync(o.socket, 0o600);
+  server.on("error", (e) => o.log(`API server: ${e.message}`));
+
+  let closing: Promise<void> | undefined;
+  return {
+    manager,
+    server,
+    close() {
+      closing ??= (async () => {
+        server.close();
+        await manager.stopAll();
+        for (const s of conns) s.destroy();
+        try {
+          unlinkSync(o.socket);
+        } catch {
+          // already gone
+        }
+      })();
+      return closing;
+    },
+  };
+}

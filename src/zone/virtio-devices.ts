@@ -1,0 +1,108 @@
+// A zone's virtio devices on both sides of the thread boundary. The owner opens the host
+// resources (disk images, TAPs) before any zone thread starts, so a bad setting fails with a clear
+// message before the guest runs; the VMM thread builds the device models on those fds.
+import { closeSync } from "node:fs";
+import type { DeviceConfig } from "../config/devices.js";
+import { openDiskImage, FileBlockBackend } from "../host/block-file.js";
+import { openTap, TapIo } from "../host/tap.js";
+import { FdPoller } from "../host/fd-poller.js";
+import type { MmioBus } from "../devices/bus.js";
+import type { GuestMemory, IrqLine } from "../devices/types.js";
+import { VirtioMmio, VirtioMmioPlaceholder, VIRTIO_MMIO_SIZE } from "../devices/virtio/mmio.js";
+import { VirtioBlk } from "../devices/virtio/blk.js";
+import { VirtioNet } from "../devices/virtio/net.js";
+import { VirtioConsole } from "../devices/virtio/console.js";
+import { VirtioRng } from "../devices/virtio/rng.js";
+
+/** What the VMM thread needs to build one device (structured-clone safe). */
+export type VirtioSetup =
+  | { type: "blk"; slot: number; fd: number; size: number; readonly: boolean; serial: string; path: string }
+  | { type: "net"; slot: number; fd: number; tap: string; mac: string }
+  | { type: "console"; slot: number }
+  | { type: "rng"; slot: number };
+
+/** Open every device's host resource; throws (after closing what it opened) with the device named. */
+export function openVirtioDevices(zone: string, devices: readonly DeviceConfig[]): { setups: VirtioSetup[]; close(): void } {
+  const fds: number[] = [];
+  const close = () => {
+    for (const fd of fds.splice(0)) {
+      try { closeSync(fd); } catch { /* already closed */ }
+    }
+  };
+  const setups: VirtioSetup[] = [];
+  for (const d of devices) {
+    try {
+      if (d.type === "blk") {
+        const { fd, size } = openDiskImage(d.path, d.readonly);
+        fds.push(fd);
+        setups.push({ type: "blk", slot: d.slot, fd, size, readonly: d.readonly, serial: d.serial, path: d.path });
+      } else if (d.type === "net") {
+        const fd = openTap(d.tap);
+        fds.push(fd);
+        setups.push({ type: "net", slot: d.slot, fd, tap: d.tap, mac: d.mac });
+      } else setups.push({ ...d });
+    } catch (e) {
+      close();
+      throw new Error(`zone ${zone}: virtio ${d.type} device in slot ${d.slot}: ${(e as Error).message}`);
+    }
+  }
+  return { setups, close };
+}
+
+export interface VirtioHost {
+  /** Zone doorbell: an fd poller bumps it when a TAP has frames. */
+  bell: Int32Array;
+  bellIndex: number;
+  log(msg: string): void;
+  /** Output of the virtio console (hvc0). */
+  consoleOut(bytes: Uint8Array): void;
+}
+
+/** The VMM thread's virtio devices. */
+export class VirtioDevices {
+  readonly transports: VirtioMmio[] = [];
+  /** The virtio console, if the zone has one (the VMM feeds it console input). */
+  console: VirtioConsole | null = null;
+  private readonly pollers: FdPoller[] = [];
+
+  constructor(setups: readonly VirtioSetup[], bus: MmioBus, mem: GuestMemory, irq: (slot: number) => IrqLine,
+    base: number, slots: number, host: VirtioHost) {
+    const bySlot = new Map(setups.map((s) => [s.slot, s]));
+    for (let slot = 0; slot < slots; slot++) {
+      const s = bySlot.get(slot);
+      const at = base + slot * VIRTIO_MMIO_SIZE;
+      if (s === undefined) {
+        bus.register(at, VIRTIO_MMIO_SIZE, new VirtioMmioPlaceholder(`virtio-mmio@${slot}`));
+        continue;
+      }
+      const name = `virtio-${s.type}@${slot}`;
+      const t = new VirtioMmio(name, this.model(s, name, host), mem, irq(slot), host.log);
+      this.transports.push(t);
+      bus.register(at, VIRTIO_MMIO_SIZE, t);
+    }
+  }
+
+  private model(s: VirtioSetup, name: string, host: VirtioHost) {
+    switch (s.type) {
+      case "blk":
+        return new VirtioBlk(new FileBlockBackend(s.fd, s.size, s.readonly), s.serial, (m) => host.log(`${name}: ${m}`));
+      case "net": {
+        const io = new TapIo(s.fd);
+        const poller = new FdPoller(s.fd, host.bell, host.bellIndex, (m) => host.log(`${name} (${s.tap}): ${m}`));
+        this.pollers.push(poller);
+        const mac = Uint8Array.from(s.mac.split(":").map((x) => parseInt(x, 16)));
+        return new VirtioNet({ send: (f) => io.send(f), receive: (d) => io.receive(d), armReceive: () => poller.arm() }, mac);
+      }
+      case "console":
+        this.console = new VirtioConsole((b) => host.consoleOut(b));
+        return this.console;
+      case "rng":
+        return new VirtioRng();
+    }
+  }
+
+  /** Stop the helper threads (TAP pollers). */
+  async close(): Promise<void> {
+    await Promise.all(this.pollers.map((p) => p.stop()));
+  }
+}

@@ -1,0 +1,118 @@
+/* SBI HSM hart_suspend on a 2-hart zone: hart 1 suspends (retentive, then non-retentive) and
+ * hart 0 wakes it with IPIs; finally hart 0 suspends itself until its timer fires. */
+#include "test.h"
+#define MS 10000
+#define HSM_STARTED 0
+#define HSM_STOPPED 1
+#define HSM_SUSPENDED 4
+#define WAIT_EQ(sym, val) lla a0, sym; li a1, val; call wait_eq
+#define WAIT_STATUS(h, st) li a0, h; li a1, st; call wait_status
+
+TEST_PROLOGUE
+  .option norvc
+
+  TEST(1, a0, 0, li a0, 1; la a1, sec; li a2, 0x55; SBI_CALL(SBI_HSM, 0))
+  /* retentive suspend, woken by an IPI (enabled in sie, SIE = 0) */
+  TEST(2, a0, HSM_SUSPENDED, WAIT_STATUS(1, HSM_SUSPENDED))
+  TEST(3, a0, 0, ld a0, resumed)
+  TEST(4, a0, 0, li a0, 2; li a1, 0; SBI_CALL(SBI_IPI, 0))
+  TEST(5, a0, 1, WAIT_EQ(resumed, 1))
+  TEST(6, a0, 0, ld a0, suspend_ret)                 /* hart_suspend returned SBI_SUCCESS */
+  TEST(7, a0, 0x55, ld a0, kept_s1)                  /* registers retained */
+  /* non-retentive suspend: resumes at resume_addr with a0 = hartid, a1 = opaque, satp = 0 */
+  TEST(10, a0, HSM_SUSPENDED, WAIT_STATUS(1, HSM_SUSPENDED))
+  TEST(11, a0, 0, li a0, 2; li a1, 0; SBI_CALL(SBI_IPI, 0))
+  TEST(12, a0, 1, WAIT_EQ(resumed2, 1))
+  TEST(13, a0, 1, ld a0, res_a0)
+  TEST(14, a0, 0x77, ld a0, res_a1)
+  TEST(15, a0, 0, ld a0, res_satp)
+  TEST(16, a0, 0, ld a0, res_status; andi a0, a0, SSTATUS_SIE)
+  TEST(17, a0, HSM_STOPPED, WAIT_STATUS(1, HSM_STOPPED))
+  /* invalid non-retentive resume address */
+  TEST(18, a0, SBI_ERR_INVALID_ADDRESS, li a0, 0x80000000; li a1, 0x1000; li a2, 0; SBI_CALL(SBI_HSM, 3))
+
+  /* hart 0 suspends until its own timer fires (kept last: see the report) */
+  TEST(20, a0, 0, li t0, 0x20; csrw sie, t0; csrr a0, time; li t0, 2 * MS; add a0, a0, t0; SBI_CALL(SBI_TIME, 0); \
+       li a0, 0; li a1, 0; li a2, 0; SBI_CALL(SBI_HSM, 3))
+  TEST(21, a0, 0x20, csrr a0, sip)
+  TEST(22, a0, 0, csrw sie, zero; li a0, -1; SBI_CALL(SBI_TIME, 0); csrr a0, sip)
+  j pass
+
+sec:
+  mv s1, a1
+  li t0, 2
+  csrw sie, t0                                   /* SSIE, but SIE stays 0 */
+  li a0, 0
+  li a1, 0
+  li a2, 0
+  SBI_CALL(SBI_HSM, 3)                           /* retentive */
+  sd a0, suspend_ret, t0
+  sd s1, kept_s1, t0
+  csrci sip, 2
+  li t0, 1
+  sd t0, resumed, t1
+  li a0, 0x80000000                              /* non-retentive */
+  la a1, sec_resume
+  li a2, 0x77
+  SBI_CALL(SBI_HSM, 3)
+  j fail
+sec_resume:
+  sd a0, res_a0, t0
+  sd a1, res_a1, t0
+  csrr t1, satp
+  sd t1, res_satp, t0
+  csrr t1, sstatus
+  sd t1, res_status, t0
+  li t1, 1
+  sd t1, resumed2, t0
+  SBI_CALL(SBI_HSM, 1)
+  j fail
+
+wait_eq:
+  csrr t0, time
+  li t1, 3000 * MS
+  add t1, t0, t1
+1: ld t2, 0(a0)
+  beq t2, a1, 2f
+  csrr t0, time
+  bltu t0, t1, 1b
+2: ld a0, 0(a0)
+  ret
+
+wait_status:
+  addi sp, sp, -32
+  sd ra, 0(sp)
+  sd s0, 8(sp)
+  sd s1, 16(sp)
+  sd s2, 24(sp)
+  mv s0, a0
+  mv s1, a1
+  csrr s2, time
+  li t1, 3000 * MS
+  add s2, s2, t1
+1: mv a0, s0
+  SBI_CALL(SBI_HSM, 2)
+  bnez a0, 2f
+  beq a1, s1, 3f
+  csrr t0, time
+  bltu t0, s2, 1b
+3: mv a0, a1
+2: ld ra, 0(sp)
+  ld s0, 8(sp)
+  ld s1, 16(sp)
+  ld s2, 24(sp)
+  addi sp, sp, 32
+  ret
+
+TEST_EPILOGUE
+  .data
+  .balign 8
+resumed: .dword 0
+suspend_ret: .dword -1
+kept_s1: .dword 0
+resumed2: .dword 0
+res_a0: .dword 0
+res_a1: .dword 0
+res_satp: .dword -1
+res_status: .dword -1
+TEST_STACK

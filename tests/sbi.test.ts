@@ -1,0 +1,18 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { expectPass } from "./helpers/asm-run.js";
+
+test("SBI on one hart: BASE, probing, unknown calls, TIME, DBCN, legacy console, HSM, RFENCE, SRST", async () => {
+  const r = await expectPass("sbi.S", { input: [{ when: "READ>", text: "xyzQ" }] });
+  assert.ok(r.console.includes("dbcn-ok\ndbcn-2!\n!\nL\nREAD>\n"), r.console);
+  assert.ok(r.logs.some((l) => /not supported/.test(l)), "unsupported calls are logged");
+});
+
+test("SBI on four harts: HSM start/stop/errors, cross-hart atomics, IPIs, remote sfence.vma, SRST", async () => {
+  const r = await expectPass("sbi-smp.S", { cpus: 4, timeoutMs: 20000 });
+  assert.ok(r.ms < 20000);
+});
+
+test("SBI HSM hart_suspend: retentive and non-retentive, woken by IPI and by the timer", async () => {
+  await expectPass("hsm-suspend.S", { cpus: 2, timeoutMs: 5000 });
+});
