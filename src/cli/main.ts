@@ -3,6 +3,8 @@ import { Command } from "commander";
 import { ConfigError } from "../config/zone-config.js";
 import { BootError } from "../engine/riscv64/loader.js";
 import { resolveRunConfig, runZone, type RunOptions } from "./run.js";
+import { registerZoneCommands } from "./zone-cmds.js";
+import { registerToolCommands } from "./tools-cmds.js";
 
 const program = new Command();
 program.name("tsvisor").description("a partitioning hypervisor: zones with statically partitioned resources");
@@ -31,6 +33,9 @@ program
     }
     process.exit(code);
   });
+
+registerZoneCommands(program);
+registerToolCommands(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   process.stderr.write(`tsvisor: ${(e as Error).stack ?? String(e)}\n`);

@@ -33,6 +33,9 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
     const n = Number(o.cpus);
     if (!Number.isInteger(n) || n < 1 || n > 32) throw new ConfigError(`--cpus: expected 1..32, got "${o.cpus}"`);
     c.cpus = n;
+    if (c.hostCpus !== undefined && c.hostCpus.length !== n) {
+      throw new ConfigError(`--cpus ${n}: the config pins ${c.hostCpus.length} vCPU(s) with host_cpus = [${c.hostCpus.join(", ")}]: change host_cpus too`);
+    }
   }
   if (!c.kernel) throw new ConfigError("no kernel: give a zone config file or --kernel <Image>");
   return c;
@@ -42,13 +45,16 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
 export async function runZone(c: ZoneConfig): Promise<number> {
   let quit = false;
   let zone: Zone | undefined;
-  const con = attachConsole((d) => zone?.input(d), () => {
-    quit = true;
-    zone?.stop();
+  const con = attachConsole((d) => zone?.input(d), {
+    quit: () => {
+      quit = true;
+      zone?.stop();
+    },
   });
   try {
     for (;;) {
-      zone = new Zone({ name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd, cmdline: c.cmdline, devices: c.devices });
+      zone = new Zone({ name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd, cmdline: c.cmdline, devices: c.devices,
+        hostCpus: c.hostCpus, lockMemory: c.kind === "realtime" });
       zone.on("console", (d: Buffer) => process.stdout.write(d));
       zone.on("log", (m: string) => process.stderr.write(`tsvisor: ${m}\n`));
       const out = await zone.start();

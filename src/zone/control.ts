@@ -44,7 +44,15 @@ export class ZoneControl {
   }
   ring(): void {
     Atomics.add(this.words, W(L.ZC_DOORBELL), 1);
-    Atomics.notify(this.words, W(L.ZC_DOORBELL));
+    // A futex wake is a syscall: skip it while the VMM is awake (it re-reads the doorbell before sleeping).
+    if (Atomics.load(this.words, W(L.ZC_VMM_SLEEPING)) !== 0) Atomics.notify(this.words, W(L.ZC_DOORBELL));
+  }
+
+  /** VMM side: sleep until the doorbell moves from `seen` (or `ms` pass). */
+  sleepUntilRung(seen: number, ms: number): void {
+    Atomics.store(this.words, W(L.ZC_VMM_SLEEPING), 1);
+    if (Atomics.load(this.words, W(L.ZC_DOORBELL)) === seen) Atomics.wait(this.words, W(L.ZC_DOORBELL), seen, ms);
+    Atomics.store(this.words, W(L.ZC_VMM_SLEEPING), 0);
   }
 
   /** Producer (host keyboard): returns how many bytes fit. */

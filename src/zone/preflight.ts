@@ -29,7 +29,7 @@ export function preflightZone(c: ZoneConfig): string[] {
     add("zone.memory", `${formatSize(c.memBytes)} is not a multiple of 64K: round it, e.g. to ${formatSize(Math.ceil(c.memBytes / L.WASM_PAGE) * L.WASM_PAGE)}`);
     memOk = false;
   } else if (c.memBytes > MAX_ZONE_MEM) {
-    add("zone.memory", `${formatSize(c.memBytes)} is more than a zone can have: use at most ${formatSize(MAX_ZONE_MEM)}`);
+    add("zone.memory", `${formatSize(c.memBytes)} is more than a zone can have: use at most ${Math.floor(MAX_ZONE_MEM / 1024 ** 2)}M`);
     memOk = false;
   }
   const kErr = fileProblem(c.kernel, "kernel");

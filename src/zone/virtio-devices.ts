@@ -64,6 +64,7 @@ export class VirtioDevices {
   /** The virtio console, if the zone has one (the VMM feeds it console input). */
   console: VirtioConsole | null = null;
   private readonly pollers: FdPoller[] = [];
+  private readonly closers: (() => void)[] = [];
 
   constructor(setups: readonly VirtioSetup[], bus: MmioBus, mem: GuestMemory, irq: (slot: number) => IrqLine,
     base: number, slots: number, host: VirtioHost) {
@@ -91,7 +92,9 @@ export class VirtioDevices {
         const poller = new FdPoller(s.fd, host.bell, host.bellIndex, (m) => host.log(`${name} (${s.tap}): ${m}`));
         this.pollers.push(poller);
         const mac = Uint8Array.from(s.mac.split(":").map((x) => parseInt(x, 16)));
-        return new VirtioNet({ send: (f) => io.send(f), receive: (d) => io.receive(d), armReceive: () => poller.arm() }, mac);
+        const dev = new VirtioNet({ send: (f) => io.send(f), receive: (d) => io.receive(d), armReceive: () => poller.arm() }, mac);
+        this.closers.push(() => { if (process.env.TSVISOR_DEBUG_NET) host.log(`${name}: ${JSON.stringify(dev.stats)}`); });
+        return dev;
       }
       case "console":
         this.console = new VirtioConsole((b) => host.consoleOut(b));
@@ -103,6 +106,7 @@ export class VirtioDevices {
 
   /** Stop the helper threads (TAP pollers). */
   async close(): Promise<void> {
+    for (const c of this.closers) c();
     await Promise.all(this.pollers.map((p) => p.stop()));
   }
 }

@@ -90,7 +90,7 @@ try {
     for (const h of harts) serveMailbox(h);
     pumpInput();
     bus.pollAll();
-    if (Atomics.load(words, ctl.doorbellIndex) === bell) Atomics.wait(words, ctl.doorbellIndex, bell, 20);
+    ctl.sleepUntilRung(bell, 20);
   }
   uart.flush();
 } catch (e) {

@@ -19,6 +19,7 @@ export const WASM_PAGE = 0x10000;
 export const ZC_DOORBELL = 0x00; // bumped (Atomics.add + notify) by anyone needing the VMM thread
 export const ZC_STATE = 0x04; // ZoneRunState below
 export const ZC_EXIT_CODE = 0x08; // guest-provided exit code (syscon / SRST reason)
+export const ZC_VMM_SLEEPING = 0x0c; // 1 while the VMM thread waits on the doorbell (ring() skips the wake otherwise)
 export const ZC_TIME_ORIGIN = 0x10; // f64: performance.timeOrigin + now() of zone start, ms
 export const ZC_CONIN_HEAD = 0x40; // console input ring (host -> guest UART), written by host
 export const ZC_CONIN_TAIL = 0x44; // consumed by VMM
@@ -114,7 +115,10 @@ export const JIT_ENTRIES = 4096;
 export const JIT_BYTES = JIT_ENTRIES * 16;
 export const H_JIT_COUNT = 0x3a0; // i32: instructions a block retired before returning
 export const H_JIT_BAIL = 0x3a4; // i32: 1 if the block stopped before an instruction it cannot run
-export const H_JIT_SET = 0x3a8; // i32: TLB set of a compile request
+export const H_JIT_SET = 0x3a8;
+export const H_STAT_BLOCKS = 0x3b0; // i64: compiled-block calls (statistics)
+export const H_STAT_JIT_INSNS = 0x3b8; // i64: instructions retired inside compiled blocks
+export const H_STAT_BAILS = 0x3c0; // i64: block calls that bailed out // i32: TLB set of a compile request
 export const JIT_THRESHOLD = 1024; // executions of a block start before it is compiled
 export const EXIT_JIT = 7; // compile request: H_EXIT_ADDR = wasm address, H_EXIT_PC = pc, H_JIT_SET
 

@@ -21,7 +21,8 @@ export interface VcpuWorkerData {
   hostCpu?: number;
 }
 
-const BUDGET = 1 << 20; // instructions per run() call between checks of the zone state
+const BUDGET = 1 << 20;
+const SPIN_BEFORE_SLEEP = 20000; // ~10-20 µs of polling for an MMIO answer // instructions per run() call between checks of the zone state
 const CAUSES: Record<number, string> = {
   0: "instruction address misaligned", 1: "instruction access fault", 2: "illegal instruction", 3: "breakpoint",
   4: "load address misaligned", 5: "load access fault", 6: "store/AMO address misaligned", 7: "store/AMO access fault",
@@ -112,6 +113,8 @@ function mmio(isStore: boolean): boolean {
   words[self.word(L.H_MB_DATA_HI)] = u32(L.H_EXIT_DATA + 4);
   Atomics.store(words, st, 1);
   ctl.ring();
+  // The VMM usually answers within microseconds: spin briefly before paying for a futex sleep.
+  for (let i = 0; i < SPIN_BEFORE_SLEEP && Atomics.load(words, st) === 1; i++);
   while (Atomics.load(words, st) === 1) {
     if (!ctl.running) return true; // the zone is ending; the result no longer matters
     Atomics.wait(words, st, 1, 100);
@@ -203,5 +206,11 @@ try {
 } catch (e) {
   fatal(`zone ${data.zoneName}: vCPU ${data.hartId} failed at pc ${hex(self.pc)}: ${(e as Error).message}`);
 }
-if (process.env.TSVISOR_STATS) post({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${jit.stats()}` });
+if (process.env.TSVISOR_STATS) {
+  const total = self.load64(L.H_INSTRET);
+  const inJit = self.load64(L.H_STAT_JIT_INSNS);
+  post({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${total} instructions, ` +
+    `${total ? (Number(inJit) * 100 / Number(total)).toFixed(1) : 0}% in compiled blocks; ` +
+    `${self.load64(L.H_STAT_BLOCKS)} block calls, ${self.load64(L.H_STAT_BAILS)} bails; ${jit.stats()}` });
+}
 post({ type: "exited" });

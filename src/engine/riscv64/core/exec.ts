@@ -3,7 +3,7 @@
 import {
   H_INSTRET, H_IP, H_SIE, H_PRIV, H_EXIT_PC, CTABLE_OFF,
   EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT, H_JIT_COUNT, H_JIT_BAIL, H_JIT_SET,
-  JIT_THRESHOLD, H_EXIT_ADDR,
+  JIT_THRESHOLD, H_EXIT_ADDR, H_STAT_BLOCKS, H_STAT_JIT_INSNS, H_STAT_BAILS,
 } from "../layout";
 import { jitEntry, flushJit } from "./jit-cache";
 import { watched, storeWatched } from "./reservation";
@@ -67,8 +67,12 @@ export function execChunk(pcIn: u64, n: i32): u64 {
         const f = load<i32>(e, 8);
         if (f >= 0) {
           pc = call_indirect<u64>(<u32>f, pc);
-          count += load<i32>(hart + H_JIT_COUNT) - 1;
+          const k = load<i32>(hart + H_JIT_COUNT);
+          count += k - 1;
           boundary = load<i32>(hart + H_JIT_BAIL) == 0;
+          store<u64>(hart + H_STAT_BLOCKS, load<u64>(hart + H_STAT_BLOCKS) + 1);
+          store<u64>(hart + H_STAT_JIT_INSNS, load<u64>(hart + H_STAT_JIT_INSNS) + <u64>k);
+          if (!boundary) store<u64>(hart + H_STAT_BAILS, load<u64>(hart + H_STAT_BAILS) + 1);
           continue;
         }
         if (f == -1) {

@@ -5,6 +5,11 @@ import { compileBlock } from "./compile-block.js";
 
 const MAX_BLOCKS = 1 << 16; // bound on table growth; past it, cold code stays interpreted
 
+// "opcode/funct3" of an instruction, to see what keeps code out of compiled blocks.
+function stopKey(insn: number): string {
+  return `${(insn & 0x7f).toString(16)}/${(insn >>> 12) & 7}`;
+}
+
 interface Cached {
   code: Uint8Array;
   func: number;
@@ -17,6 +22,7 @@ export class BlockJit {
   rebound = 0;
   failed = 0;
   compileMs = 0;
+  private readonly stops = new Map<string, number>();
 
   constructor(buffer: SharedArrayBuffer, private readonly memory: WebAssembly.Memory,
     private readonly table: WebAssembly.Table, private readonly hartBase: number) {
@@ -34,7 +40,11 @@ export class BlockJit {
     if (this.table.length >= MAX_BLOCKS) return -2;
     const t0 = performance.now();
     const b = compileBlock(this.mem, host, set, this.hartBase);
-    if (!b) {
+    if (b.stop) {
+      const k = stopKey(b.stop);
+      this.stops.set(k, (this.stops.get(k) ?? 0) + 1);
+    }
+    if (b.insns === 0) {
       this.failed++;
       return -2;
     }
@@ -48,7 +58,9 @@ export class BlockJit {
   }
 
   stats(): string {
-    return `jit: ${this.compiled} blocks compiled in ${this.compileMs.toFixed(0)} ms, ${this.rebound} re-bound, ${this.failed} not compilable`;
+    const top = [...this.stops].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k}:${v}`).join(" ");
+    return `jit: ${this.compiled} blocks compiled in ${this.compileMs.toFixed(0)} ms, ${this.rebound} re-bound, ` +
+      `${this.failed} not compilable; blocks ended by ${top}`;
   }
 
   private sameCode(host: number, code: Uint8Array): boolean {

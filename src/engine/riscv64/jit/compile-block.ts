@@ -1,4 +1,5 @@
-// Translates one guest basic block (straight-line code within a 4 KiB page) into a wasm function
+// Translates one guest superblock (straight-line code within a 4 KiB page; conditional branches are
+// side exits) into a wasm function
 // (pc: i64) -> next pc: i64 that works directly on the hart's registers in shared memory.
 // Guest registers are cached in wasm locals and written through to memory, so a block can stop
 // ("bail") before any instruction whose fast path fails — TLB miss, MMIO, page crossing — and the
@@ -6,7 +7,7 @@
 import * as L from "../layout.js";
 import { Bytes, Op, I32, I64, blockModule } from "./wasm-writer.js";
 
-const MAX_INSNS = 64;
+const MAX_INSNS = 128;
 const LOCAL_VA = 32; // i64 scratch: effective address / operand
 const LOCAL_T = 33; // i64 scratch
 const LOCAL_E = 34; // i32 scratch: TLB entry address
@@ -17,6 +18,7 @@ export interface CompiledBlock {
   wasm: Uint8Array<ArrayBuffer>;
   bytes: number; // guest code bytes covered (for reuse checks after fence.i)
   insns: number;
+  stop: number; // the instruction that ended the block early (0 if none): for statistics
 }
 
 const enum Emit { Ok, End, Unsupported }
@@ -176,9 +178,12 @@ class BlockEmitter {
         const cmp = [Op.i64_eq, Op.i64_ne, -1, -1, Op.i64_lt_s, Op.i64_ge_s, Op.i64_lt_u, Op.i64_ge_u][f3];
         if (cmp < 0) return Emit.Unsupported;
         const imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1);
-        this.counts(n + 1, false);
-        this.reg(rs1).reg(rs2).op(cmp).op(Op.if_).op(IF_I64).pcPlus(off + imm).op(Op.else_).pcPlus(off + ilen).op(Op.end);
-        return Emit.End;
+        // Taken: leave the block (the dispatcher chains to the target). Not taken: go on here,
+        // so a block is a superblock along its fall-through path.
+        this.reg(rs1).reg(rs2).op(cmp).op(Op.if_).op(IF_VOID);
+        this.counts(n + 1, false).pcPlus(off + imm).op(Op.return_);
+        this.op(Op.end);
+        return Emit.Ok;
       }
       case 0x6f: {
         const imm = ((insn >> 31) << 20) | (insn & 0xff000) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1);
@@ -303,9 +308,9 @@ class BlockEmitter {
 
 /**
  * Compile the block whose first instruction is at wasm address `host` for TLB set `set` of the
- * hart at `hartBase`. Returns null when not even the first instruction can be compiled.
+ * hart at `hartBase`. `insns` is 0 when not even the first instruction can be compiled.
  */
-export function compileBlock(mem: Uint8Array, host: number, set: number, hartBase: number): CompiledBlock | null {
+export function compileBlock(mem: Uint8Array, host: number, set: number, hartBase: number): CompiledBlock {
   const e = new BlockEmitter(hartBase, set);
   const pageEnd = (host & ~0xfff) + 0x1000;
   const u16 = (a: number) => mem[a] | (mem[a + 1] << 8);
@@ -313,6 +318,7 @@ export function compileBlock(mem: Uint8Array, host: number, set: number, hartBas
   let n = 0;
   let ended = false;
   let bail = false;
+  let stop = 0;
   while (n < MAX_INSNS) {
     const a = host + off;
     if (a + 2 > pageEnd) break;
@@ -330,13 +336,13 @@ export function compileBlock(mem: Uint8Array, host: number, set: number, hartBas
       if (insn === 0) { bail = true; break; }
     }
     const r = e.insn(insn, ilen, n, off);
-    if (r === Emit.Unsupported) { bail = true; break; }
+    if (r === Emit.Unsupported) { bail = true; stop = insn; break; }
     n++;
     off += ilen;
     if (r === Emit.End) { ended = true; break; }
   }
-  if (n === 0) return null;
+  if (n === 0) return { wasm: new Uint8Array(0), bytes: 0, insns: 0, stop };
   if (!ended) e.counts(n, bail).pcPlus(off);
   e.op(Op.end);
-  return { wasm: blockModule([{ count: 33, type: I64 }, { count: 1, type: I32 }], e.code, 1, 65536), bytes: off, insns: n };
+  return { wasm: blockModule([{ count: 33, type: I64 }, { count: 1, type: I32 }], e.code, 1, 65536), bytes: off, insns: n, stop };
 }

@@ -1,0 +1,76 @@
+// The CLI's side of the daemon API: JSON requests over the Unix socket, and the console upgrade.
+import { request } from "node:http";
+import type { Socket } from "node:net";
+import { API_PREFIX, CONSOLE_PROTOCOL, type ApiErrorBody } from "../daemon/api-types.js";
+
+export class ClientError extends Error {
+  constructor(message: string, readonly status?: number) {
+    super(message);
+  }
+}
+
+function unreachable(socket: string, e: NodeJS.ErrnoException): ClientError {
+  const why = e.code === "ENOENT" ? "no such socket" : e.code === "ECONNREFUSED" ? "nobody is listening"
+    : e.code === "EACCES" ? "permission denied (the socket is mode 0600: run as its owner)" : e.message;
+  return new ClientError(`cannot reach the tsvisor daemon at ${socket}: ${why} (start it with "tsvisor daemon", or pass --socket)`);
+}
+
+export const zonePath = (ref: string, action?: string) =>
+  `${API_PREFIX}/zones/${encodeURIComponent(ref)}${action ? `/${action}` : ""}`;
+
+export function apiCall<T>(socket: string, method: string, path: string, body?: unknown): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request({
+      socketPath: socket, method, path,
+      headers: data !== undefined ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {},
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          return reject(new ClientError(`the daemon answered ${res.statusCode} with something that is not JSON: ${text.slice(0, 200)}`, res.statusCode));
+        }
+        if ((res.statusCode ?? 500) >= 400) reject(new ClientError((json as ApiErrorBody).error ?? text, res.statusCode));
+        else resolve(json as T);
+      });
+      res.on("error", (e) => reject(new ClientError(`reading the daemon's answer: ${e.message}`)));
+    });
+    req.on("error", (e) => reject(unreachable(socket, e)));
+    req.end(data);
+  });
+}
+
+/** Open a zone's interactive console: a raw two-way stream (guest output in, keyboard out). */
+export function openConsole(socket: string, ref: string): Promise<Socket> {
+  return new Promise<Socket>((resolve, reject) => {
+    const req = request({
+      socketPath: socket, path: zonePath(ref, "console"),
+      headers: { connection: "Upgrade", upgrade: CONSOLE_PROTOCOL },
+    });
+    req.on("upgrade", (_res, sock: Socket, head: Buffer) => {
+      if (head.length) sock.unshift(head);
+      resolve(sock);
+    });
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let msg = text;
+        try {
+          msg = (JSON.parse(text) as ApiErrorBody).error;
+        } catch {
+          // not JSON: show it as it is
+        }
+        reject(new ClientError(msg, res.statusCode));
+      });
+    });
+    req.on("error", (e) => reject(unreachable(socket, e)));
+    req.end();
+  });
+}

@@ -1,0 +1,18 @@
+// JSON Schema of the zone and system files, generated from the zod schemas that validate them
+// (docs/schema/*.json are this output; a test keeps them in sync).
+import { zodToJsonSchema } from "zod-to-json-schema";
+import { zoneFileSchema } from "./zone-config.js";
+import { systemFileSchema } from "./system-config.js";
+
+export const SCHEMAS = {
+  zone: { schema: zoneFileSchema, title: "tsvisor zone file" },
+  system: { schema: systemFileSchema, title: "tsvisor system file" },
+} as const;
+
+export type SchemaName = keyof typeof SCHEMAS;
+
+export function jsonSchema(name: SchemaName): string {
+  const { schema, title } = SCHEMAS[name];
+  const js = zodToJsonSchema(schema, { name: title, $refStrategy: "none", target: "jsonSchema7" });
+  return `${JSON.stringify(js, null, 2)}\n`;
+}

@@ -1,0 +1,145 @@
+// Zone lifecycle in the zone manager (in this process, no HTTP): a start that fails at any step
+// leaves no CPU, pool memory, thread, file descriptor or locked page behind; poweroff, reboot,
+// wedged guests and daemon shutdown each end where they should.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ZoneManager, REBOOT_LOOP } from "../src/daemon/manager.js";
+import type { ZoneConfig } from "../src/config/zone-config.js";
+import { allowedCpus } from "../src/host/affinity.js";
+import { lockedBytes } from "../src/host/memlock.js";
+import { armFault, START_STEPS } from "../src/zone/fault-points.js";
+import { buildAsm } from "./helpers/guest.js";
+
+const M = 1024 * 1024;
+const tmp = mkdtempSync(join(tmpdir(), "tsvisor-life-"));
+const disk = join(tmp, "disk.img");
+writeFileSync(disk, Buffer.alloc(M));
+const idle = buildAsm(["zone-idle.S"]);
+const host = allowedCpus();
+const mgr = new ZoneManager({ system: { file: "(test)", zone0Cpus: [], poolBytes: 1024 * M }, hostCpus: host });
+
+function cfg(name: string, o: Partial<ZoneConfig> = {}): ZoneConfig {
+  return { file: `${name}.toml`, name, kind: "user", cpus: 1, memBytes: 64 * M, kernel: idle, cmdline: "", ...o };
+}
+
+interface Snap { threads: number; fds: number; locked: number; pool: number; freeCpus: number[]; zones: number }
+const snap = (): Snap => ({
+  threads: readdirSync("/proc/self/task").length, fds: readdirSync("/proc/self/fd").length, locked: lockedBytes(),
+  pool: mgr.pool.used, freeCpus: mgr.cpus.free, zones: mgr.list().zones.length,
+});
+
+/** Threads exit asynchronously after a zone ends: poll until the snapshot matches or time runs out. */
+async function settlesTo(base: Snap, what: string): Promise<void> {
+  let now = snap();
+  for (let i = 0; i < 100 && JSON.stringify(now) !== JSON.stringify(base); i++) {
+    await sleep(50);
+    now = snap();
+  }
+  assert.deepEqual(now, base, `${what}: leaked something`);
+}
+
+async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) assert.fail(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+let base: Snap;
+before(async () => {
+  // warm up once: first use starts helper threads (libuv pool, V8) that stay for the process
+  await mgr.start(cfg("warmup", { kind: "realtime", devices: [{ type: "blk", slot: 0, path: disk, readonly: false, serial: "w" }] }));
+  await mgr.shutdown("warmup");
+  await sleep(200);
+  base = snap();
+});
+after(async () => {
+  armFault(undefined);
+  await mgr.stopAll();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+for (const step of START_STEPS) {
+  test(`a start failing at step ${step} releases everything`, async () => {
+    armFault(step);
+    try {
+      await assert.rejects(mgr.start(cfg(`f-${step}`, {
+        kind: "realtime", cpus: Math.min(2, host.length),
+        devices: [{ type: "blk", slot: 0, path: disk, readonly: false, serial: "f" }],
+      })), (e: Error) => {
+        assert.match(e.message, step === "pin-vcpu" ? /vCPU 0: cannot pin to host CPU 1023: sched_setaffinity\(self, CPUs 1023\) failed/
+          : new RegExp(`injected failure at step ${step}`));
+        return true;
+      });
+    } finally {
+      armFault(undefined);
+    }
+    await settlesTo(base, step);
+  });
+}
+
+test("the zone runs pinned: each vCPU thread's Cpus_allowed_list is its host CPU; memory of a realtime zone is locked", async () => {
+  const z = await mgr.start(cfg("pinned", { kind: "realtime", cpus: host.length }));
+  assert.equal(z.state, "running");
+  assert.deepEqual(z.vcpus.map((v) => v.hostCpu), host);
+  for (const v of z.vcpus) assert.deepEqual(allowedCpus(v.tid), [v.hostCpu], `vCPU ${v.vcpu}`);
+  assert.ok(lockedBytes() - base.locked >= 64 * M, `VmLck grew by ${lockedBytes() - base.locked}`);
+  assert.equal(z.memoryLocked, true);
+  await mgr.shutdown("pinned");
+  await settlesTo(base, "shutdown");
+});
+
+test("names and ids are unique among live zones; an ended zone's record gives way", async () => {
+  await mgr.start(cfg("uniq", { id: 40 }));
+  await assert.rejects(mgr.start(cfg("uniq")), /uniq\.toml: zone\.name: zone "uniq" \(id 40, uniq\.toml\) is running: choose another name/);
+  await assert.rejects(mgr.start(cfg("other", { id: 40 })), /other\.toml: zone\.id: id 40 is taken: zone "uniq"/);
+  await mgr.shutdown("40");
+  await assert.rejects(mgr.shutdown("uniq"), /no zone "uniq"/);
+  await settlesTo(base, "unique");
+});
+
+test("guest poweroff ends the zone in state off with its code and frees its resources", async () => {
+  await mgr.start(cfg("poweroff", { kernel: buildAsm(["fail.S"]) }));
+  await until(() => mgr.get("poweroff").state !== "running", 5000, "poweroff");
+  const z = mgr.get("poweroff");
+  assert.equal(z.state, "off");
+  assert.equal(z.exitCode, 1);
+  assert.equal(z.poolBytes, 0);
+  await mgr.shutdown("poweroff"); // removes the record
+  await settlesTo(base, "poweroff");
+});
+
+test("guest reboot restarts the zone with the same config; a reboot loop ends in error", async () => {
+  await mgr.start(cfg("looper", { kernel: buildAsm(["zone-reboot.S"]) }));
+  await until(() => mgr.get("looper").state === "error", 10000, "reboot loop");
+  const z = mgr.get("looper");
+  assert.equal(z.reboots, REBOOT_LOOP.count);
+  assert.match(z.reason ?? "", /zone looper: reboot loop: the guest rebooted 3 times in a row/);
+  assert.equal((z.console.bufferedBytes), "REBOOTING\n".length * REBOOT_LOOP.count);
+  assert.equal(mgr.pool.used, 0);
+  await mgr.shutdown("looper");
+  await settlesTo(base, "reboot loop");
+});
+
+test("reboot on request gives fresh vCPU threads; a wedged zone fails alone while another keeps running", async () => {
+  const a = await mgr.start(cfg("steady"));
+  const b = await mgr.reboot("steady");
+  assert.equal(b.state, "running");
+  assert.equal(b.reboots, 1);
+  assert.notEqual(b.vcpus[0].tid, a.vcpus[0].tid);
+  await mgr.start(cfg("wedge", { kernel: buildAsm(["wedge-fetch.S"]) }));
+  await until(() => mgr.get("wedge").state === "error", 5000, "wedge");
+  assert.match(mgr.get("wedge").reason ?? "", /zone wedge: guest wedged on hart 0: instruction access fault/);
+  assert.equal(mgr.get("steady").state, "running");
+  // an ended zone can be booted again with the same config (and here wedges again)
+  assert.equal((await mgr.reboot("wedge")).state, "running");
+  await until(() => mgr.get("wedge").state === "error", 5000, "wedge again");
+  await mgr.stopAll();
+  assert.equal(mgr.list().zones.length, 0);
+  await settlesTo(base, "stopAll");
+});
