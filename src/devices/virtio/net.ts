@@ -93,7 +93,7 @@ export class VirtioNet implements VirtioDevice {
       return;
     }
     let frame: Uint8Array;
-    if (c.readable.length === 1) frame = c.readable[0];
+    if (c.readable.length === 1) frame = c.readable[0]; // straight from guest memory
     else frame = this.bounce.subarray(0, readFromChain(c, 0, this.bounce.subarray(0, c.readLen)));
     if (this.backend.send(frame)) {
       s.txFrames++;

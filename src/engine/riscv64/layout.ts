@@ -119,7 +119,7 @@ export const H_JIT_SET = 0x3a8;
 export const H_STAT_BLOCKS = 0x3b0; // i64: compiled-block calls (statistics)
 export const H_STAT_JIT_INSNS = 0x3b8; // i64: instructions retired inside compiled blocks
 export const H_STAT_BAILS = 0x3c0; // i64: block calls that bailed out // i32: TLB set of a compile request
-export const JIT_THRESHOLD = 1024; // executions of a block start before it is compiled
+export const JIT_THRESHOLD = 512; // executions of a block start before it is compiled
 export const EXIT_JIT = 7; // compile request: H_EXIT_ADDR = wasm address, H_EXIT_PC = pc, H_JIT_SET
 
 // LR/SC reservations: one byte per guest page counting the harts holding a reservation in that

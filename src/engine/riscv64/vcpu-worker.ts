@@ -48,7 +48,8 @@ const table = new WebAssembly.Table({ initial: 1, element: "anyfunc" });
 const core = instantiateCore(data.module, data.memory, now, (msg) => {
   throw new Error(msg);
 }, table);
-const jit = new BlockJit(buffer, data.memory, table, self.base);
+const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
+  (host, set, func) => core.setJitBlock(host, set, func));
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
 
 const sbiHost: SbiHost = {
@@ -164,9 +165,7 @@ function loop(): void {
         waitForInterrupt();
         break;
       case L.EXIT_JIT: {
-        const host = u32(L.H_EXIT_ADDR);
-        const set = words[self.word(L.H_JIT_SET)];
-        core.setJitBlock(host, set, jit.blockFor(host, set));
+        jit.request(u32(L.H_EXIT_ADDR), words[self.word(L.H_JIT_SET)]);
         break;
       }
       case L.EXIT_ECALL_S: {

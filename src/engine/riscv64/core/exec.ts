@@ -5,7 +5,7 @@ import {
   EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT, H_JIT_COUNT, H_JIT_BAIL, H_JIT_SET,
   JIT_THRESHOLD, H_EXIT_ADDR, H_STAT_BLOCKS, H_STAT_JIT_INSNS, H_STAT_BAILS,
 } from "../layout";
-import { jitEntry, flushJit } from "./jit-cache";
+import { jitEntry, flushJit, JIT_NONE, JIT_VERIFY } from "./jit-cache";
 import { watched, storeWatched } from "./reservation";
 import { hart, getX, setX, getF, setF, fpEnabled, PRIV_U } from "./state";
 import {
@@ -75,17 +75,19 @@ export function execChunk(pcIn: u64, n: i32): u64 {
           if (!boundary) store<u64>(hart + H_STAT_BAILS, load<u64>(hart + H_STAT_BAILS) + 1);
           continue;
         }
-        if (f == -1) {
+        let request = f == JIT_VERIFY;
+        if (f == JIT_NONE) {
           const hits = load<i32>(e, 12) + 1;
           store<i32>(e, hits, 12);
-          if (hits == JIT_THRESHOLD) {
-            store<u64>(hart + H_EXIT_ADDR, <u64>host);
-            store<u64>(hart + H_EXIT_PC, pc);
-            store<i32>(hart + H_JIT_SET, tlbSet);
-            exitCode = EXIT_JIT;
-            count--;
-            break;
-          }
+          request = hits >= JIT_THRESHOLD;
+        }
+        if (request) {
+          store<u64>(hart + H_EXIT_ADDR, <u64>host);
+          store<u64>(hart + H_EXIT_PC, pc);
+          store<i32>(hart + H_JIT_SET, tlbSet);
+          exitCode = EXIT_JIT;
+          count--;
+          break;
         }
       } else {
         store<u32>(e, <u32>host);

@@ -1,66 +1,121 @@
-// Per-vCPU block JIT: compiles blocks the core asks for (EXIT_JIT) and installs them in this
-// thread's function table. Compiled code is kept by (address, TLB set) with a copy of the guest
-// bytes it came from, so after fence.i an unchanged block is re-bound without recompiling.
-import { compileBlock } from "./compile-block.js";
+// Per-vCPU block JIT: serves the core's compile requests (EXIT_JIT). Each request also compiles
+// other warm blocks from the hart's lookup table into the same wasm module, because creating a
+// module costs far more than compiling one more small function. Compiled code is kept by
+// (address, TLB set) with a copy of the guest bytes it came from, so after fence.i an unchanged
+// block is re-bound without recompiling.
+import * as L from "../layout.js";
+import { compileBlock, type CompiledBlock } from "./compile-block.js";
+import { blockModule } from "./wasm-writer.js";
 
-const MAX_BLOCKS = 1 << 16; // bound on table growth; past it, cold code stays interpreted
-
-// "opcode/funct3" of an instruction, to see what keeps code out of compiled blocks.
-function stopKey(insn: number): string {
-  return `${(insn & 0x7f).toString(16)}/${(insn >>> 12) & 7}`;
-}
+const MAX_BLOCKS = 1 << 16; // bound on table growth; past it, code stays interpreted
+const BATCH = 48; // blocks per module at most
+const WARM = L.JIT_THRESHOLD >> 3; // hits that make a block worth compiling alongside a hot one
+const JIT_VERIFY = -3; // bound before a fence.i: check the bytes, then re-bind (see core/jit-cache.ts)
 
 interface Cached {
   code: Uint8Array;
   func: number;
 }
 
+/** Binds (or, with -2, permanently declines) a block in the core's lookup table. */
+export type BindBlock = (host: number, set: number, func: number) => void;
+
+// "opcode/funct3" of an instruction, to see what keeps code out of compiled blocks.
+function stopKey(insn: number): string {
+  return `${(insn & 0x7f).toString(16)}/${(insn >>> 12) & 7}`;
+}
+
 export class BlockJit {
   private readonly cache = new Map<number, Cached>();
   private readonly mem: Uint8Array;
+  private readonly words: Int32Array;
+  private readonly stops = new Map<string, number>();
   compiled = 0;
+  modules = 0;
   rebound = 0;
   failed = 0;
   compileMs = 0;
-  private readonly stops = new Map<string, number>();
 
   constructor(buffer: SharedArrayBuffer, private readonly memory: WebAssembly.Memory,
-    private readonly table: WebAssembly.Table, private readonly hartBase: number) {
+    private readonly table: WebAssembly.Table, private readonly hartBase: number,
+    private readonly ramSize: number, private readonly bind: BindBlock) {
     this.mem = new Uint8Array(buffer);
+    this.words = new Int32Array(buffer);
   }
 
-  /** Function index for the block at `host` in TLB set `set`, or -2 if it cannot be compiled. */
-  blockFor(host: number, set: number): number {
-    const key = host * 4 + set;
-    const hit = this.cache.get(key);
-    if (hit && this.sameCode(host, hit.code)) {
-      this.rebound++;
-      return hit.func;
-    }
-    if (this.table.length >= MAX_BLOCKS) return -2;
+  /** Compile the requested block and the warm ones waiting in the lookup table; bind them all. */
+  request(host: number, set: number): void {
     const t0 = performance.now();
-    const b = compileBlock(this.mem, host, set, this.hartBase);
-    if (b.stop) {
-      const k = stopKey(b.stop);
-      this.stops.set(k, (this.stops.get(k) ?? 0) + 1);
+    const todo: { host: number; set: number; b: CompiledBlock }[] = [];
+    for (const w of [{ host, set }, ...this.warmBlocks(host, set)]) {
+      const key = w.host * 4 + w.set;
+      const hit = this.cache.get(key);
+      if (hit && this.sameCode(w.host, hit.code)) {
+        this.rebound++;
+        this.bind(w.host, w.set, hit.func);
+        continue;
+      }
+      const b = compileBlock(this.mem, w.host, w.set, this.hartBase);
+      if (b.stop) this.stops.set(stopKey(b.stop), (this.stops.get(stopKey(b.stop)) ?? 0) + 1);
+      if (b.insns === 0) {
+        this.failed++;
+        this.bind(w.host, w.set, -2);
+        continue;
+      }
+      todo.push({ ...w, b });
     }
-    if (b.insns === 0) {
-      this.failed++;
-      return -2;
+    if (todo.length === 0) return;
+    if (this.table.length + todo.length > MAX_BLOCKS) {
+      for (const t of todo) this.bind(t.host, t.set, -2);
+      return;
     }
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(b.wasm), { env: { memory: this.memory } });
-    const func = this.table.grow(1);
-    this.table.set(func, inst.exports.b as (pc: bigint) => bigint);
-    this.cache.set(key, { code: this.mem.slice(host, host + b.bytes), func });
-    this.compiled++;
+    const wasm = blockModule(todo.map((t) => t.b.func), 1, 65536);
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory: this.memory } });
+    const first = this.table.grow(todo.length);
+    todo.forEach((t, i) => {
+      const func = first + i;
+      this.table.set(func, inst.exports[String(i)] as (pc: bigint) => bigint);
+      this.cache.set(t.host * 4 + t.set, { code: this.mem.slice(t.host, t.host + t.b.bytes), func });
+      this.bind(t.host, t.set, func);
+    });
+    this.compiled += todo.length;
+    this.modules++;
     this.compileMs += performance.now() - t0;
-    return func;
+  }
+
+  /** Unbound entries of the lookup table reached often enough; also re-binds entries awaiting verification. */
+  private warmBlocks(host: number, set: number): { host: number; set: number }[] {
+    const out: { host: number; set: number }[] = [];
+    const base = (this.hartBase + L.H_JIT) >> 2;
+    const ramEnd = L.GUEST_RAM_OFF + this.ramSize;
+    for (let i = 0; i < L.JIT_ENTRIES; i++) {
+      const e = base + i * 4;
+      const h = this.words[e] >>> 0;
+      const s = this.words[e + 1];
+      const f = this.words[e + 2];
+      if (h === host && s === set) continue;
+      if (s < 0 || s >= L.TLB_SETS || h < L.GUEST_RAM_OFF || h >= ramEnd) continue;
+      if (f === JIT_VERIFY) {
+        // Unchanged code is re-bound right away; changed code warms up again.
+        const hit = this.cache.get(h * 4 + s);
+        if (hit && this.sameCode(h, hit.code)) {
+          this.rebound++;
+          this.bind(h, s, hit.func);
+        } else {
+          this.bind(h, s, -1);
+        }
+        continue;
+      }
+      if (f !== -1 || this.words[e + 3] < WARM || out.length >= BATCH - 1) continue;
+      out.push({ host: h, set: s });
+    }
+    return out;
   }
 
   stats(): string {
     const top = [...this.stops].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k}:${v}`).join(" ");
-    return `jit: ${this.compiled} blocks compiled in ${this.compileMs.toFixed(0)} ms, ${this.rebound} re-bound, ` +
-      `${this.failed} not compilable; blocks ended by ${top}`;
+    return `jit: ${this.compiled} blocks in ${this.modules} modules, ${this.compileMs.toFixed(0)} ms; ` +
+      `${this.rebound} re-bound, ${this.failed} not compilable; blocks ended by ${top}`;
   }
 
   private sameCode(host: number, code: Uint8Array): boolean {

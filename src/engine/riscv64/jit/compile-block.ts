@@ -5,7 +5,7 @@
 // ("bail") before any instruction whose fast path fails — TLB miss, MMIO, page crossing — and the
 // interpreter resumes exactly there. Instructions the compiler does not handle end the block.
 import * as L from "../layout.js";
-import { Bytes, Op, I32, I64, blockModule } from "./wasm-writer.js";
+import { Bytes, Op, I32, I64, type FuncBody } from "./wasm-writer.js";
 
 const MAX_INSNS = 128;
 const LOCAL_VA = 32; // i64 scratch: effective address / operand
@@ -15,7 +15,7 @@ const IF_I64 = I64; // block type of an if that yields an i64
 const IF_VOID = 0x40;
 
 export interface CompiledBlock {
-  wasm: Uint8Array<ArrayBuffer>;
+  func: FuncBody;
   bytes: number; // guest code bytes covered (for reuse checks after fence.i)
   insns: number;
   stop: number; // the instruction that ended the block early (0 if none): for statistics
@@ -341,8 +341,8 @@ export function compileBlock(mem: Uint8Array, host: number, set: number, hartBas
     off += ilen;
     if (r === Emit.End) { ended = true; break; }
   }
-  if (n === 0) return { wasm: new Uint8Array(0), bytes: 0, insns: 0, stop };
+  if (n === 0) return { func: { locals: [], body: e.code }, bytes: 0, insns: 0, stop };
   if (!ended) e.counts(n, bail).pcPlus(off);
   e.op(Op.end);
-  return { wasm: blockModule([{ count: 33, type: I64 }, { count: 1, type: I32 }], e.code, 1, 65536), bytes: off, insns: n, stop };
+  return { func: { locals: [{ count: 33, type: I64 }, { count: 1, type: I32 }], body: e.code }, bytes: off, insns: n, stop };
 }

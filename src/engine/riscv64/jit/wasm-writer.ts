@@ -82,11 +82,17 @@ function section(out: Bytes, id: number, body: Bytes): void {
   out.byte(id).u32(body.length).bytes(body.view);
 }
 
+/** One function of a block module: its extra locals and its body (ending with `end`). */
+export interface FuncBody {
+  locals: { count: number; type: number }[];
+  body: Bytes;
+}
+
 /**
- * A module exporting one function "b" of type (i64) -> i64 with the given locals and body
- * (body must end with `end`), importing env.memory as shared memory of `pages` pages.
+ * A module exporting functions "0", "1", ... of type (i64) -> i64, importing env.memory as shared
+ * memory with the given limits. Batching blocks into one module amortises compile/instantiate cost.
  */
-export function blockModule(locals: { count: number; type: number }[], body: Bytes, minPages: number, maxPages: number): Uint8Array<ArrayBuffer> {
+export function blockModule(funcs: FuncBody[], minPages: number, maxPages: number): Uint8Array<ArrayBuffer> {
   const out = new Bytes();
   out.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   section(out, 1, new Bytes().u32(1).byte(0x60).u32(1).byte(I64).u32(1).byte(I64)); // type: (i64)->i64
@@ -94,12 +100,22 @@ export function blockModule(locals: { count: number; type: number }[], body: Byt
   for (const s of ["env", "memory"]) imp.u32(s.length).bytes(Buffer.from(s));
   imp.byte(0x02).byte(0x03).u32(minPages).u32(maxPages); // memory, shared with max
   section(out, 2, imp);
-  section(out, 3, new Bytes().u32(1).u32(0)); // function 0 has type 0
-  const exp = new Bytes().u32(1).u32(1).byte(0x62).byte(0x00).u32(0); // export "b" = func 0
+  const fsec = new Bytes().u32(funcs.length);
+  for (let i = 0; i < funcs.length; i++) fsec.u32(0);
+  section(out, 3, fsec);
+  const exp = new Bytes().u32(funcs.length);
+  for (let i = 0; i < funcs.length; i++) {
+    const name = String(i);
+    exp.u32(name.length).bytes(Buffer.from(name)).byte(0x00).u32(i);
+  }
   section(out, 7, exp);
-  const fn = new Bytes().u32(locals.length);
-  for (const l of locals) fn.u32(l.count).byte(l.type);
-  fn.bytes(body.view);
-  section(out, 10, new Bytes().u32(1).u32(fn.length).bytes(fn.view));
+  const code = new Bytes().u32(funcs.length);
+  for (const f of funcs) {
+    const fn = new Bytes().u32(f.locals.length);
+    for (const l of f.locals) fn.u32(l.count).byte(l.type);
+    fn.bytes(f.body.view);
+    code.u32(fn.length).bytes(fn.view);
+  }
+  section(out, 10, code);
   return new Uint8Array(out.view);
 }
