@@ -1,0 +1,83 @@
+#include "test.h"
+/* Code hot enough for the block JIT: results must match the interpreter's semantics, and
+ * code rewritten by the guest must run in its new form after fence.i. */
+TEST_PROLOGUE
+  /* 1. A loop of 5000 iterations over ALU ops, loads/stores, division edge cases, branches. */
+  li s0, 5000
+  li s1, 0              /* checksum */
+  la s2, buf
+  li s3, 0
+1:
+  addi s3, s3, 7
+  mul t0, s3, s3
+  xor s1, s1, t0
+  slli t1, s1, 3
+  srai t2, s1, 5
+  add s1, s1, t1
+  sub s1, s1, t2
+  addw t3, s1, s3
+  sllw t4, t3, s3
+  sraw t5, t3, s3
+  add s1, s1, t4
+  xor s1, s1, t5
+  div t0, s1, s3        /* s3 > 0 */
+  rem t1, s1, zero      /* rem by zero = dividend */
+  divu t2, s1, zero     /* = all ones */
+  add s1, s1, t0
+  xor s1, s1, t1
+  xor s1, s1, t2
+  andi t0, s3, 255
+  slli t0, t0, 3
+  add t0, s2, t0
+  sd s1, 0(t0)
+  lw t1, 4(t0)
+  lbu t2, 1(t0)
+  add s1, s1, t1
+  add s1, s1, t2
+  sltu t3, s1, s3
+  slt t4, s1, s3
+  add s1, s1, t3
+  add s1, s1, t4
+  bltu s1, s3, 2f
+  addi s1, s1, 1
+2:
+  addi s0, s0, -1
+  bnez s0, 1b
+  TEST(1, s1, CHECKSUM, nop)
+
+  /* 2. Self-modifying code: hot function returns 1; patched to return 2; fence.i. */
+  li s0, 3000
+  li s1, 0
+3:
+  call patchme
+  add s1, s1, a0
+  addi s0, s0, -1
+  bnez s0, 3b
+  TEST(2, s1, 3000, nop)
+  la t0, patchme
+  li t1, 0x00200513     /* addi a0, zero, 2 */
+  sw t1, 0(t0)
+  fence.i
+  li s0, 3000
+  li s1, 0
+4:
+  call patchme
+  add s1, s1, a0
+  addi s0, s0, -1
+  bnez s0, 4b
+  TEST(3, s1, 6000, nop)
+  j pass
+
+  .align 12
+  .option push
+  .option norvc
+patchme:
+  addi a0, zero, 1
+  ret
+  .option pop
+  .align 12
+TEST_EPILOGUE
+  .data
+  .align 3
+buf: .space 2048
+TEST_STACK

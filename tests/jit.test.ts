@@ -1,0 +1,52 @@
+// The block JIT against an independent model: a hot loop's checksum computed with BigInt, and
+// guest-rewritten code that must run in its new form after fence.i.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { boot, buildAsm } from "./helpers/guest.js";
+
+const M = (1n << 64n) - 1n;
+const u = (x: bigint) => x & M;
+const s64 = (x: bigint) => BigInt.asIntN(64, x);
+const s32 = (x: bigint) => BigInt.asIntN(32, x);
+
+/** The loop of tests/asm/jit.S, instruction by instruction. */
+function checksum(): bigint {
+  let s1 = 0n;
+  let s3 = 0n;
+  for (let i = 0; i < 5000; i++) {
+    s3 = u(s3 + 7n);
+    s1 ^= u(s3 * s3);
+    const t1 = u(s1 << 3n);
+    const t2 = u(s64(s1) >> 5n);
+    s1 = u(s1 + t1);
+    s1 = u(s1 - t2);
+    const t3 = u(s32(s1 + s3));
+    const t4 = u(s32((t3 << (s3 & 31n)) & 0xffffffffn));
+    const t5 = u(s32(t3) >> (s3 & 31n));
+    s1 = u(s1 + t4);
+    s1 ^= t5;
+    const q = u(s64(s1) / s64(s3)); // s3 > 0: no special case
+    const dividend = s1; // rem by zero returns the dividend
+    s1 = u(s1 + q);
+    s1 ^= dividend;
+    s1 ^= M; // divu by zero returns all ones
+    const w = u(s32(s1 >> 32n)); // lw at +4 of the stored doubleword
+    const b = (s1 >> 8n) & 0xffn; // lbu at +1
+    s1 = u(s1 + w + b);
+    s1 = u(s1 + (s1 < s3 ? 1n : 0n) + (s64(s1) < s64(s3) ? 1n : 0n));
+    if (!(s1 < s3)) s1 = u(s1 + 1n);
+  }
+  return s1;
+}
+
+test("hot loops run compiled with the interpreter's semantics; fence.i picks up rewritten code", async () => {
+  process.env.TSVISOR_STATS = "1"; // vCPU threads report how much ran in compiled blocks
+  const kernel = buildAsm(["jit.S"], [`-DCHECKSUM=0x${checksum().toString(16)}`]);
+  const r = await boot({ kernel, timeoutMs: 30000 });
+  delete process.env.TSVISOR_STATS;
+  assert.match(r.console, /PASS/, r.console);
+  assert.deepEqual(r.outcome, { state: "poweroff", code: 0 });
+  const stat = r.logs.find((l) => /% in compiled blocks/.test(l)) ?? "";
+  const pct = Number(/([\d.]+)% in compiled blocks/.exec(stat)?.[1] ?? 0);
+  assert.ok(pct > 50, `expected most instructions in compiled blocks: ${stat}`);
+});
