@@ -100,6 +100,12 @@ function waitForInterrupt(): void {
     }
     ms = Math.min(ms, until);
   }
+  // An I/O completion often follows within microseconds: poll briefly before a futex sleep.
+  const ipIdx = self.word(L.H_IP);
+  const sie = u32(L.H_SIE);
+  for (let i = 0; i < SPIN_BEFORE_SLEEP; i++) {
+    if (Atomics.load(words, wakeIdx) !== seen || (Atomics.load(words, ipIdx) & sie) !== 0) return;
+  }
   Atomics.wait(words, wakeIdx, seen, ms);
 }
 

@@ -229,36 +229,16 @@ export function execChunk(pcIn: u64, n: i32): u64 {
       }
       case 0x23: { // STORE
         if (f3 > 3) { trap = true; tval = insn; break; }
-        const va = getX(rs1Of(insn)) + immS(insn);
-        const v = getX(rs2Of(insn));
-        const size = accessSize(f3);
-        const e = tlbEntry(tlbW, va);
-        if (load<u64>(e) == (va & ~<u64>0xfff) && (<u32>va & 0xfff) <= 4096 - size) {
-          const a = <usize>(va + load<u64>(e, 8));
-          if (watched(a)) storeWatched(a, size, v);
-          else rawStore(a, size, v);
-        } else {
-          const st = storeSlow(pc, va, f3, v, false);
-          if (st == MEM_TRAP) { trap = true; cause = memCause; tval = memTval; }
-          else if (st != MEM_OK) { exitCode = EXIT_MMIO_STORE; stop = true; }
-        }
+        const st = storeAccess(pc, getX(rs1Of(insn)) + immS(insn), f3, getX(rs2Of(insn)), false);
+        if (st == MEM_TRAP) { trap = true; cause = memCause; tval = memTval; }
+        else if (st != MEM_OK) { exitCode = EXIT_MMIO_STORE; stop = true; }
         break;
       }
       case 0x27: { // STORE-FP
         if (!fpEnabled() || (f3 != 2 && f3 != 3)) { trap = true; tval = insn; break; }
-        const va = getX(rs1Of(insn)) + immS(insn);
-        const v = getF(rs2Of(insn));
-        const size = accessSize(f3);
-        const e = tlbEntry(tlbW, va);
-        if (load<u64>(e) == (va & ~<u64>0xfff) && (<u32>va & 0xfff) <= 4096 - size) {
-          const a = <usize>(va + load<u64>(e, 8));
-          if (watched(a)) storeWatched(a, size, v);
-          else rawStore(a, size, v);
-        } else {
-          const st = storeSlow(pc, va, f3, v, true);
-          if (st == MEM_TRAP) { trap = true; cause = memCause; tval = memTval; }
-          else if (st != MEM_OK) { exitCode = EXIT_MMIO_STORE; stop = true; }
-        }
+        const st = storeAccess(pc, getX(rs1Of(insn)) + immS(insn), f3, getF(rs2Of(insn)), true);
+        if (st == MEM_TRAP) { trap = true; cause = memCause; tval = memTval; }
+        else if (st != MEM_OK) { exitCode = EXIT_MMIO_STORE; stop = true; }
         break;
       }
       case 0x2f: { // AMO
@@ -447,6 +427,19 @@ export function execChunk(pcIn: u64, n: i32): u64 {
   }
   store<u64>(hart + H_INSTRET, load<u64>(hart + H_INSTRET) + <u64>(count - flushed));
   return pc;
+}
+
+// Store through the TLB fast path or the slow path; returns MEM_OK, MEM_TRAP or MEM_EXIT.
+@inline function storeAccess(pc: u64, va: u64, f3: u32, v: u64, isFloat: bool): i32 {
+  const size = accessSize(f3);
+  const e = tlbEntry(tlbW, va);
+  if (load<u64>(e) == (va & ~<u64>0xfff) && (<u32>va & 0xfff) <= 4096 - size) {
+    const a = <usize>(va + load<u64>(e, 8));
+    if (watched(a)) storeWatched(a, size, v);
+    else rawStore(a, size, v);
+    return MEM_OK;
+  }
+  return storeSlow(pc, va, f3, v, isFloat);
 }
 
 // FP load through the TLB (fast) or the slow path; the value lands in loadValue.
