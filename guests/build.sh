@@ -10,7 +10,7 @@
 # Every stage is cached by a hash of its inputs, so an unchanged re-run is
 # instant and editing e.g. guests/linux/tsvisor.config rebuilds only the kernel.
 # Build output goes to ~/.cache/tsvisor/guests/build.log.
-# Environment: TSVISOR_GUEST_CACHE (cache dir), JOBS (make -j, default nproc).
+# Environment: TSVISOR_GUESTS (cache dir), JOBS (make -j, default nproc).
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

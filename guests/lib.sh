@@ -9,7 +9,7 @@
 # A stage whose stamp exists is skipped, so an unchanged re-run costs well under a second.
 
 GUESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CACHE_DIR=${TSVISOR_GUEST_CACHE:-$HOME/.cache/tsvisor/guests}
+CACHE_DIR=${TSVISOR_GUESTS:-$HOME/.cache/tsvisor/guests}
 JOBS=${JOBS:-$(nproc)}
 CROSS=riscv64-linux-gnu-
 LINUX_PKG=linux-source-6.1
@@ -35,6 +35,8 @@ HEARTBEAT_PID=
 
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 note() { printf '      %s\n' "$*"; }
+
+human_size() { numfmt --to=iec-i --suffix=B "$(stat -c %s "$1")"; }
 
 fmt_secs() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
@@ -112,8 +114,8 @@ require_tools() {
         case $kind in
         common) want+=(tar:tar gzip:gzip sha256sum:coreutils flock:util-linux) ;;
         kernel) want+=(make:make gcc:gcc /usr/include/stdio.h:libc6-dev xz:xz-utils
-                       bc:bc flex:flex bison:bison ${CROSS}gcc:gcc-riscv64-linux-gnu) ;;
-        busybox) want+=(make:make ${CROSS}gcc:gcc-riscv64-linux-gnu ${CROSS}readelf:binutils-riscv64-linux-gnu
+                       bc:bc flex:flex bison:bison "${CROSS}gcc:gcc-riscv64-linux-gnu") ;;
+        busybox) want+=(make:make "${CROSS}gcc:gcc-riscv64-linux-gnu" "${CROSS}readelf:binutils-riscv64-linux-gnu"
                         /usr/riscv64-linux-gnu/lib/libc.a:libc6-dev-riscv64-cross) ;;
         busybox-src) want+=(apt-get:apt dpkg-source:dpkg-dev patch:patch) ;;
         *) die "require_tools: unknown kind $kind" ;;
@@ -168,7 +170,7 @@ prune_siblings() {
     local keep=$1 prefix d fd
     prefix=${keep%-*}
     for d in "$prefix"-*; do
-        [ -d "$d" ] && [ "$d" != "$keep" ] || continue
+        if [ ! -d "$d" ] || [ "$d" = "$keep" ]; then continue; fi
         exec {fd}>"$d.lock"
         if flock -n "$fd"; then
             rm -rf "$d" "$d.lock"
@@ -289,7 +291,7 @@ build_linux() {
         prune_siblings "$KBUILD"
     fi
     unlock
-    step_done "built $(du -h "$KERNEL_IMAGE" | cut -f1) Image in $KBUILD"
+    step_done "built $(human_size "$KERNEL_IMAGE") Image in $KBUILD"
 }
 
 # --------------------------------------------------------------- busybox ----
@@ -416,7 +418,7 @@ build_busybox() {
         prune_siblings "$BBBUILD"
     fi
     unlock
-    step_done "built $(du -h "$BUSYBOX_BIN" | cut -f1) static busybox ($(wc -l <"$BBBUILD/busybox.links") applets) in $BBBUILD"
+    step_done "built $(human_size "$BUSYBOX_BIN") static busybox ($(wc -l <"$BBBUILD/busybox.links") applets) in $BBBUILD"
 }
 
 # ------------------------------------------------------------- initramfs ----
@@ -449,6 +451,11 @@ build_initramfs() {
         return 0
     fi
     lock "$out"
+    if is_done "$out"; then # another build made it while we waited for the lock
+        unlock
+        step_done "built by another build: $INITRAMFS"
+        return 0
+    fi
     ensure_gen_init_cpio
     rm -rf "$out"
     mkdir -p "$out"
@@ -494,5 +501,5 @@ build_initramfs() {
     mark_done "$out" "initramfs $name"
     prune_siblings "$out"
     unlock
-    step_done "built $(du -h "$INITRAMFS" | cut -f1) $INITRAMFS ($(grep -c '^slink' "$list") applet links)"
+    step_done "built $(human_size "$INITRAMFS") $INITRAMFS ($(grep -c '^slink' "$list") applet links)"
 }
