@@ -3,7 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -182,4 +182,17 @@ test("shutdown over the API ends the zone and frees the pool", async () => {
   const l = (await call("GET", "/v1/zones")).json as unknown as ZoneList;
   assert.equal(l.zones.length, 0);
   assert.equal(l.zone0.pool.used, 0);
+});
+
+test("docs/openapi.json describes exactly the routes the daemon serves", async () => {
+  const spec = JSON.parse(readFileSync(new URL("../../docs/openapi.json", import.meta.url), "utf8")) as
+    { paths: Record<string, Record<string, unknown>> };
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const m of ["get", "post", "put", "delete"]) {
+      const body = m === "post" && path === "/v1/zones" ? "{}" : undefined;
+      const r = await call(m.toUpperCase(), path.replace("{zone}", "ghost"), body, body ? { "content-type": "application/json" } : {});
+      const served = r.status !== 405 && !/^no such endpoint/.test(r.json.error ?? "");
+      assert.equal(served, m in item, `${m.toUpperCase()} ${path}: ${r.status} ${r.text}`);
+    }
+  }
 });

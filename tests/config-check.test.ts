@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { checkZones } from "../src/zone/check.js";
 import { defaultSystemConfig, loadSystemConfig, type SystemConfig } from "../src/config/system-config.js";
 import { buildAsm } from "./helpers/guest.js";
+import { jsonSchema } from "../src/config/json-schema.js";
 
 const CLI = fileURLToPath(new URL("../../bin/tsvisor.js", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "tsvisor-check-"));
@@ -138,4 +139,14 @@ test("tsvisor check: exit 1 with every problem on stderr; exit 0 with the placem
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /ok: zone a \(user\), vCPUs on host CPUs 0/);
   assert.match(ok.stdout, /2 zone\(s\) fit together/);
+});
+
+test("the zone and system schemas come out as JSON Schema", () => {
+  const zone = JSON.parse(jsonSchema("zone")) as { title: string; properties: { zone: { properties: Record<string, unknown>; additionalProperties: boolean } }; required: string[] };
+  assert.equal(zone.title, "tsvisor zone file");
+  assert.deepEqual(zone.required.sort(), ["boot", "zone"]);
+  for (const k of ["name", "id", "kind", "cpus", "memory", "host_cpus", "share_cpus"]) assert.ok(k in zone.properties.zone.properties, k);
+  assert.equal(zone.properties.zone.additionalProperties, false);
+  const sys = JSON.parse(jsonSchema("system")) as { properties: Record<string, unknown> };
+  assert.deepEqual(Object.keys(sys.properties), ["zone0", "pool"]);
 });

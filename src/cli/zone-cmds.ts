@@ -100,7 +100,9 @@ export function registerZoneCommands(program: Command): void {
       const log = (m: string) => process.stderr.write(`tsvisor daemon: ${m}\n`);
       const system = loadSystemConfig(o.system);
       const d = await startDaemon({ socket: sock(o), system, log });
+      // last resort: a bug in one handler must not take every zone down with the daemon
       process.on("uncaughtException", (e) => log(`internal error (the daemon goes on): ${e.stack ?? e.message}`));
+      process.on("unhandledRejection", (e) => log(`internal error (the daemon goes on): ${String(e)}`));
       const z0 = d.manager.list().zone0;
       say(`tsvisor daemon: listening on ${z0.socket} (pid ${z0.pid}; zone0 CPUs: ${z0.hostCpus.join(",") || "none"}; ` +
         `zone CPUs: ${z0.freeHostCpus.join(",") || "none"}; pool ${formatSize(z0.pool.total)})`);

@@ -1,5 +1,5 @@
 // JSON Schema of the zone and system files, generated from the zod schemas that validate them
-// (docs/schema/*.json are this output; a test keeps them in sync).
+// (`tsvisor schema zone|system`), so editors and other tools can check configs the same way.
 import { zodToJsonSchema } from "zod-to-json-schema";
 import { zoneFileSchema } from "./zone-config.js";
 import { systemFileSchema } from "./system-config.js";
@@ -13,6 +13,6 @@ export type SchemaName = keyof typeof SCHEMAS;
 
 export function jsonSchema(name: SchemaName): string {
   const { schema, title } = SCHEMAS[name];
-  const js = zodToJsonSchema(schema, { name: title, $refStrategy: "none", target: "jsonSchema7" });
-  return `${JSON.stringify(js, null, 2)}\n`;
+  const js = zodToJsonSchema(schema, { $refStrategy: "none", target: "jsonSchema7" });
+  return `${JSON.stringify({ title, ...js }, null, 2)}\n`;
 }

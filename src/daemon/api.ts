@@ -166,6 +166,7 @@ function upgradeConsole(m: ZoneManager, req: IncomingMessage, socket: Duplex, he
   }
   if (head.length) a.input(head);
   socket.on("data", (d: Buffer) => a.input(d));
+  socket.on("end", () => socket.end()); // the client closed its side: it has detached
   socket.on("close", () => a.detach());
 }
 

@@ -1,11 +1,10 @@
 // `tsvisor daemon`: zone0's management service. Reserves the memory pool, keeps zone0's CPUs for
 // itself, and serves the API on a Unix socket only its owner can open (mode 0600).
 import { chmodSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { dirname } from "node:path";
 import { tmpdir } from "node:os";
 import type { Server } from "node:http";
-import type { Socket } from "node:net";
 import type { SystemConfig } from "../config/system-config.js";
 import { allowedCpus, pinAllThreads } from "../host/affinity.js";
 import { createApiServer } from "./api.js";

@@ -353,6 +353,8 @@ export class ZoneManager {
       return;
     }
     this.log(`zone ${rec.cfg.name} rebooting (${byGuest ? "guest request" : "API request"})`);
+    // a visible boundary for anyone reading the console history
+    this.onConsole(rec, Buffer.from(`\r\n[tsvisor: zone ${rec.cfg.name} rebooting]\r\n`));
     rec.state = "rebooting";
     await this.boot(rec);
   }

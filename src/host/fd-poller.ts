@@ -33,6 +33,11 @@ export class FdPoller {
     Atomics.notify(this.ctl, ARMED);
   }
 
+  /** Whether the poller is waiting for the fd (nothing has arrived since arm()). */
+  get armed(): boolean {
+    return Atomics.load(this.ctl, ARMED) === 1;
+  }
+
   /** Stop the worker; resolves when it has exited (within its poll timeout). */
   stop(): Promise<void> {
     Atomics.store(this.ctl, STOP, 1);

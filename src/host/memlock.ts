@@ -43,7 +43,7 @@ export function lockMemory(bytes: Uint8Array, what: string): MemoryLock {
     const name = e === 12 ? "ENOMEM" : e === 1 ? "EPERM" : e === 11 ? "EAGAIN" : `errno ${e}`;
     throw new Error(`${what}: cannot lock ${mib(bytes.length)} of memory (mlock: ${name}); RLIMIT_MEMLOCK is ` +
       `${memlockLimit()}: raise it (ulimit -l unlimited, or LimitMEMLOCK=infinity in a systemd unit) ` +
-      `or run the daemon with CAP_IPC_LOCK`);
+      `or give tsvisor CAP_IPC_LOCK`);
   }
   let locked = true;
   return {

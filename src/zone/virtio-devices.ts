@@ -92,7 +92,8 @@ export class VirtioDevices {
         const poller = new FdPoller(s.fd, host.bell, host.bellIndex, (m) => host.log(`${name} (${s.tap}): ${m}`));
         this.pollers.push(poller);
         const mac = Uint8Array.from(s.mac.split(":").map((x) => parseInt(x, 16)));
-        const dev = new VirtioNet({ send: (f) => io.send(f), receive: (d) => io.receive(d), armReceive: () => poller.arm() }, mac);
+        const dev = new VirtioNet({ send: (f) => io.send(f), receive: (d) => io.receive(d), armReceive: () => poller.arm(),
+          mayReceive: () => !poller.armed }, mac);
         this.closers.push(() => { if (process.env.TSVISOR_DEBUG_NET) host.log(`${name}: ${JSON.stringify(dev.stats)}`); });
         return dev;
       }

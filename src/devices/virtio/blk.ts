@@ -31,6 +31,7 @@ const MAX_RANGE_SECTORS = 1 << 22; // per discard / write-zeroes segment (2 GiB)
 const MAX_RANGE_SEGS = 32;
 const ID_BYTES = 20;
 const UNMAP = 1;
+const BOUNCE = 1 << 20; // requests up to this size go to the host in one call
 
 /** Host storage behind a virtio-blk device. Methods throw on host I/O errors. */
 export interface BlockBackend {
@@ -56,6 +57,7 @@ export class VirtioBlk implements VirtioDevice {
   private readonly id: Uint8Array;
   private readonly hdr = new Uint8Array(16);
   private readonly hdrView = new DataView(this.hdr.buffer);
+  private readonly bounce = new Uint8Array(BOUNCE);
 
   constructor(private readonly disk: BlockBackend, serial = "", private readonly log: (m: string) => void = () => {}) {
     if (disk.size % SECTOR !== 0) throw new Error(`virtio-blk: size ${disk.size} is not a multiple of ${SECTOR}`);
@@ -122,11 +124,19 @@ export class VirtioBlk implements VirtioDevice {
       switch (type) {
         case T_IN:
           if (outLen !== 0 || !this.inRange(pos, inLen)) return this.finish(status, S_IOERR, 0);
-          forEachPart(c.writable, 0, inLen, (seg, off) => this.disk.read(seg, pos + off));
+          if (c.writable.length > 2 && inLen <= BOUNCE) { // one host read instead of one per page
+            const b = this.bounce.subarray(0, inLen);
+            this.disk.read(b, pos);
+            forEachPart(c.writable, 0, inLen, (seg, off) => seg.set(b.subarray(off, off + seg.length)));
+          } else forEachPart(c.writable, 0, inLen, (seg, off) => this.disk.read(seg, pos + off));
           return this.finish(status, S_OK, inLen);
         case T_OUT:
           if (this.disk.readonly || inLen !== 0 || !this.inRange(pos, outLen)) return this.finish(status, S_IOERR, 0);
-          forEachPart(c.readable, 16, outLen, (seg, off) => this.disk.write(seg, pos + off));
+          if (c.readable.length > 2 && outLen <= BOUNCE) {
+            const b = this.bounce.subarray(0, outLen);
+            forEachPart(c.readable, 16, outLen, (seg, off) => b.set(seg, off));
+            this.disk.write(b, pos);
+          } else forEachPart(c.readable, 16, outLen, (seg, off) => this.disk.write(seg, pos + off));
           return this.finish(status, S_OK, 0);
         case T_FLUSH:
           this.disk.flush();

@@ -31,6 +31,8 @@ export interface NetBackend {
   receive(dst: Uint8Array): number;
   /** Call when receive() returned 0: the backend wakes the VMM loop once a frame arrives. */
   armReceive(): void;
+  /** False while armed and nothing arrived: poll() then skips the receive attempt (a syscall). */
+  mayReceive?(): boolean;
 }
 
 export class VirtioNet implements VirtioDevice {
@@ -68,7 +70,7 @@ export class VirtioNet implements VirtioDevice {
   }
 
   poll(): void {
-    this.receive();
+    if (this.pending > 0 || this.backend.mayReceive?.() !== false) this.receive();
   }
 
   private transmit(): void {
