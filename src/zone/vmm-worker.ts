@@ -13,6 +13,8 @@ import type { ZoneThreadMessage } from "./messages.js";
 import { SharedGuestMemory } from "../devices/guest-memory.js";
 import { VirtioDevices, type VirtioSetup } from "./virtio-devices.js";
 
+const VMM_SPIN = Number(process.env.TSVISOR_VMM_SPIN ?? 20000); // doorbell polls before sleeping
+
 export interface VmmWorkerData {
   memory: WebAssembly.Memory;
   harts: number;
@@ -90,7 +92,7 @@ try {
     for (const h of harts) serveMailbox(h);
     pumpInput();
     bus.pollAll();
-    ctl.sleepUntilRung(bell, 20);
+    ctl.sleepUntilRung(bell, 20, VMM_SPIN);
   }
   uart.flush();
 } catch (e) {
