@@ -11,6 +11,12 @@ import { checkZones } from "../src/zone/check.js";
 import { defaultSystemConfig, loadSystemConfig, type SystemConfig } from "../src/config/system-config.js";
 import { buildAsm } from "./helpers/guest.js";
 import { jsonSchema } from "../src/config/json-schema.js";
+import { GUEST_RAM_OFF } from "../src/engine/riscv64/layout.js";
+import { MAX_ZONE_MEM } from "../src/zone/zone.js";
+
+// What a zone takes from the pool besides its RAM (the engine's fixed region), in MiB.
+const ENGINE_MIB = GUEST_RAM_OFF / 2 ** 20;
+const MAX_MIB = Math.floor(MAX_ZONE_MEM / 2 ** 20);
 
 const CLI = fileURLToPath(new URL("../../bin/tsvisor.js", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "tsvisor-check-"));
@@ -56,15 +62,15 @@ const cases: { what: string; files: () => string[]; sys?: () => SystemConfig; ex
   { what: "memory not a multiple of 64K", files: () => [zoneFile('name = "a"\nmemory = "1000K"')],
     expect: (f) => [`${f[0]}: zone.memory: 1000K is not a multiple of 64K: round it, e.g. to 1M`] },
   { what: "memory more than a zone can have", files: () => [zoneFile('name = "a"\nmemory = "8G"')],
-    expect: (f) => [`${f[0]}: zone.memory: 8G is more than a zone can have: use at most 4079M`] },
+    expect: (f) => [`${f[0]}: zone.memory: 8G is more than a zone can have: use at most ${MAX_MIB}M`] },
   { what: "too little memory for kernel + initrd", files: () => [zoneFile('name = "a"\nmemory = "32M"', `kernel = "${kernel}"\ninitrd = "${bigInitrd}"`)],
     expect: (f) => [/^.*: zone\.memory: zone a: too little memory for kernel \+ initrd: needs at least \d+ MiB, the zone has 32 MiB/] },
   { what: "memory larger than the pool", sys: () => systemFile('[pool]\nmemory = "256M"\n'),
     files: () => [zoneFile('name = "a"\nmemory = "512M"')],
-    expect: (f) => [`${f[0]}: zone.memory: zone "a" needs 528 MiB (memory 512 MiB + 16 MiB engine state) but the pool has 256 MiB free of 256 MiB: lower memory, stop a zone, or raise pool.memory in the system file`] },
+    expect: (f) => [`${f[0]}: zone.memory: zone "a" needs ${512 + ENGINE_MIB} MiB (memory 512 MiB + ${ENGINE_MIB} MiB engine state) but the pool has 256 MiB free of 256 MiB: lower memory, stop a zone, or raise pool.memory in the system file`] },
   { what: "zones that together exceed the pool", sys: () => systemFile('[pool]\nmemory = "280M"\n'),
     files: () => [zoneFile('name = "a"\nmemory = "128M"'), zoneFile('name = "b"\nmemory = "128M"')],
-    expect: (f) => [`${f[1]}: zone.memory: zone "b" needs 144 MiB (memory 128 MiB + 16 MiB engine state) but the pool has 136 MiB free of 280 MiB (in use: a 144 MiB): lower memory, stop a zone, or raise pool.memory in the system file`] },
+    expect: (f) => [`${f[1]}: zone.memory: zone "b" needs ${128 + ENGINE_MIB} MiB (memory 128 MiB + ${ENGINE_MIB} MiB engine state) but the pool has ${280 - 128 - ENGINE_MIB} MiB free of 280 MiB (in use: a ${128 + ENGINE_MIB} MiB): lower memory, stop a zone, or raise pool.memory in the system file`] },
   { what: "host_cpus count differs from cpus", files: () => [zoneFile('name = "a"\ncpus = 2\nhost_cpus = [1]')],
     expect: (f) => [`${f[0]}: zone.host_cpus: lists 1 host CPU(s) for cpus = 2: give exactly one host CPU per vCPU`] },
   { what: "a CPU listed twice", files: () => [zoneFile('name = "a"\nhost_cpus = [1, 1]')],

@@ -5,13 +5,14 @@
 //   0x0000_0000  AssemblyScript static data (read-only, identical in every instance)
 //   0x000F_0000  zone control block (doorbell, zone state, console rings)
 //   0x0010_0000  hart regions, HART_STRIDE each (registers, CSRs, TLB, mailbox)
-//   0x0100_0000  guest RAM (guest physical RAM_BASE maps here)
+//   0x0190_0000  LR/SC watch bytes (WATCH_OFF)
+//   0x0200_0000  guest RAM (guest physical RAM_BASE maps here)
 
 export const ZONE_CTL_OFF = 0x000f0000;
 export const HART_REGION_OFF = 0x00100000;
-export const HART_STRIDE = 0x00040000;
+export const HART_STRIDE = 0x000c0000;
 export const MAX_HARTS = 32;
-export const GUEST_RAM_OFF = 0x01000000;
+export const GUEST_RAM_OFF = 0x02000000;
 export const RAM_BASE = 0x80000000;
 export const WASM_PAGE = 0x10000;
 
@@ -110,8 +111,8 @@ export const CTABLE_OFF = 0x00080000;
 // Block JIT (per hart): lookup table of TLB-set-specific compiled blocks keyed by the wasm
 // address of their first instruction. Entry: { host: u32, set: i32, func: i32 (-1 none yet,
 // -2 not compilable), hits: i32 }.
-export const H_JIT = 0x30000;
-export const JIT_ENTRIES = 4096;
+export const H_JIT = 0x40000;
+export const JIT_ENTRIES = 32768;
 export const JIT_BYTES = JIT_ENTRIES * 16;
 export const H_JIT_COUNT = 0x3a0; // i32: instructions a block retired before returning
 export const H_JIT_BAIL = 0x3a4; // i32: 1 if the block stopped before an instruction it cannot run
@@ -125,7 +126,7 @@ export const EXIT_JIT = 7; // compile request: H_EXIT_ADDR = wasm address, H_EXI
 // LR/SC reservations: one byte per guest page counting the harts holding a reservation in that
 // page (stores to such pages take the slow path and kill matching reservations), plus a zone
 // lock serialising SC against those stores.
-export const WATCH_OFF = 0x00900000; // up to 1 MiB: one byte per 4 KiB of guest RAM
+export const WATCH_OFF = 0x01900000; // up to 1 MiB: one byte per 4 KiB of guest RAM
 export const ZC_LR_LOCK = 0x20; // i32 spin lock
 export const ZC_NHARTS = 0x24; // i32 number of harts in the zone
 export const RESERVATION_GRANULE = 64;
