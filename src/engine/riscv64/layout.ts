@@ -112,7 +112,7 @@ export const CTABLE_OFF = 0x00080000;
 // address of their first instruction. Entry: { host: u32, set: i32, func: i32 (-1 none yet,
 // -2 not compilable), hits: i32 }.
 export const H_JIT = 0x40000;
-export const JIT_ENTRIES = 32768;
+export const JIT_ENTRIES = 8192;
 export const JIT_BYTES = JIT_ENTRIES * 16;
 export const H_JIT_COUNT = 0x3a0; // i32: instructions a block retired before returning
 export const H_JIT_BAIL = 0x3a4; // i32: 1 if the block stopped before an instruction it cannot run

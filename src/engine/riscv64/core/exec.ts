@@ -5,7 +5,7 @@ import {
   EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT, H_JIT_COUNT, H_JIT_BAIL, H_JIT_SET,
   JIT_THRESHOLD, H_EXIT_ADDR, H_STAT_BLOCKS, H_STAT_JIT_INSNS, H_STAT_BAILS,
 } from "../layout";
-import { jitEntry, flushJit, JIT_NONE, JIT_VERIFY } from "./jit-cache";
+import { jitEntry, jitKey, flushJit, JIT_NONE } from "./jit-cache";
 import { watched, storeWatched } from "./reservation";
 import { hart, getX, setX, getF, setF, fpEnabled, PRIV_U } from "./state";
 import {
@@ -63,9 +63,11 @@ export function execChunk(pcIn: u64, n: i32): u64 {
       boundary = false;
       const host = fetchHost + off;
       const e = jitEntry(host);
-      if (load<u32>(e) == <u32>host && load<i32>(e, 4) == tlbSet) {
-        const f = load<i32>(e, 8);
-        if (f >= 0) {
+      const key = jitKey(tlbSet);
+      const ekey = load<i32>(e, 4);
+      const f = load<i32>(e, 8);
+      if (load<u32>(e) == <u32>host && (ekey == key || ((ekey & 3) == tlbSet && f >= 0))) {
+        if (f >= 0 && ekey == key) {
           pc = call_indirect<u64>(<u32>f, pc);
           const k = load<i32>(hart + H_JIT_COUNT);
           count += k - 1;
@@ -75,7 +77,8 @@ export function execChunk(pcIn: u64, n: i32): u64 {
           if (!boundary) store<u64>(hart + H_STAT_BAILS, load<u64>(hart + H_STAT_BAILS) + 1);
           continue;
         }
-        let request = f == JIT_VERIFY;
+        // Bound in an older code generation (a fence.i since): have the bytes re-checked now.
+        let request = f >= 0;
         if (f == JIT_NONE) {
           const hits = load<i32>(e, 12) + 1;
           store<i32>(e, hits, 12);
@@ -91,7 +94,7 @@ export function execChunk(pcIn: u64, n: i32): u64 {
         }
       } else {
         store<u32>(e, <u32>host);
-        store<i32>(e, tlbSet, 4);
+        store<i32>(e, key, 4);
         store<i32>(e, -1, 8);
         store<i32>(e, 1, 12);
       }

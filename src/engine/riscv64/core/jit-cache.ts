@@ -1,27 +1,31 @@
 // Per-hart table binding block start addresses to compiled blocks (see layout.ts H_JIT).
+// Entry: { host: u32, key: i32 = TLB set | code generation << 2, func: i32, hits: i32 }.
 import { H_JIT, JIT_BYTES, JIT_ENTRIES } from "../layout";
 import { hart } from "./state";
+
+// Binding states besides a table index: -1 not compiled yet, -2 not compilable.
+export const JIT_NONE: i32 = -1;
+export const JIT_NEVER: i32 = -2;
+
+// Code generation of this hart: fence.i moves it on in O(1). An entry bound in an older
+// generation is re-checked against memory (by the vCPU thread) before it runs again.
+export let jitGen: i32 = 0;
 
 @inline export function jitEntry(host: usize): usize {
   return hart + H_JIT + (((host >> 1) & (JIT_ENTRIES - 1)) << 4);
 }
 
-// Binding states besides a table index: -1 not compiled yet, -2 not compilable, -3 compiled but
-// code may have changed since (fence.i): the vCPU thread re-checks the bytes before re-binding.
-export const JIT_NONE: i32 = -1;
-export const JIT_NEVER: i32 = -2;
-export const JIT_VERIFY: i32 = -3;
-
-// fence.i: every bound block must be verified against memory before it runs again.
-export function flushJit(): void {
-  let e = hart + H_JIT;
-  const end = e + JIT_BYTES;
-  for (; e < end; e += 16) {
-    if (load<i32>(e, 8) >= 0) store<i32>(e, JIT_VERIFY, 8);
-  }
+@inline export function jitKey(set: i32): i32 {
+  return set | (jitGen << 2);
 }
 
-// Forget everything (hart reset).
+// fence.i: code may have changed.
+export function flushJit(): void {
+  jitGen = (jitGen + 1) & 0x1fffffff;
+  if (jitGen == 0) clearJit(); // wrapped: old keys could match again
+}
+
+// Forget everything (hart reset, generation wrap).
 export function clearJit(): void {
   memory.fill(hart + H_JIT, 0xff, JIT_BYTES);
 }

@@ -1,8 +1,8 @@
 // Per-vCPU block JIT: serves the core's compile requests (EXIT_JIT). Each request also compiles
 // other warm blocks from the hart's lookup table into the same wasm module, because creating a
 // module costs far more than compiling one more small function. Compiled code is kept by
-// (address, TLB set) with a copy of the guest bytes it came from, so after fence.i an unchanged
-// block is re-bound without recompiling.
+// (address, TLB set) with a copy of the guest bytes it came from: after a fence.i the core asks
+// again for each block it reaches, and an unchanged block is re-bound without recompiling.
 import * as L from "../layout.js";
 import { compileBlock, type CompiledBlock } from "./compile-block.js";
 import { blockModule } from "./wasm-writer.js";
@@ -10,7 +10,6 @@ import { blockModule } from "./wasm-writer.js";
 const MAX_BLOCKS = 1 << 16; // bound on table growth; past it, code stays interpreted
 const BATCH = 48; // blocks per module at most
 const WARM = L.JIT_THRESHOLD >> 3; // hits that make a block worth compiling alongside a hot one
-const JIT_VERIFY = -3; // bound before a fence.i: check the bytes, then re-bind (see core/jit-cache.ts)
 
 interface Cached {
   code: Uint8Array;
@@ -83,30 +82,18 @@ export class BlockJit {
     this.compileMs += performance.now() - t0;
   }
 
-  /** Unbound entries of the lookup table reached often enough; also re-binds entries awaiting verification. */
+  /** Unbound entries of the lookup table reached often enough. */
   private warmBlocks(host: number, set: number): { host: number; set: number }[] {
     const out: { host: number; set: number }[] = [];
     const base = (this.hartBase + L.H_JIT) >> 2;
     const ramEnd = L.GUEST_RAM_OFF + this.ramSize;
-    for (let i = 0; i < L.JIT_ENTRIES; i++) {
+    for (let i = 0; i < L.JIT_ENTRIES && out.length < BATCH - 1; i++) {
       const e = base + i * 4;
       const h = this.words[e] >>> 0;
-      const s = this.words[e + 1];
-      const f = this.words[e + 2];
+      const s = this.words[e + 1] & 3; // key = TLB set | code generation << 2
       if (h === host && s === set) continue;
-      if (s < 0 || s >= L.TLB_SETS || h < L.GUEST_RAM_OFF || h >= ramEnd) continue;
-      if (f === JIT_VERIFY) {
-        // Unchanged code is re-bound right away; changed code warms up again.
-        const hit = this.cache.get(h * 4 + s);
-        if (hit && this.sameCode(h, hit.code)) {
-          this.rebound++;
-          this.bind(h, s, hit.func);
-        } else {
-          this.bind(h, s, -1);
-        }
-        continue;
-      }
-      if (f !== -1 || this.words[e + 3] < WARM || out.length >= BATCH - 1) continue;
+      if (s >= L.TLB_SETS || h < L.GUEST_RAM_OFF || h >= ramEnd) continue;
+      if (this.words[e + 2] !== -1 || this.words[e + 3] < WARM) continue;
       out.push({ host: h, set: s });
     }
     return out;
