@@ -117,6 +117,7 @@ export const JIT_BYTES = JIT_ENTRIES * 16;
 export const H_JIT_COUNT = 0x3a0; // i32: instructions a block retired before returning
 export const H_JIT_BAIL = 0x3a4; // i32: 1 if the block stopped before an instruction it cannot run
 export const H_JIT_SET = 0x3a8;
+export const H_JIT_GEN = 0x3c8; // i32: the hart's code generation (JIT bindings carry it)
 export const H_STAT_BLOCKS = 0x3b0; // i64: compiled-block calls (statistics)
 export const H_STAT_JIT_INSNS = 0x3b8; // i64: instructions retired inside compiled blocks
 export const H_STAT_BAILS = 0x3c0; // i64: block calls that bailed out // i32: TLB set of a compile request

@@ -1,6 +1,6 @@
 // Per-hart table binding block start addresses to compiled blocks (see layout.ts H_JIT).
 // Entry: { host: u32, key: i32 = TLB set | code generation << 2, func: i32, hits: i32 }.
-import { H_JIT, JIT_BYTES, JIT_ENTRIES } from "../layout";
+import { H_JIT, H_JIT_GEN, JIT_BYTES, JIT_ENTRIES } from "../layout";
 import { hart } from "./state";
 
 // Binding states besides a table index: -1 not compiled yet, -2 not compilable.
@@ -22,10 +22,12 @@ export let jitGen: i32 = 0;
 // fence.i: code may have changed.
 export function flushJit(): void {
   jitGen = (jitGen + 1) & 0x1fffffff;
+  store<i32>(hart + H_JIT_GEN, jitGen); // the vCPU thread re-checks stale bindings in bulk
   if (jitGen == 0) clearJit(); // wrapped: old keys could match again
 }
 
 // Forget everything (hart reset, generation wrap).
 export function clearJit(): void {
   memory.fill(hart + H_JIT, 0xff, JIT_BYTES);
+  store<i32>(hart + H_JIT_GEN, jitGen);
 }

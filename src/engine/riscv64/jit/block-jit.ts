@@ -82,18 +82,35 @@ export class BlockJit {
     this.compileMs += performance.now() - t0;
   }
 
-  /** Unbound entries of the lookup table reached often enough. */
+  /**
+   * Unbound entries of the lookup table reached often enough. Also re-binds, in the same pass,
+   * bindings left stale by a fence.i whose bytes are unchanged (one exit per fence.i, not one
+   * per block).
+   */
   private warmBlocks(host: number, set: number): { host: number; set: number }[] {
     const out: { host: number; set: number }[] = [];
     const base = (this.hartBase + L.H_JIT) >> 2;
     const ramEnd = L.GUEST_RAM_OFF + this.ramSize;
-    for (let i = 0; i < L.JIT_ENTRIES && out.length < BATCH - 1; i++) {
+    const gen = this.words[(this.hartBase + L.H_JIT_GEN) >> 2];
+    for (let i = 0; i < L.JIT_ENTRIES; i++) {
       const e = base + i * 4;
       const h = this.words[e] >>> 0;
-      const s = this.words[e + 1] & 3; // key = TLB set | code generation << 2
+      const key = this.words[e + 1];
+      const s = key & 3; // key = TLB set | code generation << 2
       if (h === host && s === set) continue;
       if (s >= L.TLB_SETS || h < L.GUEST_RAM_OFF || h >= ramEnd) continue;
-      if (this.words[e + 2] !== -1 || this.words[e + 3] < WARM) continue;
+      const f = this.words[e + 2];
+      if (f >= 0) {
+        if (key >>> 2 !== gen) {
+          const hit = this.cache.get(h * 4 + s);
+          if (hit && hit.func === f && this.sameCode(h, hit.code)) {
+            this.rebound++;
+            this.bind(h, s, f);
+          }
+        }
+        continue;
+      }
+      if (f !== -1 || this.words[e + 3] < WARM || out.length >= BATCH - 1) continue;
       out.push({ host: h, set: s });
     }
     return out;
