@@ -1,7 +1,7 @@
 // virtio-blk (virtio 1.2 §5.2): one request queue over a BlockBackend (a raw image on the host,
 // or memory in tests). Requests are served synchronously on the VMM thread, straight between
 // the backend and guest buffers. Malformed requests complete with IOERR / UNSUPP.
-import type { VirtioContext, VirtioDevice } from "./mmio.js";
+import { drainQueue, type VirtioContext, type VirtioDevice } from "./mmio.js";
 import type { Chain } from "./queue.js";
 
 export const VIRTIO_ID_BLOCK = 2;
@@ -92,16 +92,7 @@ export class VirtioBlk implements VirtioDevice {
   notify(): void {
     const ctx = this.ctx;
     if (ctx === null) return;
-    const q = ctx.queues[0];
-    do {
-      let served = 0;
-      for (let c = q.pop(ctx.mem); c !== null; c = q.pop(ctx.mem)) {
-        const written = this.serve(c);
-        q.push(c.head, written);
-        served++;
-      }
-      if (served > 0) ctx.signalUsed(0);
-    } while (q.armNotify());
+    drainQueue(ctx, 0, (c) => this.serve(c));
   }
 
   /** Serve one request; returns the bytes written into its writable buffers. */

@@ -1,6 +1,6 @@
 // virtio-console (virtio 1.2 §5.3), single port: the guest's hvc0. Output goes to a host
 // callback; input is queued by the host and handed to the guest as receive buffers allow.
-import type { VirtioContext, VirtioDevice } from "./mmio.js";
+import { drainQueue, type VirtioContext, type VirtioDevice } from "./mmio.js";
 import { readFromChain, writeToChain } from "./queue.js";
 
 export const VIRTIO_ID_CONSOLE = 3;
@@ -58,20 +58,14 @@ export class VirtioConsole implements VirtioDevice {
   private transmit(): void {
     const ctx = this.ctx;
     if (ctx === null) return;
-    const q = ctx.queues[TXQ];
-    do {
-      let served = 0;
-      for (let c = q.pop(ctx.mem); c !== null; c = q.pop(ctx.mem)) {
-        if (c.fault === null && c.readLen > 0) {
-          const out = new Uint8Array(Math.min(c.readLen, MAX_TX));
-          readFromChain(c, 0, out);
-          this.output(out);
-        }
-        q.push(c.head, 0);
-        served++;
+    drainQueue(ctx, TXQ, (c) => {
+      if (c.fault === null && c.readLen > 0) {
+        const out = new Uint8Array(Math.min(c.readLen, MAX_TX));
+        readFromChain(c, 0, out);
+        this.output(out);
       }
-      if (served > 0) ctx.signalUsed(TXQ);
-    } while (q.armNotify());
+      return 0;
+    });
   }
 
   /** Up to `max` bytes of queued input. */

@@ -3,7 +3,7 @@
 // poll() on the VMM thread, so the notifying vCPU resumes at once. A device model that throws or
 // a driver that corrupts a queue gets DEVICE_NEEDS_RESET, never an exception past this class.
 import type { GuestMemory, IrqLine, MmioDevice } from "../types.js";
-import { VirtQueue } from "./queue.js";
+import { VirtQueue, type Chain } from "./queue.js";
 
 export const VIRTIO_MMIO_MAGIC = 0x74726976; // "virt"
 export const VIRTIO_MMIO_VENDOR = 0x53565354; // "TSVS"
@@ -50,6 +50,23 @@ export interface VirtioContext {
   configChanged(): void;
   /** Unrecoverable: set DEVICE_NEEDS_RESET and stop the device until the driver resets it. */
   needsReset(reason: string): void;
+}
+
+/**
+ * Serve every chain the driver made available on queue `qi` (serve returns the bytes written into
+ * the chain), interrupt the driver once per batch, and go on until re-arming notifications finds
+ * nothing more (EVENT_IDX race).
+ */
+export function drainQueue(ctx: VirtioContext, qi: number, serve: (c: Chain) => number): void {
+  const q = ctx.queues[qi];
+  do {
+    let served = 0;
+    for (let c = q.pop(ctx.mem); c !== null; c = q.pop(ctx.mem)) {
+      q.push(c.head, serve(c));
+      served++;
+    }
+    if (served > 0) ctx.signalUsed(qi);
+  } while (q.armNotify());
 }
 
 /** A virtio device model (blk, net, ...): transport independent. */

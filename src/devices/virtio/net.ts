@@ -2,7 +2,7 @@
 // TAP device opened with IFF_VNET_HDR, or a test double). Frames travel with the 12-byte
 // virtio_net_hdr the TAP understands, so checksum and TSO offload from the guest pass straight
 // through to the host kernel. Receive buffers are "small" (no mergeable buffers, no guest GSO).
-import type { VirtioContext, VirtioDevice } from "./mmio.js";
+import { drainQueue, type VirtioContext, type VirtioDevice } from "./mmio.js";
 import { readFromChain, writeToChain, type Chain } from "./queue.js";
 
 export const VIRTIO_ID_NET = 1;
@@ -76,16 +76,10 @@ export class VirtioNet implements VirtioDevice {
   private transmit(): void {
     const ctx = this.ctx;
     if (ctx === null) return;
-    const q = ctx.queues[TX];
-    do {
-      let served = 0;
-      for (let c = q.pop(ctx.mem); c !== null; c = q.pop(ctx.mem)) {
-        this.sendChain(c);
-        q.push(c.head, 0);
-        served++;
-      }
-      if (served > 0) ctx.signalUsed(TX);
-    } while (q.armNotify());
+    drainQueue(ctx, TX, (c) => {
+      this.sendChain(c);
+      return 0;
+    });
   }
 
   private sendChain(c: Chain): void {

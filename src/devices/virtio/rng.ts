@@ -1,6 +1,6 @@
 // virtio-rng / entropy device (virtio 1.2 §5.4): fills the driver's buffers with host randomness.
 import { randomFillSync } from "node:crypto";
-import type { VirtioContext, VirtioDevice } from "./mmio.js";
+import { drainQueue, type VirtioContext, type VirtioDevice } from "./mmio.js";
 
 export const VIRTIO_ID_RNG = 4;
 /** Bytes served per request at most: bigger buffers get a partial fill (allowed by §5.4.6). */
@@ -26,23 +26,17 @@ export class VirtioRng implements VirtioDevice {
   notify(): void {
     const ctx = this.ctx;
     if (ctx === null) return;
-    const q = ctx.queues[0];
-    do {
-      let served = 0;
-      for (let c = q.pop(ctx.mem); c !== null; c = q.pop(ctx.mem)) {
-        let done = 0;
-        if (c.fault === null) {
-          for (const seg of c.writable) {
-            const part = seg.subarray(0, Math.min(seg.length, MAX_REQUEST - done));
-            this.fill(part);
-            done += part.length;
-            if (done === MAX_REQUEST) break;
-          }
+    drainQueue(ctx, 0, (c) => {
+      let done = 0;
+      if (c.fault === null) {
+        for (const seg of c.writable) {
+          const part = seg.subarray(0, Math.min(seg.length, MAX_REQUEST - done));
+          this.fill(part);
+          done += part.length;
+          if (done === MAX_REQUEST) break;
         }
-        q.push(c.head, done);
-        served++;
       }
-      if (served > 0) ctx.signalUsed(0);
-    } while (q.armNotify());
+      return done;
+    });
   }
 }
