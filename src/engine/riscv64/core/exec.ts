@@ -10,11 +10,11 @@ import { watched, storeWatched } from "./reservation";
 import { hart, getX, setX, getF, setF, fpEnabled, PRIV_U } from "./state";
 import {
   tlbR, tlbW, tlbX, tlbSet, tlbEntry, translateSlow, flushAll, flushPage, faultCause, fetchPage, fetchHost,
-  setFetch, ACC_R, ACC_W, ACC_X, XLATE_FAULT, ramAddr,
+  setFetch, ACC_X, XLATE_FAULT,
 } from "./mmu";
 import { loadSlow, storeSlow, extendLoad, accessSize, rawStore, memCause, memTval, loadValue, MEM_OK, MEM_TRAP } from "./memory";
 import { csrRead, csrWrite, csrSipBits, csrIllegal, csrSideEffect, clearCsrSideEffect } from "./csr";
-import { enterTrap, leaveTrap, pendingInterrupt, INTERRUPT_BIT } from "./trap";
+import { enterTrap, leaveTrap } from "./trap";
 import { execFp } from "./fpu";
 import { mulhu, mulh, mulhsu, amo } from "./alu";
 

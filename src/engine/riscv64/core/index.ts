@@ -2,7 +2,7 @@
 // a zone import the same shared memory. See ../layout.ts for where everything lives.
 import {
   H_PC, H_STIMECMP, H_IP, H_FLUSH, H_FLUSH_ACK, H_EXIT_PC, H_EXIT_ADDR, H_EXIT_VADDR, H_EXIT_CAUSE,
-  H_RESERVE, H_PRIV, H_SCOUNTEREN, HART_STRIDE, H_TLB, CTABLE_OFF, EXIT_BUDGET, EXIT_FATAL,
+  H_RESERVE, H_PRIV, H_SCOUNTEREN, H_TLB, CTABLE_OFF, EXIT_BUDGET, EXIT_FATAL,
 } from "../layout";
 import { hart, setHartBase, getPc, setPc, PRIV_S } from "./state";
 import { selectTlb, flushAll } from "./mmu";
@@ -117,4 +117,3 @@ export function mmioFault(isStore: bool): void {
   setPc(enterTrap(isStore ? 7 : 5, load<u64>(hart + H_EXIT_VADDR), pc));
 }
 
-export const HART_REGION_STRIDE = HART_STRIDE;
