@@ -13,6 +13,8 @@ const s32 = (x: bigint) => BigInt.asIntN(32, x);
 function checksum(): bigint {
   let s1 = 0n;
   let s3 = 0n;
+  let m0 = 0n; // amobuf doubleword 0
+  let m1 = 0n; // amobuf word at +8
   for (let i = 0; i < 5000; i++) {
     s3 = u(s3 + 7n);
     s1 ^= u(s3 * s3);
@@ -34,6 +36,12 @@ function checksum(): bigint {
     const b = (s1 >> 8n) & 0xffn; // lbu at +1
     s1 = u(s1 + w + b);
     s1 = u(s1 + (s1 < s3 ? 1n : 0n) + (s64(s1) < s64(s3) ? 1n : 0n));
+    const oldD = m0; // amoadd.d returns the old doubleword
+    m0 = u(m0 + s1);
+    const oldW = u(s32(m1)); // amoxor.w returns the old word, sign-extended
+    m1 = (m1 ^ s1) & 0xffffffffn;
+    s1 = u(s1 + oldD);
+    s1 ^= oldW;
     if (!(s1 < s3)) s1 = u(s1 + 1n);
   }
   return s1;

@@ -38,6 +38,12 @@ TEST_PROLOGUE
   slt t4, s1, s3
   add s1, s1, t3
   add s1, s1, t4
+  la t0, amobuf
+  amoadd.d t1, s1, (t0)
+  addi t2, t0, 8
+  amoxor.w t3, s1, (t2)
+  add s1, s1, t1
+  xor s1, s1, t3
   bltu s1, s3, 2f
   addi s1, s1, 1
 2:
@@ -80,4 +86,5 @@ TEST_EPILOGUE
   .data
   .align 3
 buf: .space 2048
+amobuf: .space 16
 TEST_STACK

@@ -14,6 +14,9 @@ const LOCAL_E = 34; // i32 scratch: TLB entry address
 const IF_I64 = I64; // block type of an if that yields an i64
 const IF_VOID = 0x40;
 
+// AMO funct5 -> wasm 0xFE-prefixed i32 atomic RMW opcode (the i64 form is the next opcode).
+const AMO_RMW = new Map<number, number>([[0, 0x1e], [1, 0x41], [4, 0x3a], [8, 0x33], [12, 0x2c]]);
+
 export interface CompiledBlock {
   func: FuncBody;
   bytes: number; // guest code bytes covered (for reuse checks after fence.i)
@@ -95,12 +98,15 @@ class BlockEmitter {
    * TLB fast path for an access of `size` bytes at rs1+imm: leaves the wasm address on the stack,
    * or returns from the block (bail) with pc at this instruction.
    */
-  translate(rs1: number, imm: number, size: number, table: number, n: number, off: number): void {
+  translate(rs1: number, imm: number, size: number, table: number, n: number, off: number, aligned = false): void {
     this.reg(rs1).i64(imm).op(Op.i64_add).set(LOCAL_VA);
     this.get(LOCAL_VA).i64(12).op(Op.i64_shr_u).op(Op.i32_wrap_i64).i32(L.TLB_ENTRIES - 1).op(Op.i32_and)
       .i32(4).op(Op.i32_shl).set(LOCAL_E);
     this.get(LOCAL_E).mem(Op.i64_load, 3, table).get(LOCAL_VA).i64(-4096).op(Op.i64_and).op(Op.i64_ne);
-    if (size > 1) {
+    if (aligned) {
+      // Atomics must be naturally aligned (the interpreter raises the misaligned-AMO trap).
+      this.get(LOCAL_VA).op(Op.i32_wrap_i64).i32(size - 1).op(Op.i32_and).op(Op.i32_or);
+    } else if (size > 1) {
       this.get(LOCAL_VA).op(Op.i32_wrap_i64).i32(0xfff).op(Op.i32_and).i32(4096 - size).op(Op.i32_gt_u).op(Op.i32_or);
     }
     this.op(Op.if_).op(IF_VOID);
@@ -172,6 +178,23 @@ class BlockEmitter {
         const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
         this.translate(rs1, imm, size, this.tlbW, n, off);
         this.reg(rs2).mem([Op.i64_store8, Op.i64_store16, Op.i64_store32, Op.i64_store][f3], 0, 0);
+        return Emit.Ok;
+      }
+      case 0x0f: // fence (ordering is already sequential here); fence.i must go to the interpreter
+        return f3 === 0 ? Emit.Ok : Emit.Unsupported;
+      case 0x2f: {
+        // AMOSWAP/ADD/XOR/OR/AND .W/.D as wasm atomic read-modify-writes. LR/SC and min/max stay
+        // in the interpreter, as do misaligned addresses and pages with LR reservations (bail).
+        const f5 = insn >>> 27;
+        const rmw = AMO_RMW.get(f5);
+        if (rmw === undefined || (f3 !== 2 && f3 !== 3)) return Emit.Unsupported;
+        const word = f3 === 2;
+        this.translate(rs1, 0, word ? 4 : 8, this.tlbW, n, off, true);
+        this.reg(rs2);
+        if (word) this.op(Op.i32_wrap_i64);
+        this.code.byte(0xfe).u32(word ? rmw : rmw + 1).u32(word ? 2 : 3).u32(0);
+        if (word) this.op(Op.i64_extend_i32_s);
+        this.write(rd);
         return Emit.Ok;
       }
       case 0x63: {
