@@ -1,4 +1,5 @@
 #include "test.h"
+#define STIMECMP 0x14d
 /* Code hot enough for the block JIT: results must match the interpreter's semantics, and
  * code rewritten by the guest must run in its new form after fence.i. */
 TEST_PROLOGUE
@@ -72,7 +73,50 @@ TEST_PROLOGUE
   addi s0, s0, -1
   bnez s0, 4b
   TEST(3, s1, 6000, nop)
+
+  /* 3. CSR instructions inside a hot loop (compiled blocks call into the core for them). */
+  li s0, 3000
+  li s1, 0
+5:
+  csrrc t0, sstatus, SSTATUS_SIE
+  csrw sscratch, s0
+  csrr t1, sscratch
+  add s1, s1, t1
+  csrs sstatus, t0
+  addi s0, s0, -1
+  bnez s0, 5b
+  TEST(4, s1, 4501500, nop)
+
+  /* 4. An interrupt made deliverable by csrs in a hot loop is taken right after that csrs:
+   * the timer fires (SIE clear) at iteration 1000; the handler must see s0 == 1000. */
+  la t0, timer_handler
+  csrw stvec, t0
+  li t0, -1
+  csrw STIMECMP, t0
+  li t0, 1 << 5
+  csrs sie, t0
+  li s0, 3000
+  li s4, 1000
+6:
+  csrrc t0, sstatus, SSTATUS_SIE
+  bne s0, s4, 7f
+  rdtime t1
+  csrw STIMECMP, t1     /* pending from now on, but interrupts are off */
+7:
+  csrsi sstatus, SSTATUS_SIE /* first time after arming: the interrupt must be taken here */
+  addi s0, s0, -1
+  bnez s0, 6b
+  ld t0, irq_at
+  TEST(5, t0, 1000, nop)
   j pass
+
+  .align 2
+timer_handler:
+  la t5, irq_at
+  sd s0, 0(t5)
+  li t5, -1
+  csrw STIMECMP, t5
+  sret
 
   .align 12
   .option push
@@ -87,4 +131,5 @@ TEST_EPILOGUE
   .align 3
 buf: .space 2048
 amobuf: .space 16
+irq_at: .dword -1
 TEST_STACK

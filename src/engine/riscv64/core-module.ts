@@ -29,6 +29,9 @@ export interface CoreExports {
   mmioFault(isStore: number): void;
   flushJit(): void;
   setJitBlock(host: number, set: number, func: number): void;
+  setProfiling(on: number): void;
+  /** A Zicsr instruction for compiled blocks: 0 done, 1 done (stop), 2 interpret it. */
+  jitCsr(insn: number): number;
 }
 
 /** `now` returns milliseconds since the zone's time origin (the 10 MHz timebase derives from it). */

@@ -116,11 +116,16 @@ export const JIT_ENTRIES = 8192;
 export const JIT_BYTES = JIT_ENTRIES * 16;
 export const H_JIT_COUNT = 0x3a0; // i32: instructions a block retired before returning
 export const H_JIT_BAIL = 0x3a4; // i32: 1 if the block stopped before an instruction it cannot run
-export const H_JIT_SET = 0x3a8;
+export const H_JIT_SET = 0x3a8; // i32: TLB set of a compile request
 export const H_JIT_GEN = 0x3c8; // i32: the hart's code generation (JIT bindings carry it)
 export const H_STAT_BLOCKS = 0x3b0; // i64: compiled-block calls (statistics)
 export const H_STAT_JIT_INSNS = 0x3b8; // i64: instructions retired inside compiled blocks
-export const H_STAT_BAILS = 0x3c0; // i64: block calls that bailed out // i32: TLB set of a compile request
+export const H_STAT_BAILS = 0x3c0; // i64: block calls that bailed out
+export const H_STAT_EVICTS = 0x3d0; // i64: compiled bindings pushed out of the lookup table by another block
+export const H_PROF_HEAD = 0x3d8; // i32: samples written to H_PROF_RING so far (profiling only)
+export const H_PROF_RING = 0x60000; // PROF_RING_ENTRIES x i64: sampled pcs of interpreted instructions
+export const PROF_RING_ENTRIES = 4096;
+export const PROF_EVERY = 61; // one interpreted instruction in PROF_EVERY is sampled
 export const JIT_THRESHOLD = 512; // executions of a block start before it is compiled
 export const EXIT_JIT = 7; // compile request: H_EXIT_ADDR = wasm address, H_EXIT_PC = pc, H_JIT_SET
 

@@ -9,6 +9,7 @@ import { ZoneControl } from "../../zone/control.js";
 import { BlockJit } from "./jit/block-jit.js";
 import type { ZoneThreadMessage } from "../../zone/messages.js";
 import { pinVcpuThread } from "../../host/affinity.js";
+import { PcProfiler } from "./pc-profiler.js";
 
 export interface VcpuWorkerData {
   module: WebAssembly.Module;
@@ -21,8 +22,9 @@ export interface VcpuWorkerData {
   hostCpu?: number;
 }
 
-const BUDGET = 1 << 20;
-const SPIN_BEFORE_SLEEP = 20000; // ~10-20 µs of polling for an MMIO answer // instructions per run() call between checks of the zone state
+// Instructions per run() call between checks of the zone state (small when sampling the pc).
+const BUDGET = process.env.TSVISOR_PROFILE ? 997 : 1 << 20;
+const SPIN_BEFORE_SLEEP = 20000; // ~10-20 µs of polling for an MMIO answer
 const CAUSES: Record<number, string> = {
   0: "instruction address misaligned", 1: "instruction access fault", 2: "illegal instruction", 3: "breakpoint",
   4: "load address misaligned", 5: "load access fault", 6: "store/AMO address misaligned", 7: "store/AMO access fault",
@@ -36,6 +38,7 @@ const words = new Int32Array(buffer);
 const bytes = new Uint8Array(buffer);
 const harts = Array.from({ length: data.harts }, (_, i) => new HartView(buffer, i));
 const self = harts[data.hartId];
+const profiler = process.env.TSVISOR_PROFILE ? new PcProfiler(self) : undefined;
 const post = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
 const pinned = data.hostCpu === undefined ? { tid: 0 } : pinVcpuThread(data.hostCpu, `v${data.hartId}:${data.zoneName}`);
 
@@ -49,8 +52,9 @@ const core = instantiateCore(data.module, data.memory, now, (msg) => {
   throw new Error(msg);
 }, table);
 const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
-  (host, set, func) => core.setJitBlock(host, set, func));
+  (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr });
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
+if (profiler) core.setProfiling(1);
 
 const sbiHost: SbiHost = {
   self,
@@ -156,9 +160,11 @@ function loop(): void {
       startAt(self.load64(L.H_START_ADDR), self.load64(L.H_START_ARG));
       continue;
     }
+    const t0 = profiler ? performance.now() : 0;
     const exit = core.run(BUDGET);
     switch (exit) {
       case L.EXIT_BUDGET:
+        profiler?.sample(self.pc, performance.now() - t0);
         break;
       case L.EXIT_MMIO_LOAD:
         if (mmio(false)) core.completeMmioLoad();
@@ -216,6 +222,7 @@ if (process.env.TSVISOR_STATS) {
   const inJit = self.load64(L.H_STAT_JIT_INSNS);
   post({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${total} instructions, ` +
     `${total ? (Number(inJit) * 100 / Number(total)).toFixed(1) : 0}% in compiled blocks; ` +
-    `${self.load64(L.H_STAT_BLOCKS)} block calls, ${self.load64(L.H_STAT_BAILS)} bails; ${jit.stats()}` });
+    `${self.load64(L.H_STAT_BLOCKS)} block calls, ${self.load64(L.H_STAT_BAILS)} bails, ${self.load64(L.H_STAT_EVICTS)} compiled evicted; ${jit.stats()}` });
 }
+if (profiler) profiler.save(`${process.env.TSVISOR_PROFILE}.${data.zoneName}.hart${data.hartId}.json`);
 post({ type: "exited" });

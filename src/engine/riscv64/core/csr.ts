@@ -5,7 +5,7 @@ import {
   H_SENVCFG, H_STIMECMP, H_INSTRET, H_IP, H_PRIV, H_FCSR,
 } from "../layout";
 import {
-  hart, SSTATUS_SIE, SSTATUS_SPIE, SSTATUS_SPP, SSTATUS_FS, SSTATUS_SUM, SSTATUS_MXR, SSTATUS_SD,
+  hart, getX, setX, SSTATUS_SIE, SSTATUS_SPIE, SSTATUS_SPP, SSTATUS_FS, SSTATUS_SUM, SSTATUS_MXR, SSTATUS_SD,
   FS_DIRTY, PRIV_U, fpEnabled,
 } from "./state";
 import { flushAll, selectTlb } from "./mmu";
@@ -86,7 +86,11 @@ export function csrWrite(csr: u32, v: u64): void {
       store<u64>(hart + H_STATUS, nv);
       if (((old ^ nv) & SSTATUS_MXR) != 0) flushAll();
       if (((old ^ nv) & SSTATUS_SUM) != 0) selectTlb();
-      csrSideEffect = true;
+      // Stop only when it matters: another TLB set (SUM, MXR) or an interrupt now deliverable.
+      // Disabling interrupts, as every spin_lock_irqsave does, needs nothing.
+      if (((old ^ nv) & (SSTATUS_SUM | SSTATUS_MXR)) != 0) csrSideEffect = true;
+      else if ((nv & ~old & SSTATUS_SIE) != 0 &&
+        (<u64><u32>atomic.load<i32>(hart + H_IP) & load<u64>(hart + H_SIE)) != 0) csrSideEffect = true;
       return;
     }
     case 0x104: store<u64>(hart + H_SIE, v & SIE_MASK); csrSideEffect = true; return;
@@ -128,4 +132,40 @@ export function csrSipBits(set: bool, bits: u64): void {
 function setFcsrBits(v: u32): void {
   store<u32>(hart + H_FCSR, v);
   store<u64>(hart + H_STATUS, load<u64>(hart + H_STATUS) | FS_DIRTY);
+}
+
+export const CSR_OK: i32 = 0;
+export const CSR_STOP: i32 = 1; // done, but the interrupt or translation state may have changed
+export const CSR_ILLEGAL: i32 = 2; // nothing changed: an illegal-instruction trap is due
+
+// csrrw/csrrs/csrrc and their immediate forms, for the interpreter and (via jitCsr) compiled blocks.
+export function csrInsn(insn: u32): i32 {
+  const f3 = (insn >> 12) & 7;
+  const rs1 = (insn >> 15) & 31;
+  const csr = insn >> 20;
+  const src: u64 = f3 >= 5 ? <u64>rs1 : getX(rs1);
+  const old = csrRead(csr);
+  if (csrIllegal) return CSR_ILLEGAL;
+  const op = f3 & 3;
+  if (csr == 0x144 && op != 1) {
+    // sip set/clear touch only the named bits: a read-modify-write could lose an IPI.
+    if (rs1 != 0) csrSipBits(op == 2, src);
+  } else if (op == 1 || rs1 != 0) {
+    csrWrite(csr, op == 1 ? src : op == 2 ? old | src : old & ~src);
+    if (csrIllegal) return CSR_ILLEGAL; // read-only CSRs fail before any change
+  }
+  setX((insn >> 7) & 31, old);
+  if (csrSideEffect) {
+    csrSideEffect = false;
+    return CSR_STOP;
+  }
+  return CSR_OK;
+}
+
+// A CSR instruction inside a compiled block. The cycle/instret counters need the exact retired
+// count, which only the interpreter has: CSR_ILLEGAL here means "bail and let it run the instruction".
+export function jitCsr(insn: u32): i32 {
+  const csr = insn >> 20;
+  if (csr == 0xc00 || csr == 0xc02) return CSR_ILLEGAL;
+  return csrInsn(insn);
 }

@@ -1,9 +1,9 @@
 // The interpreter: fetch through the fetch-page cache, expand RVC via table, execute.
 // Hot path rules: no allocation, no calls into JS, registers in shared memory.
 import {
-  H_INSTRET, H_IP, H_SIE, H_PRIV, H_EXIT_PC, CTABLE_OFF,
+  H_INSTRET, H_STAT_EVICTS, H_IP, H_SIE, H_PRIV, H_EXIT_PC, CTABLE_OFF,
   EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT, H_JIT_COUNT, H_JIT_BAIL, H_JIT_SET,
-  JIT_THRESHOLD, H_EXIT_ADDR, H_STAT_BLOCKS, H_STAT_JIT_INSNS, H_STAT_BAILS,
+  JIT_THRESHOLD, H_PROF_HEAD, H_PROF_RING, PROF_RING_ENTRIES, PROF_EVERY, H_EXIT_ADDR, H_STAT_BLOCKS, H_STAT_JIT_INSNS, H_STAT_BAILS,
 } from "../layout";
 import { jitEntry, jitKey, flushJit, JIT_NONE } from "./jit-cache";
 import { watched, storeWatched } from "./reservation";
@@ -13,7 +13,7 @@ import {
   setFetch, ACC_X, XLATE_FAULT,
 } from "./mmu";
 import { loadSlow, storeSlow, extendLoad, accessSize, rawStore, memCause, memTval, loadValue, MEM_OK, MEM_TRAP } from "./memory";
-import { csrRead, csrWrite, csrSipBits, csrIllegal, csrSideEffect, clearCsrSideEffect } from "./csr";
+import { csrInsn, CSR_ILLEGAL, CSR_STOP } from "./csr";
 import { enterTrap, leaveTrap } from "./trap";
 import { execFp } from "./fpu";
 import { mulhu, mulh, mulhsu, amo } from "./alu";
@@ -71,10 +71,14 @@ export function execChunk(pcIn: u64, n: i32): u64 {
           pc = call_indirect<u64>(<u32>f, pc);
           const k = load<i32>(hart + H_JIT_COUNT);
           count += k - 1;
-          boundary = load<i32>(hart + H_JIT_BAIL) == 0;
+          // 0: ended normally; 1: bailed before an instruction the interpreter must run;
+          // 2: a CSR write may have made an interrupt deliverable or changed translation.
+          const end = load<i32>(hart + H_JIT_BAIL);
+          boundary = end != 1;
           store<u64>(hart + H_STAT_BLOCKS, load<u64>(hart + H_STAT_BLOCKS) + 1);
           store<u64>(hart + H_STAT_JIT_INSNS, load<u64>(hart + H_STAT_JIT_INSNS) + <u64>k);
           if (!boundary) store<u64>(hart + H_STAT_BAILS, load<u64>(hart + H_STAT_BAILS) + 1);
+          if (end == 2) break;
           continue;
         }
         // Bound in an older code generation (a fence.i since): have the bytes re-checked now.
@@ -93,12 +97,14 @@ export function execChunk(pcIn: u64, n: i32): u64 {
           break;
         }
       } else {
+        if (f >= 0) store<u64>(hart + H_STAT_EVICTS, load<u64>(hart + H_STAT_EVICTS) + 1);
         store<u32>(e, <u32>host);
         store<i32>(e, key, 4);
         store<i32>(e, -1, 8);
         store<i32>(e, 1, 12);
       }
     }
+    if (profiling) sampleInterpreted(pc);
     let insn: u32;
     let npc: u64;
     if (off <= 0xffc) {
@@ -396,23 +402,12 @@ export function execChunk(pcIn: u64, n: i32): u64 {
           break;
         }
         if (f3 == 4) { trap = true; tval = insn; break; }
-        const csr = insn >> 20;
-        const src: u64 = f3 >= 5 ? <u64>rs1Of(insn) : getX(rs1Of(insn));
         // Counters read exactly: account for what this chunk retired so far.
         store<u64>(hart + H_INSTRET, load<u64>(hart + H_INSTRET) + <u64>(count - 1 - flushed));
         flushed = count - 1;
-        const old = csrRead(csr);
-        if (csrIllegal) { trap = true; tval = insn; break; }
-        const op = f3 & 3;
-        if (csr == 0x144 && op != 1) {
-          // sip set/clear touch only the named bits: a read-modify-write could lose an IPI.
-          if (rs1Of(insn) != 0) csrSipBits(op == 2, src);
-        } else if (op == 1 || rs1Of(insn) != 0) {
-          csrWrite(csr, op == 1 ? src : op == 2 ? old | src : old & ~src);
-          if (csrIllegal) { trap = true; tval = insn; break; }
-        }
-        setX(rd, old);
-        if (csrSideEffect) { clearCsrSideEffect(); stop = true; }
+        const r = csrInsn(insn);
+        if (r == CSR_ILLEGAL) { trap = true; tval = insn; break; }
+        if (r == CSR_STOP) stop = true;
         break;
       }
       default:
@@ -430,6 +425,20 @@ export function execChunk(pcIn: u64, n: i32): u64 {
   }
   store<u64>(hart + H_INSTRET, load<u64>(hart + H_INSTRET) + <u64>(count - flushed));
   return pc;
+}
+
+// Developer profiling (TSVISOR_PROFILE): sample which pcs the interpreter, not a block, runs.
+let profiling: bool = false;
+let profileCountdown: i32 = PROF_EVERY;
+export function setProfiling(on: bool): void {
+  profiling = on;
+}
+function sampleInterpreted(pc: u64): void {
+  if (--profileCountdown > 0) return;
+  profileCountdown = PROF_EVERY;
+  const head = load<i32>(hart + H_PROF_HEAD);
+  store<u64>(hart + H_PROF_RING + ((<usize>head & (PROF_RING_ENTRIES - 1)) << 3), pc);
+  store<i32>(hart + H_PROF_HEAD, head + 1);
 }
 
 // Store through the TLB fast path or the slow path; returns MEM_OK, MEM_TRAP or MEM_EXIT.

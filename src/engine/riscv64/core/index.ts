@@ -2,7 +2,7 @@
 // a zone import the same shared memory. See ../layout.ts for where everything lives.
 import {
   H_PC, H_STIMECMP, H_IP, H_FLUSH, H_FLUSH_ACK, H_EXIT_PC, H_EXIT_ADDR, H_EXIT_VADDR, H_EXIT_CAUSE,
-  H_RESERVE, H_PRIV, H_SCOUNTEREN, H_TLB, CTABLE_OFF, EXIT_BUDGET, EXIT_FATAL,
+  H_RESERVE, H_PRIV, H_SCOUNTEREN, H_TLB, CTABLE_OFF, EXIT_BUDGET, EXIT_FATAL, H_INSTRET,
 } from "../layout";
 import { hart, setHartBase, getPc, setPc, PRIV_S } from "./state";
 import { selectTlb, flushAll } from "./mmu";
@@ -13,6 +13,8 @@ import { buildCompressedTable } from "./compressed";
 import { flushJit, clearJit, jitEntry, jitKey, JIT_NONE } from "./jit-cache";
 import { releaseReservation } from "./reservation";
 export { flushJit } from "./jit-cache";
+export { setProfiling } from "./exec";
+export { jitCsr } from "./csr";
 export { completeMmioLoad } from "./memory";
 
 // Instructions between checks of the timer and of other threads' requests.
@@ -84,7 +86,8 @@ export function run(budget: i32): i32 {
   clearExit();
   selectTlb();
   let pc = getPc();
-  let left = budget;
+  // Count retired instructions, not chunks: a chunk may end early (a CSR write, an MMIO access).
+  const start = load<u64>(hart + H_INSTRET);
   while (true) {
     pollTimer();
     pollRemoteFlush();
@@ -98,10 +101,9 @@ export function run(budget: i32): i32 {
       setPc(pc);
       return EXIT_FATAL;
     }
+    const left = <i64>budget - <i64>(load<u64>(hart + H_INSTRET) - start);
     if (left <= 0) break;
-    const n = left < CHUNK ? left : CHUNK;
-    pc = execChunk(pc, n);
-    left -= n;
+    pc = execChunk(pc, left < <i64>CHUNK ? <i32>left : CHUNK);
     if (exitCode >= 0) {
       setPc(pc);
       return exitCode;

@@ -12,6 +12,7 @@ const BATCH = 48; // blocks per module at most
 const WARM = L.JIT_THRESHOLD >> 3; // hits that make a block worth compiling alongside a hot one
 
 interface Cached {
+  start: number; // wasm address of code[0]
   code: Uint8Array;
   func: number;
 }
@@ -37,7 +38,8 @@ export class BlockJit {
 
   constructor(buffer: SharedArrayBuffer, private readonly memory: WebAssembly.Memory,
     private readonly table: WebAssembly.Table, private readonly hartBase: number,
-    private readonly ramSize: number, private readonly bind: BindBlock) {
+    private readonly ramSize: number, private readonly bind: BindBlock,
+    private readonly helpers: { csr: (insn: number) => number }) {
     this.mem = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
   }
@@ -49,7 +51,7 @@ export class BlockJit {
     for (const w of [{ host, set }, ...this.warmBlocks(host, set)]) {
       const key = w.host * 4 + w.set;
       const hit = this.cache.get(key);
-      if (hit && this.sameCode(w.host, hit.code)) {
+      if (hit && this.sameCode(hit)) {
         this.rebound++;
         this.bind(w.host, w.set, hit.func);
         continue;
@@ -68,13 +70,13 @@ export class BlockJit {
       for (const t of todo) this.bind(t.host, t.set, -2);
       return;
     }
-    const wasm = blockModule(todo.map((t) => t.b.func), 1, 65536);
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory: this.memory } });
+    const wasm = blockModule(todo.map((t) => t.b.func), 1, 65536, ["csr"]); // FN_CSR = 0
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory: this.memory, csr: this.helpers.csr } });
     const first = this.table.grow(todo.length);
     todo.forEach((t, i) => {
       const func = first + i;
       this.table.set(func, inst.exports[String(i)] as (pc: bigint) => bigint);
-      this.cache.set(t.host * 4 + t.set, { code: this.mem.slice(t.host, t.host + t.b.bytes), func });
+      this.cache.set(t.host * 4 + t.set, { start: t.b.start, code: this.mem.slice(t.b.start, t.b.start + t.b.bytes), func });
       this.bind(t.host, t.set, func);
     });
     this.compiled += todo.length;
@@ -103,7 +105,7 @@ export class BlockJit {
       if (f >= 0) {
         if (key >>> 2 !== gen) {
           const hit = this.cache.get(h * 4 + s);
-          if (hit && hit.func === f && this.sameCode(h, hit.code)) {
+          if (hit && hit.func === f && this.sameCode(hit)) {
             this.rebound++;
             this.bind(h, s, f);
           }
@@ -122,8 +124,8 @@ export class BlockJit {
       `${this.rebound} re-bound, ${this.failed} not compilable; blocks ended by ${top}`;
   }
 
-  private sameCode(host: number, code: Uint8Array): boolean {
-    for (let i = 0; i < code.length; i++) if (this.mem[host + i] !== code[i]) return false;
+  private sameCode(c: Cached): boolean {
+    for (let i = 0; i < c.code.length; i++) if (this.mem[c.start + i] !== c.code[i]) return false;
     return true;
   }
 }

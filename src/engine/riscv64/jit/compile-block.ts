@@ -1,155 +1,130 @@
-// Translates one guest superblock (straight-line code within a 4 KiB page; conditional branches are
-// side exits) into a wasm function
-// (pc: i64) -> next pc: i64 that works directly on the hart's registers in shared memory.
-// Guest registers are cached in wasm locals and written through to memory, so a block can stop
-// ("bail") before any instruction whose fast path fails — TLB miss, MMIO, page crossing — and the
-// interpreter resumes exactly there. Instructions the compiler does not handle end the block.
+// Translates guest code into one wasm function (pc: i64) -> next pc: i64 per entry point.
+// The function covers a *region*: the superblock at the entry (straight-line code along the
+// fall-through path of conditional branches) plus the superblocks at in-page branch and jump
+// targets reached from it. Each superblock is a case of a dispatch loop, so loops and if/else
+// shapes inside a 4 KiB page run without returning to the core's dispatcher. Anything leaving the
+// region (other pages, calls, returns, instructions the compiler does not handle) returns the
+// next pc; a budget on retired instructions bounds the time between interrupt checks.
 import * as L from "../layout.js";
-import { Bytes, Op, I32, I64, type FuncBody } from "./wasm-writer.js";
+import { Op } from "./wasm-writer.js";
+import type { FuncBody } from "./wasm-writer.js";
+import {
+  BlockEmitter, BlockEnd, Emit, IF_VOID, LOCALS, LOCAL_E, LOCAL_ICOUNT, LOCAL_NEXT, LOCAL_T,
+} from "./emitter.js";
 
-const MAX_INSNS = 128;
-const LOCAL_VA = 32; // i64 scratch: effective address / operand
-const LOCAL_T = 33; // i64 scratch
-const LOCAL_E = 34; // i32 scratch: TLB entry address
-const IF_I64 = I64; // block type of an if that yields an i64
-const IF_VOID = 0x40;
-
-// AMO funct5 -> wasm 0xFE-prefixed i32 atomic RMW opcode (the i64 form is the next opcode).
-const AMO_RMW = new Map<number, number>([[0, 0x1e], [1, 0x41], [4, 0x3a], [8, 0x33], [12, 0x2c]]);
+const MAX_CASE_INSNS = 128; // per superblock
+const MAX_CASES = 32;
+const MAX_REGION_INSNS = 768;
+/** Instructions a call may retire inside its own loops before returning for an interrupt check. */
+export const LOOP_BUDGET = 1024;
+/** Index of the CSR helper among the block module's imported functions (see block-jit.ts). */
+export const FN_CSR = 0;
 
 export interface CompiledBlock {
   func: FuncBody;
-  bytes: number; // guest code bytes covered (for reuse checks after fence.i)
+  start: number; // wasm address of the lowest guest code byte covered (for reuse checks after fence.i)
+  bytes: number; // guest code bytes covered from `start`
   insns: number;
-  stop: number; // the instruction that ended the block early (0 if none): for statistics
+  stop: number; // the first instruction that ended a superblock early (0 if none): for statistics
 }
 
-const enum Emit { Ok, End, Unsupported }
+/** What a region is made of: case i starts at entry + offsets[i] (offsets[0] = 0). */
+interface Region {
+  offsets: number[];
+  index: Map<number, number>;
+  loops: boolean; // some case jumps back into the region: emit the dispatch loop
+}
 
-class BlockEmitter {
-  readonly code = new Bytes();
-  private readonly loaded = new Set<number>();
-  private readonly xBase: number;
-  private readonly tlbR: number;
-  private readonly tlbW: number;
+class RegionCompiler {
+  readonly e: BlockEmitter;
+  private readonly u16: (a: number) => number;
+  /** Offsets (relative to the entry) that lie in the entry's page. */
+  private readonly lo: number;
+  private readonly hi: number;
+  targets: number[] = [];
+  insns = 0;
+  stop = 0;
+  minOff = 0;
+  maxOff = 0;
+  jumpsBack = false;
 
-  constructor(private readonly hartBase: number, set: number) {
-    this.xBase = hartBase + L.H_X;
-    this.tlbR = hartBase + L.H_TLB + set * L.TLB_SET_BYTES;
-    this.tlbW = this.tlbR + L.TLB_KIND_BYTES;
-  }
-
-  op(o: number): this {
-    this.code.byte(o);
-    return this;
-  }
-  i64(v: number | bigint): this {
-    this.code.byte(Op.i64_const);
-    if (typeof v === "bigint") this.code.s64(BigInt.asIntN(64, v));
-    else this.code.s64n(v);
-    return this;
-  }
-  i32(v: number): this {
-    this.code.byte(Op.i32_const).s32(v | 0);
-    return this;
-  }
-  get(l: number): this {
-    this.code.byte(Op.local_get).u32(l);
-    return this;
-  }
-  set(l: number): this {
-    this.code.byte(Op.local_set).u32(l);
-    return this;
-  }
-  mem(o: number, align: number, offset: number): this {
-    this.code.byte(o).u32(align).u32(offset >>> 0);
-    return this;
+  constructor(private readonly mem: Uint8Array, private readonly host: number, set: number, hartBase: number,
+    private readonly region: Region) {
+    this.e = new BlockEmitter(hartBase, set);
+    this.u16 = (a) => mem[a] | (mem[a + 1] << 8);
+    this.lo = (host & ~0xfff) - host;
+    this.hi = this.lo + 0x1000;
   }
 
-  /** Push guest register r. The first read loads it from memory (always on the straight path). */
-  reg(r: number): this {
-    if (r === 0) return this.i64(0);
-    if (this.loaded.has(r)) return this.get(r);
-    this.loaded.add(r);
-    this.i32(0).mem(Op.i64_load, 3, this.xBase + r * 8);
-    this.code.byte(Op.local_tee).u32(r);
-    return this;
-  }
-  /** Pop an i64 into guest register r (write-through). */
-  write(r: number): this {
-    if (r === 0) return this.op(Op.drop);
-    this.loaded.add(r);
-    this.set(r).i32(0).get(r).mem(Op.i64_store, 3, this.xBase + r * 8);
-    return this;
-  }
-  pcPlus(off: number): this {
-    this.get(0);
-    if (off !== 0) this.i64(off).op(Op.i64_add);
-    return this;
-  }
-  /** Record how many instructions ran and whether the block bailed out. */
-  counts(n: number, bail: boolean): this {
-    this.i32(0).i32(n).mem(Op.i32_store, 2, this.hartBase + L.H_JIT_COUNT);
-    this.i32(0).i32(bail ? 1 : 0).mem(Op.i32_store, 2, this.hartBase + L.H_JIT_BAIL);
-    return this;
+  private caseAt(off: number): number {
+    return this.region.index.get(off) ?? -1;
   }
 
   /**
-   * TLB fast path for an access of `size` bytes at rs1+imm: leaves the wasm address on the stack,
-   * or returns from the block (bail) with pc at this instruction.
+   * Go to the case at `target` (n = instructions of the current case retired, including the
+   * jump), or return its pc when the loop budget is spent.
    */
-  translate(rs1: number, imm: number, size: number, table: number, n: number, off: number, aligned = false): void {
-    this.reg(rs1).i64(imm).op(Op.i64_add).set(LOCAL_VA);
-    this.get(LOCAL_VA).i64(12).op(Op.i64_shr_u).op(Op.i32_wrap_i64).i32(L.TLB_ENTRIES - 1).op(Op.i32_and)
-      .i32(4).op(Op.i32_shl).set(LOCAL_E);
-    this.get(LOCAL_E).mem(Op.i64_load, 3, table).get(LOCAL_VA).i64(-4096).op(Op.i64_and).op(Op.i64_ne);
-    if (aligned) {
-      // Atomics must be naturally aligned (the interpreter raises the misaligned-AMO trap).
-      this.get(LOCAL_VA).op(Op.i32_wrap_i64).i32(size - 1).op(Op.i32_and).op(Op.i32_or);
-    } else if (size > 1) {
-      this.get(LOCAL_VA).op(Op.i32_wrap_i64).i32(0xfff).op(Op.i32_and).i32(4096 - size).op(Op.i32_gt_u).op(Op.i32_or);
+  private goto(target: number, n: number): void {
+    const e = this.e;
+    e.get(LOCAL_ICOUNT).i32(n).op(Op.i32_add);
+    e.code.byte(Op.local_tee).u32(LOCAL_ICOUNT);
+    e.i32(LOOP_BUDGET).op(Op.i32_ge_u).open();
+    e.exit(0, target);
+    e.close();
+    e.i32(this.caseAt(target)).set(LOCAL_NEXT);
+    e.code.byte(Op.br).u32(e.depth);
+    this.jumpsBack = true;
+  }
+
+  /** Taken branch / plain jump to `target`: stay in the region when it is a case there. */
+  private jump(target: number, n: number): void {
+    if (target >= this.lo && target < this.hi && (target & 1) === 0 && !this.region.index.has(target)) {
+      this.targets.push(target);
     }
-    this.op(Op.if_).op(IF_VOID);
-    this.counts(n, true).pcPlus(off).op(Op.return_);
-    this.op(Op.end);
-    this.get(LOCAL_VA).get(LOCAL_E).mem(Op.i64_load, 3, table + 8).op(Op.i64_add).op(Op.i32_wrap_i64);
-    if (table === this.tlbW) {
-      // A page some hart holds an LR reservation in: the interpreter's store path kills it.
-      this.code.byte(Op.local_tee).u32(LOCAL_E);
-      this.i32(L.GUEST_RAM_OFF).op(Op.i32_sub).i32(12).op(Op.i32_shr_u).mem(Op.i32_load8_u, 0, L.WATCH_OFF);
-      this.op(Op.if_).op(IF_VOID).counts(n, true).pcPlus(off).op(Op.return_).op(Op.end);
-      this.get(LOCAL_E);
+    if (this.caseAt(target) >= 0) this.goto(target, n);
+    else this.e.exit(n, target);
+  }
+
+  /** Emit the superblock starting at `start`; it always ends with a return or a jump. */
+  emitCase(start: number): void {
+    const e = this.e;
+    e.loaded.clear(); // a case is entered from several places
+    let off = start;
+    let n = 0;
+    this.minOff = Math.min(this.minOff, start);
+    for (;;) {
+      if (n > 0 && this.caseAt(off) >= 0) { this.goto(off, n); return; } // falls into another case
+      if (n >= MAX_CASE_INSNS || off + 2 > this.hi) { e.exit(n, off); return; }
+      const a = this.host + off;
+      const lo = this.u16(a);
+      let insn: number;
+      let ilen: number;
+      if ((lo & 3) === 3) {
+        if (off + 4 > this.hi) { e.exit(n, off); return; }
+        insn = (lo | (this.u16(a + 2) << 16)) >>> 0;
+        ilen = 4;
+      } else {
+        const t = L.CTABLE_OFF + lo * 4;
+        insn = (this.mem[t] | (this.mem[t + 1] << 8) | (this.mem[t + 2] << 16) | (this.mem[t + 3] << 24)) >>> 0;
+        ilen = 2;
+      }
+      const r = insn === 0 ? Emit.Unsupported : this.insn(insn, ilen, n, off);
+      if (r === Emit.Unsupported) {
+        if (this.stop === 0) this.stop = insn;
+        e.exit(n, off, BlockEnd.Bail);
+        return;
+      }
+      n++;
+      this.insns++;
+      off += ilen;
+      this.maxOff = Math.max(this.maxOff, off);
+      if (r === Emit.End) return;
     }
   }
 
-  /** Signed/unsigned division and remainder with RISC-V's results for /0 and overflow. */
-  divide(a: number, b: number, rd: number, kind: number, word: boolean): void {
-    // kind: 4 div, 5 divu, 6 rem, 7 remu
-    this.reg(a);
-    if (word) this.op(Op.i32_wrap_i64).op(kind === 4 || kind === 6 ? Op.i64_extend_i32_s : Op.i64_extend_i32_u);
-    this.set(LOCAL_T);
-    this.reg(b);
-    if (word) this.op(Op.i32_wrap_i64).op(kind === 4 || kind === 6 ? Op.i64_extend_i32_s : Op.i64_extend_i32_u);
-    this.set(LOCAL_VA);
-    const isRem = kind >= 6;
-    this.get(LOCAL_VA).op(Op.i64_eqz).op(Op.if_).op(IF_I64);
-    if (isRem) this.get(LOCAL_T); else this.i64(-1);
-    this.op(Op.else_);
-    if (kind === 4 || kind === 6) {
-      this.get(LOCAL_T).i64(word ? -(2 ** 31) : -(2n ** 63n)).op(Op.i64_eq).get(LOCAL_VA).i64(-1).op(Op.i64_eq)
-        .op(Op.i32_and).op(Op.if_).op(IF_I64);
-      if (isRem) this.i64(0); else this.get(LOCAL_T);
-      this.op(Op.else_).get(LOCAL_T).get(LOCAL_VA).op(isRem ? Op.i64_rem_s : Op.i64_div_s).op(Op.end);
-    } else {
-      this.get(LOCAL_T).get(LOCAL_VA).op(isRem ? Op.i64_rem_u : Op.i64_div_u);
-    }
-    this.op(Op.end);
-    if (word) this.op(Op.i32_wrap_i64).op(Op.i64_extend_i32_s);
-    this.write(rd);
-  }
-
-  /** Emit one instruction; n = instructions before it in the block, off = its byte offset. */
-  insn(insn: number, ilen: number, n: number, off: number): Emit {
+  /** One instruction; n = instructions before it in this case, off = its offset from the entry. */
+  private insn(insn: number, ilen: number, n: number, off: number): Emit {
+    const e = this.e;
     const opc = insn & 0x7f;
     const rd = (insn >>> 7) & 31;
     const f3 = (insn >>> 12) & 7;
@@ -158,214 +133,110 @@ class BlockEmitter {
     const f7 = insn >>> 25;
     const immI = insn >> 20;
     switch (opc) {
-      case 0x37: this.i64(insn & 0xfffff000 | 0).write(rd); return Emit.Ok; // lui (sign-extended)
-      case 0x17: this.pcPlus(off + (insn & 0xfffff000 | 0)).write(rd); return Emit.Ok; // auipc
-      case 0x13: return this.opImm(insn, rd, f3, rs1, immI);
-      case 0x1b: return this.opImm32(insn, rd, f3, rs1, immI, f7);
-      case 0x33: return this.opReg(rd, f3, rs1, rs2, f7);
-      case 0x3b: return this.opReg32(rd, f3, rs1, rs2, f7);
-      case 0x03: {
-        if (f3 === 7) return Emit.Unsupported;
-        const size = 1 << (f3 & 3);
-        this.translate(rs1, immI, size, this.tlbR, n, off);
-        const ops = [Op.i64_load8_s, Op.i64_load16_s, Op.i64_load32_s, Op.i64_load, Op.i64_load8_u, Op.i64_load16_u, Op.i64_load32_u];
-        this.mem(ops[f3], 0, 0).write(rd);
-        return Emit.Ok;
-      }
-      case 0x23: {
-        if (f3 > 3) return Emit.Unsupported;
-        const size = 1 << f3;
-        const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
-        this.translate(rs1, imm, size, this.tlbW, n, off);
-        this.reg(rs2).mem([Op.i64_store8, Op.i64_store16, Op.i64_store32, Op.i64_store][f3], 0, 0);
-        return Emit.Ok;
-      }
+      case 0x37: e.i64(insn & 0xfffff000 | 0).write(rd); return Emit.Ok; // lui (sign-extended)
+      case 0x17: e.pcPlus(off + (insn & 0xfffff000 | 0)).write(rd); return Emit.Ok; // auipc
+      case 0x13: return e.opImm(insn, rd, f3, rs1, immI);
+      case 0x1b: return e.opImm32(insn, rd, f3, rs1, immI, f7);
+      case 0x33: return e.opReg(rd, f3, rs1, rs2, f7);
+      case 0x3b: return e.opReg32(rd, f3, rs1, rs2, f7);
+      case 0x03: return e.load(rd, f3, rs1, immI, n, off);
+      case 0x23: return e.store(f3, rs1, rs2, ((insn >> 25) << 5) | ((insn >>> 7) & 31), n, off);
+      case 0x2f: return e.amo(insn, rd, f3, rs1, rs2, n, off);
       case 0x0f: // fence (ordering is already sequential here); fence.i must go to the interpreter
         return f3 === 0 ? Emit.Ok : Emit.Unsupported;
-      case 0x2f: {
-        // AMOSWAP/ADD/XOR/OR/AND .W/.D as wasm atomic read-modify-writes. LR/SC and min/max stay
-        // in the interpreter, as do misaligned addresses and pages with LR reservations (bail).
-        const f5 = insn >>> 27;
-        const rmw = AMO_RMW.get(f5);
-        if (rmw === undefined || (f3 !== 2 && f3 !== 3)) return Emit.Unsupported;
-        const word = f3 === 2;
-        this.translate(rs1, 0, word ? 4 : 8, this.tlbW, n, off, true);
-        this.reg(rs2);
-        if (word) this.op(Op.i32_wrap_i64);
-        this.code.byte(0xfe).u32(word ? rmw : rmw + 1).u32(word ? 2 : 3).u32(0);
-        if (word) this.op(Op.i64_extend_i32_s);
-        this.write(rd);
-        return Emit.Ok;
-      }
       case 0x63: {
         const cmp = [Op.i64_eq, Op.i64_ne, -1, -1, Op.i64_lt_s, Op.i64_ge_s, Op.i64_lt_u, Op.i64_ge_u][f3];
         if (cmp < 0) return Emit.Unsupported;
         const imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 0x3f) << 5) | (((insn >>> 8) & 0xf) << 1);
-        // Taken: leave the block (the dispatcher chains to the target). Not taken: go on here,
-        // so a block is a superblock along its fall-through path.
-        this.reg(rs1).reg(rs2).op(cmp).op(Op.if_).op(IF_VOID);
-        this.counts(n + 1, false).pcPlus(off + imm).op(Op.return_);
-        this.op(Op.end);
+        // Taken: another case of the region, or leave. Not taken: go on along the fall-through path.
+        e.reg(rs1).reg(rs2).op(cmp).open();
+        this.jump(off + imm, n + 1);
+        e.close();
         return Emit.Ok;
       }
       case 0x6f: {
         const imm = ((insn >> 31) << 20) | (insn & 0xff000) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 0x3ff) << 1);
-        this.pcPlus(off + ilen).write(rd);
-        this.counts(n + 1, false).pcPlus(off + imm);
+        e.pcPlus(off + ilen).write(rd);
+        if (rd === 0) this.jump(off + imm, n + 1);
+        else e.exit(n + 1, off + imm); // calls go through the dispatcher (the callee is its own entry)
         return Emit.End;
       }
       case 0x67: {
         if (f3 !== 0) return Emit.Unsupported;
-        this.reg(rs1).i64(immI).op(Op.i64_add).i64(-2).op(Op.i64_and).set(LOCAL_T);
-        this.pcPlus(off + ilen).write(rd);
-        this.counts(n + 1, false).get(LOCAL_T);
+        e.reg(rs1).i64(immI).op(Op.i64_add).i64(-2).op(Op.i64_and).set(LOCAL_T);
+        e.pcPlus(off + ilen).write(rd);
+        e.counts(n + 1, BlockEnd.Normal).get(LOCAL_T).op(Op.return_);
         return Emit.End;
+      }
+      case 0x73: {
+        if (f3 === 0 || f3 === 4) return Emit.Unsupported; // ecall, sret, wfi, sfence.vma: interpreter
+        // Zicsr through the core: 0 done, 1 done but interrupts/translation changed (stop and let
+        // the core check), 2 not done (illegal, exact counters): bail to the interpreter.
+        e.i32(insn).code.byte(Op.call).u32(FN_CSR);
+        e.code.byte(Op.local_tee).u32(LOCAL_E);
+        e.open();
+        e.get(LOCAL_E).i32(1).op(Op.i32_eq).open();
+        e.exit(n + 1, off + ilen, BlockEnd.Stop);
+        e.close();
+        e.exit(n, off, BlockEnd.Bail);
+        e.close();
+        e.loaded.delete(rd); // the core wrote rd in memory
+        return Emit.Ok;
       }
       default:
         return Emit.Unsupported;
     }
   }
+}
 
-  private opImm(insn: number, rd: number, f3: number, rs1: number, imm: number): Emit {
-    const sh = (insn >>> 20) & 63;
-    const f6 = insn >>> 26;
-    const hi = insn >>> 20;
-    switch (f3) {
-      case 0: this.reg(rs1).i64(imm).op(Op.i64_add); break;
-      case 1:
-        if (f6 === 0) this.reg(rs1).i64(sh).op(Op.i64_shl);
-        else if (hi === 0x600) this.reg(rs1).op(Op.i64_clz);
-        else if (hi === 0x601) this.reg(rs1).op(Op.i64_ctz);
-        else if (hi === 0x602) this.reg(rs1).op(Op.i64_popcnt);
-        else if (hi === 0x604) this.reg(rs1).op(Op.i64_extend8_s);
-        else if (hi === 0x605) this.reg(rs1).op(Op.i64_extend16_s);
-        else return Emit.Unsupported;
-        break;
-      case 2: this.reg(rs1).i64(imm).op(Op.i64_lt_s).op(Op.i64_extend_i32_u); break;
-      case 3: this.reg(rs1).i64(imm).op(Op.i64_lt_u).op(Op.i64_extend_i32_u); break;
-      case 4: this.reg(rs1).i64(imm).op(Op.i64_xor); break;
-      case 5:
-        if (f6 === 0) this.reg(rs1).i64(sh).op(Op.i64_shr_u);
-        else if (f6 === 0x10) this.reg(rs1).i64(sh).op(Op.i64_shr_s);
-        else if (f6 === 0x18) this.reg(rs1).i64(sh).op(Op.i64_rotr);
-        else return Emit.Unsupported;
-        break;
-      case 6: this.reg(rs1).i64(imm).op(Op.i64_or); break;
-      default: this.reg(rs1).i64(imm).op(Op.i64_and); break;
+/** Which superblocks form the region of the entry at `host` (a dry run of the compiler). */
+function discover(mem: Uint8Array, host: number, set: number, hartBase: number): Region {
+  const region: Region = { offsets: [0], index: new Map([[0, 0]]), loops: false };
+  let insns = 0;
+  for (let i = 0; i < region.offsets.length; i++) {
+    const c = new RegionCompiler(mem, host, set, hartBase, region);
+    c.emitCase(region.offsets[i]);
+    insns += c.insns;
+    if (i === 0 && c.insns === 0) break;
+    region.loops ||= c.jumpsBack;
+    for (const t of c.targets) {
+      if (region.index.has(t) || region.offsets.length >= MAX_CASES || insns >= MAX_REGION_INSNS) continue;
+      region.index.set(t, region.offsets.length);
+      region.offsets.push(t);
+      region.loops = true;
     }
-    this.write(rd);
-    return Emit.Ok;
   }
-
-  private opImm32(insn: number, rd: number, f3: number, rs1: number, imm: number, f7: number): Emit {
-    const sh = (insn >>> 20) & 31;
-    const low = () => this.reg(rs1).op(Op.i32_wrap_i64);
-    if (f3 === 0) low().i32(imm).op(Op.i32_add).op(Op.i64_extend_i32_s);
-    else if (f3 === 1 && f7 === 0) low().i32(sh).op(Op.i32_shl).op(Op.i64_extend_i32_s);
-    else if (f3 === 1 && insn >>> 26 === 2) this.reg(rs1).i64(0xffffffff).op(Op.i64_and).i64((insn >>> 20) & 63).op(Op.i64_shl);
-    else if (f3 === 1 && f7 === 0x30 && (insn >>> 20 & 31) <= 2) {
-      low().op([Op.i32_clz, Op.i32_ctz, Op.i32_popcnt][(insn >>> 20) & 31]).op(Op.i64_extend_i32_u);
-    } else if (f3 === 5 && f7 === 0) low().i32(sh).op(Op.i32_shr_u).op(Op.i64_extend_i32_s);
-    else if (f3 === 5 && f7 === 0x20) low().i32(sh).op(Op.i32_shr_s).op(Op.i64_extend_i32_s);
-    else if (f3 === 5 && f7 === 0x30) low().i32(sh).op(Op.i32_rotr).op(Op.i64_extend_i32_s);
-    else return Emit.Unsupported;
-    this.write(rd);
-    return Emit.Ok;
-  }
-
-  private opReg(rd: number, f3: number, rs1: number, rs2: number, f7: number): Emit {
-    const ab = () => this.reg(rs1).reg(rs2);
-    if (f7 === 0) {
-      ab().op([Op.i64_add, Op.i64_shl, Op.i64_lt_s, Op.i64_lt_u, Op.i64_xor, Op.i64_shr_u, Op.i64_or, Op.i64_and][f3]);
-      if (f3 === 2 || f3 === 3) this.op(Op.i64_extend_i32_u);
-    } else if (f7 === 0x20) {
-      if (f3 === 0) ab().op(Op.i64_sub);
-      else if (f3 === 5) ab().op(Op.i64_shr_s);
-      else if (f3 === 7) this.reg(rs1).reg(rs2).i64(-1).op(Op.i64_xor).op(Op.i64_and);
-      else if (f3 === 6) this.reg(rs1).reg(rs2).i64(-1).op(Op.i64_xor).op(Op.i64_or);
-      else if (f3 === 4) ab().op(Op.i64_xor).i64(-1).op(Op.i64_xor);
-      else return Emit.Unsupported;
-    } else if (f7 === 1) {
-      if (f3 === 0) ab().op(Op.i64_mul);
-      else if (f3 >= 4) { this.divide(rs1, rs2, rd, f3, false); return Emit.Ok; }
-      else return Emit.Unsupported; // mulh* stay in the interpreter
-    } else if (f7 === 0x10 && (f3 === 2 || f3 === 4 || f3 === 6)) {
-      this.reg(rs1).i64(f3 >> 1).op(Op.i64_shl).reg(rs2).op(Op.i64_add);
-    } else if (f7 === 0x05 && f3 >= 4) {
-      // min, minu, max, maxu via select(a, b, cond)
-      this.reg(rs1).reg(rs2).reg(rs1).reg(rs2).op([Op.i64_lt_s, Op.i64_lt_u, Op.i64_gt_s, Op.i64_gt_u][f3 - 4]).op(Op.select);
-    } else if (f7 === 0x30 && (f3 === 1 || f3 === 5)) {
-      ab().op(f3 === 1 ? Op.i64_rotl : Op.i64_rotr);
-    } else {
-      return Emit.Unsupported;
-    }
-    this.write(rd);
-    return Emit.Ok;
-  }
-
-  private opReg32(rd: number, f3: number, rs1: number, rs2: number, f7: number): Emit {
-    const ab32 = () => this.reg(rs1).op(Op.i32_wrap_i64).reg(rs2).op(Op.i32_wrap_i64);
-    if (f7 === 0 && (f3 === 0 || f3 === 1 || f3 === 5)) {
-      ab32().op(f3 === 0 ? Op.i32_add : f3 === 1 ? Op.i32_shl : Op.i32_shr_u).op(Op.i64_extend_i32_s);
-    } else if (f7 === 0x20 && (f3 === 0 || f3 === 5)) {
-      ab32().op(f3 === 0 ? Op.i32_sub : Op.i32_shr_s).op(Op.i64_extend_i32_s);
-    } else if (f7 === 1) {
-      if (f3 === 0) ab32().op(Op.i32_mul).op(Op.i64_extend_i32_s);
-      else if (f3 >= 4) { this.divide(rs1, rs2, rd, f3, true); return Emit.Ok; }
-      else return Emit.Unsupported;
-    } else if (f7 === 0x04 && f3 === 0) {
-      this.reg(rs1).i64(0xffffffff).op(Op.i64_and).reg(rs2).op(Op.i64_add);
-    } else if (f7 === 0x04 && f3 === 4 && rs2 === 0) {
-      this.reg(rs1).i64(0xffff).op(Op.i64_and);
-    } else if (f7 === 0x10 && (f3 === 2 || f3 === 4 || f3 === 6)) {
-      this.reg(rs1).i64(0xffffffff).op(Op.i64_and).i64(f3 >> 1).op(Op.i64_shl).reg(rs2).op(Op.i64_add);
-    } else if (f7 === 0x30 && (f3 === 1 || f3 === 5)) {
-      ab32().op(f3 === 1 ? Op.i32_rotl : Op.i32_rotr).op(Op.i64_extend_i32_s);
-    } else {
-      return Emit.Unsupported;
-    }
-    this.write(rd);
-    return Emit.Ok;
-  }
+  return region;
 }
 
 /**
- * Compile the block whose first instruction is at wasm address `host` for TLB set `set` of the
- * hart at `hartBase`. `insns` is 0 when not even the first instruction can be compiled.
+ * Compile the region whose entry instruction is at wasm address `host` for TLB set `set` of the
+ * hart at `hartBase`. `insns` is 0 when not even the entry instruction can be compiled.
  */
 export function compileBlock(mem: Uint8Array, host: number, set: number, hartBase: number): CompiledBlock {
-  const e = new BlockEmitter(hartBase, set);
-  const pageEnd = (host & ~0xfff) + 0x1000;
-  const u16 = (a: number) => mem[a] | (mem[a + 1] << 8);
-  let off = 0;
-  let n = 0;
-  let ended = false;
-  let bail = false;
-  let stop = 0;
-  while (n < MAX_INSNS) {
-    const a = host + off;
-    if (a + 2 > pageEnd) break;
-    const lo = u16(a);
-    let insn: number;
-    let ilen: number;
-    if ((lo & 3) === 3) {
-      if (a + 4 > pageEnd) break;
-      insn = (lo | (u16(a + 2) << 16)) >>> 0;
-      ilen = 4;
-    } else {
-      insn = (mem[L.CTABLE_OFF + lo * 4] | (mem[L.CTABLE_OFF + lo * 4 + 1] << 8) |
-        (mem[L.CTABLE_OFF + lo * 4 + 2] << 16) | (mem[L.CTABLE_OFF + lo * 4 + 3] << 24)) >>> 0;
-      ilen = 2;
-      if (insn === 0) { bail = true; break; }
+  const region = discover(mem, host, set, hartBase);
+  const c = new RegionCompiler(mem, host, set, hartBase, region);
+  const e = c.e;
+  const k = region.offsets.length;
+  if (!region.loops) {
+    c.emitCase(0);
+  } else {
+    // loop { block_{k-1} ... block_0 { br_table next } case 0 } case 1 } ... case k-1 } }
+    e.op(Op.loop).op(IF_VOID);
+    for (let i = 0; i < k; i++) e.op(Op.block).op(IF_VOID);
+    e.get(LOCAL_NEXT).op(Op.br_table).code.u32(k);
+    for (let i = 0; i < k; i++) e.code.u32(i);
+    e.code.u32(0);
+    for (let i = 0; i < k; i++) {
+      e.op(Op.end);
+      e.depth = k - 1 - i; // blocks still open around case i, below the loop
+      c.emitCase(region.offsets[i]);
     }
-    const r = e.insn(insn, ilen, n, off);
-    if (r === Emit.Unsupported) { bail = true; stop = insn; break; }
-    n++;
-    off += ilen;
-    if (r === Emit.End) { ended = true; break; }
+    e.op(Op.end);
   }
-  if (n === 0) return { func: { locals: [], body: e.code }, bytes: 0, insns: 0, stop };
-  if (!ended) e.counts(n, bail).pcPlus(off);
-  e.op(Op.end);
-  return { func: { locals: [{ count: 33, type: I64 }, { count: 1, type: I32 }], body: e.code }, bytes: off, insns: n, stop };
+  e.op(Op.unreachable).op(Op.end);
+  if (c.insns === 0) return { func: { locals: [], body: e.code }, start: host, bytes: 0, insns: 0, stop: c.stop };
+  return {
+    func: { locals: LOCALS, body: e.code }, start: host + c.minOff, bytes: c.maxOff - c.minOff, insns: c.insns, stop: c.stop,
+  };
 }

@@ -1,8 +1,9 @@
-// Minimal WebAssembly binary writer for JIT blocks: one function per module, importing the zone's
-// shared memory. Only the opcodes the block compiler uses.
+// Minimal WebAssembly binary writer for JIT blocks: modules of block functions importing the
+// zone's shared memory and the core's helpers. Only the opcodes the block compiler uses.
 
 export const enum Op {
-  unreachable = 0x00, block = 0x02, if_ = 0x04, else_ = 0x05, end = 0x0b, br = 0x0c, br_if = 0x0d, return_ = 0x0f,
+  unreachable = 0x00, block = 0x02, loop = 0x03, if_ = 0x04, else_ = 0x05, end = 0x0b, br = 0x0c, br_if = 0x0d,
+  br_table = 0x0e, return_ = 0x0f, call = 0x10,
   drop = 0x1a, select = 0x1b,
   local_get = 0x20, local_set = 0x21, local_tee = 0x22,
   i32_load = 0x28, i64_load = 0x29, i32_load8_u = 0x2d, i64_load8_s = 0x30, i64_load8_u = 0x31, i64_load16_s = 0x32, i64_load16_u = 0x33,
@@ -10,6 +11,7 @@ export const enum Op {
   i64_store32 = 0x3e,
   i32_const = 0x41, i64_const = 0x42,
   i32_eqz = 0x45, i32_eq = 0x46, i32_ne = 0x47, i32_lt_s = 0x48, i32_lt_u = 0x49, i32_gt_u = 0x4b,
+  i32_ge_u = 0x4f,
   i64_eqz = 0x50, i64_eq = 0x51, i64_ne = 0x52, i64_lt_s = 0x53, i64_lt_u = 0x54, i64_gt_s = 0x55, i64_gt_u = 0x56,
   i64_le_s = 0x57, i64_ge_s = 0x59, i64_ge_u = 0x5a,
   i32_clz = 0x67, i32_ctz = 0x68, i32_popcnt = 0x69, i32_add = 0x6a, i32_sub = 0x6b, i32_mul = 0x6c, i32_div_s = 0x6d,
@@ -90,24 +92,25 @@ export interface FuncBody {
 
 /**
  * A module exporting functions "0", "1", ... of type (i64) -> i64, importing env.memory as shared
- * memory with the given limits. Batching blocks into one module amortises compile/instantiate cost.
+ * memory with the given limits and the helpers `imports` names (each (i32) -> i32, function
+ * indices 0, 1, ... in that order). Batching blocks into one module amortises compile cost.
  */
-export function blockModule(funcs: FuncBody[], minPages: number, maxPages: number): Uint8Array<ArrayBuffer> {
+export function blockModule(funcs: FuncBody[], minPages: number, maxPages: number, imports: string[] = []): Uint8Array<ArrayBuffer> {
   const out = new Bytes();
   out.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  section(out, 1, new Bytes().u32(1).byte(0x60).u32(1).byte(I64).u32(1).byte(I64)); // type: (i64)->i64
-  const imp = new Bytes().u32(1);
-  for (const s of ["env", "memory"]) imp.u32(s.length).bytes(Buffer.from(s));
+  // types: 0 = (i64) -> i64 (blocks), 1 = (i32) -> i32 (helpers)
+  section(out, 1, new Bytes().u32(2).byte(0x60).u32(1).byte(I64).u32(1).byte(I64).byte(0x60).u32(1).byte(I32).u32(1).byte(I32));
+  const imp = new Bytes().u32(1 + imports.length);
+  const name = (b: Bytes, s: string) => b.u32(s.length).bytes(Buffer.from(s));
+  name(name(imp, "env"), "memory");
   imp.byte(0x02).byte(0x03).u32(minPages).u32(maxPages); // memory, shared with max
+  for (const f of imports) name(name(imp, "env"), f).byte(0x00).u32(1);
   section(out, 2, imp);
   const fsec = new Bytes().u32(funcs.length);
   for (let i = 0; i < funcs.length; i++) fsec.u32(0);
   section(out, 3, fsec);
   const exp = new Bytes().u32(funcs.length);
-  for (let i = 0; i < funcs.length; i++) {
-    const name = String(i);
-    exp.u32(name.length).bytes(Buffer.from(name)).byte(0x00).u32(i);
-  }
+  for (let i = 0; i < funcs.length; i++) name(exp, String(i)).byte(0x00).u32(imports.length + i);
   section(out, 7, exp);
   const code = new Bytes().u32(funcs.length);
   for (const f of funcs) {
