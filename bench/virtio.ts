@@ -94,7 +94,7 @@ async function measure(which: "tsvisor" | "qemu", dir: string): Promise<Figures>
   sh("ip", ["tuntap", "add", "dev", tap, "mode", "tap"]); // persistent: both VMMs attach by name
   try {
     return which === "tsvisor"
-      ? await runOnce("node", tsvisorArgs(dir, img, tap), tap, ns)
+      ? await runOnce("node", [...(process.env.TSVISOR_NODE_ARGS?.split(" ") ?? []), ...tsvisorArgs(dir, img, tap)], tap, ns)
       : await runOnce("qemu-system-riscv64", qemuArgs(img, tap), tap, ns);
   } finally {
     ns.delete();

@@ -90,6 +90,7 @@ try {
   while (ctl.running) {
     const bell = Atomics.load(words, ctl.doorbellIndex);
     for (const h of harts) serveMailbox(h);
+    virtio.serveKicks(words, (L.ZONE_CTL_OFF + L.ZC_KICKS) >> 2);
     pumpInput();
     bus.pollAll();
     ctl.sleepUntilRung(bell, 20, VMM_SPIN);

@@ -169,7 +169,7 @@ export class Zone extends EventEmitter {
           // the pin-vcpu fault asks for a CPU no host has, so the real error path runs
           const hostCpu = isArmed("pin-vcpu") ? 1023 : s.hostCpus?.[i];
           spawn("../engine/riscv64/vcpu-worker.js",
-            { module, memory, hartId: i, harts: s.cpus, ramSize: s.memBytes, zoneName: s.name, hostCpu });
+            { module, memory, hartId: i, harts: s.cpus, ramSize: s.memBytes, zoneName: s.name, virtioSlots, hostCpu });
         }
       } catch (e) {
         // threads already started see the error state and exit; then the outcome is reported

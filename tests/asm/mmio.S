@@ -27,6 +27,15 @@ TEST_PROLOGUE
   TEST(14, a0, 0x60, li a0, 0x60; li s2, 0x20000000; la t0, 5f; sd t0, trap_resume, t1; la t0, trap_handler; csrw stvec, t0; \
        lw a0, 0(s2); 5: csrw stvec, zero)
   TEST(15, a0, CAUSE_LOAD_ACCESS, ld a0, trap_cause)
+  /* stores are posted to the device thread, yet one to an unmapped address (or running past the
+   * end of a device window) still faults precisely, on that store */
+  TEST(16, a0, CAUSE_STORE_ACCESS, la t0, 6f; sd t0, trap_resume, t1; la t0, trap_handler; csrw stvec, t0; \
+       li a0, 0; sw a0, 0(s2); 6: csrw stvec, zero; ld a0, trap_cause)
+  TEST_EQ(17, a0, s2, ld a0, trap_tval)
+  TEST(18, a0, CAUSE_STORE_ACCESS, la t0, 6f; sd t0, trap_resume, t1; la t0, trap_handler; csrw stvec, t0; \
+       li s2, UART + 0xfc; sd zero, 0(s2); 6: csrw stvec, zero; ld a0, trap_cause)
+  /* a posted store followed by a load of the same register: the load sees it */
+  TEST(19, a0, 0x5a, li t0, 0x5a; sb t0, 7(s0); fence o, w; lbu a0, 7(s0))
   j pass
 TEST_EPILOGUE
 TRAP_SUPPORT

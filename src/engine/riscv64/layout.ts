@@ -24,6 +24,10 @@ export const ZC_VMM_SLEEPING = 0x0c; // 1 while the VMM thread waits on the door
 export const ZC_TIME_ORIGIN = 0x10; // f64: performance.timeOrigin + now() of zone start, ms
 export const ZC_CONIN_HEAD = 0x40; // console input ring (host -> guest UART), written by host
 export const ZC_CONIN_TAIL = 0x44; // consumed by VMM
+// virtio queue notifications posted by vCPUs without a mailbox round trip: one i32 per
+// virtio-mmio slot, a bit per queue (Atomics.or by the vCPU, Atomics.exchange by the VMM).
+export const ZC_KICKS = 0x60;
+export const ZC_KICK_SLOTS = 32;
 export const ZC_CONIN_BUF = 0x100; // CONIN_SIZE bytes
 export const ZC_CONIN_SIZE = 0x1000;
 
@@ -108,12 +112,22 @@ export const EXIT_INTERRUPT_CHECK = 6; // cross-thread attention (remote fence, 
 // Built once by the core at init; read-only afterwards and identical for every hart.
 export const CTABLE_OFF = 0x00080000;
 
-// Block JIT (per hart): lookup table of TLB-set-specific compiled blocks keyed by the wasm
-// address of their first instruction. Entry: { host: u32, set: i32, func: i32 (-1 none yet,
-// -2 not compilable), hits: i32 }.
+// Block JIT (per hart). Binding table: two-way set-associative, TLB-set-specific compiled code
+// keyed by the wasm address of its first instruction. Entry: { host: u32 (JIT_EMPTY = free),
+// key: i32 = TLB set | code generation << 2, func: i32 (table index, or -2 not compilable), pad }.
 export const H_JIT = 0x40000;
-export const JIT_ENTRIES = 8192;
+export const JIT_ENTRIES = 16384; // JIT_ENTRIES / 2 sets of 2 slots
 export const JIT_BYTES = JIT_ENTRIES * 16;
+export const JIT_EMPTY = 0xffffffff;
+// How hot code not compiled yet is: tagless u16 counters indexed by a hash of (address, set), so
+// cold code passing through never pushes anything out of the binding table.
+export const H_JIT_HEAT = 0x90000;
+export const JIT_HEAT_ENTRIES = 65536;
+// Warm candidates to compile along with the next request: ring of { host: u32, set: i32 } the
+// core appends to when a counter reaches JIT_WARM; H_JIT_WARM_HEAD counts appends.
+export const H_JIT_WARM = 0xb0000;
+export const JIT_WARM_ENTRIES = 1024;
+export const H_JIT_WARM_HEAD = 0x3dc;
 export const H_JIT_COUNT = 0x3a0; // i32: instructions a block retired before returning
 export const H_JIT_BAIL = 0x3a4; // i32: 1 if the block stopped before an instruction it cannot run
 export const H_JIT_SET = 0x3a8; // i32: TLB set of a compile request
@@ -123,10 +137,11 @@ export const H_STAT_JIT_INSNS = 0x3b8; // i64: instructions retired inside compi
 export const H_STAT_BAILS = 0x3c0; // i64: block calls that bailed out
 export const H_STAT_EVICTS = 0x3d0; // i64: compiled bindings pushed out of the lookup table by another block
 export const H_PROF_HEAD = 0x3d8; // i32: samples written to H_PROF_RING so far (profiling only)
-export const H_PROF_RING = 0x60000; // PROF_RING_ENTRIES x i64: sampled pcs of interpreted instructions
+export const H_PROF_RING = 0x80000; // PROF_RING_ENTRIES x i64: sampled pcs of interpreted instructions
 export const PROF_RING_ENTRIES = 4096;
 export const PROF_EVERY = 61; // one interpreted instruction in PROF_EVERY is sampled
 export const JIT_THRESHOLD = 512; // executions of a block start before it is compiled
+export const JIT_WARM = JIT_THRESHOLD >> 3; // executions that make it worth compiling alongside a hot one
 export const EXIT_JIT = 7; // compile request: H_EXIT_ADDR = wasm address, H_EXIT_PC = pc, H_JIT_SET
 
 // LR/SC reservations: one byte per guest page counting the harts holding a reservation in that

@@ -18,6 +18,18 @@ export const TIMEBASE_HZ = 10_000_000;
 export const ISA = "rv64imafdc_zicsr_zifencei_zba_zbb_sstc";
 export const ISA_EXTENSIONS = ["i", "m", "a", "f", "d", "c", "zicsr", "zifencei", "zba", "zbb", "sstc"];
 
+export const VIRTIO_QUEUE_NOTIFY = 0x50; // register offset in a virtio-mmio window
+
+/** The MMIO windows a zone with `virtioSlots` virtio-mmio slots has (the VMM maps a device on each). */
+export function mmioWindows(virtioSlots: number): { base: number; size: number }[] {
+  return [
+    { base: SYSCON_BASE, size: SYSCON_SIZE },
+    { base: PLIC_BASE, size: PLIC_SIZE },
+    { base: UART_BASE, size: UART_SIZE },
+    ...Array.from({ length: virtioSlots }, (_, i) => ({ base: VIRTIO_BASE + i * VIRTIO_STRIDE, size: VIRTIO_STRIDE })),
+  ];
+}
+
 export interface PlatformParams {
   harts: number;
   ramSize: number;

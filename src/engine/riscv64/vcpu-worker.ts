@@ -10,6 +10,8 @@ import { BlockJit } from "./jit/block-jit.js";
 import type { ZoneThreadMessage } from "../../zone/messages.js";
 import { pinVcpuThread } from "../../host/affinity.js";
 import { PcProfiler } from "./pc-profiler.js";
+import * as P from "./platform.js";
+import { mmioWindows } from "./platform.js";
 
 export interface VcpuWorkerData {
   module: WebAssembly.Module;
@@ -18,6 +20,8 @@ export interface VcpuWorkerData {
   harts: number;
   ramSize: number;
   zoneName: string;
+  /** virtio-mmio slots the platform maps (their windows take MMIO). */
+  virtioSlots: number;
   /** Static partitioning: the host CPU this thread pins itself to. */
   hostCpu?: number;
 }
@@ -39,7 +43,7 @@ const bytes = new Uint8Array(buffer);
 const harts = Array.from({ length: data.harts }, (_, i) => new HartView(buffer, i));
 const self = harts[data.hartId];
 const profiler = process.env.TSVISOR_PROFILE ? new PcProfiler(self) : undefined;
-const post = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
+const send = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
 const pinned = data.hostCpu === undefined ? { tid: 0 } : pinVcpuThread(data.hostCpu, `v${data.hartId}:${data.zoneName}`);
 
 // Zone time: ms since the zone's origin, shared by all threads of the zone.
@@ -64,14 +68,14 @@ const sbiHost: SbiHost = {
     if (pa < BigInt(L.RAM_BASE) || len < 0 || off + BigInt(len) > BigInt(data.ramSize)) return null;
     return bytes.subarray(L.GUEST_RAM_OFF + Number(off), L.GUEST_RAM_OFF + Number(off) + len);
   },
-  consoleWrite: (d) => post({ type: "console", data: d }),
+  consoleWrite: (d) => send({ type: "console", data: d }),
   consoleRead: (max) => ctl.takeInput(max),
   flushLocalTlb: () => core.flushTlb(),
   systemReset(kind, code) {
     ctl.end(kind === "poweroff" ? L.ZONE_POWEROFF : L.ZONE_REBOOT, code);
     wakeAll();
   },
-  log: (msg) => post({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }),
+  log: (msg) => send({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }),
 };
 
 function wakeAll(): void {
@@ -83,7 +87,7 @@ const u64n = (off: number) => u32(off + 4) * 2 ** 32 + u32(off);
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 function fatal(reason: string): void {
-  if (ctl.end(L.ZONE_ERROR)) post({ type: "error", reason });
+  if (ctl.end(L.ZONE_ERROR)) send({ type: "error", reason });
   wakeAll();
 }
 
@@ -113,29 +117,63 @@ function waitForInterrupt(): void {
   Atomics.wait(words, wakeIdx, seen, ms);
 }
 
-/** Forward an MMIO access to the VMM thread and wait for its answer. Returns false on access fault. */
-function mmio(isStore: boolean): boolean {
+// MMIO goes to the VMM thread through this hart's mailbox. Loads wait for the answer. Stores are
+// posted: the vCPU goes on as soon as the request is in the mailbox (windows are known here, so
+// a store to an unmapped address still faults precisely); the next access waits for it first, so
+// one hart's MMIO stays in program order. Queue notifications skip the mailbox altogether.
+const windows = mmioWindows(data.virtioSlots);
+const kickWords = (L.ZONE_CTL_OFF + L.ZC_KICKS) >> 2;
+
+function mapped(addr: number, size: number): boolean {
+  return windows.some((w) => addr >= w.base && addr - w.base <= w.size - size);
+}
+
+/** Wait until the VMM has taken this hart's previous (posted) request. */
+function mailboxIdle(): void {
   const st = self.word(L.H_MB_STATE);
+  if (Atomics.load(words, st) !== 1) return;
+  // The VMM usually answers within microseconds: spin briefly before paying for a futex sleep.
+  for (let i = 0; i < SPIN_BEFORE_SLEEP && Atomics.load(words, st) === 1; i++);
+  while (Atomics.load(words, st) === 1 && ctl.running) Atomics.wait(words, st, 1, 100);
+}
+
+function postRequest(isStore: boolean, size: number): void {
   words[self.word(L.H_MB_OP)] = isStore ? 1 : 0;
-  words[self.word(L.H_MB_SIZE)] = u32(L.H_EXIT_SIZE);
+  words[self.word(L.H_MB_SIZE)] = size;
   words[self.word(L.H_MB_ADDR_LO)] = u32(L.H_EXIT_ADDR);
   words[self.word(L.H_MB_ADDR_HI)] = u32(L.H_EXIT_ADDR + 4);
   words[self.word(L.H_MB_DATA_LO)] = u32(L.H_EXIT_DATA);
   words[self.word(L.H_MB_DATA_HI)] = u32(L.H_EXIT_DATA + 4);
-  Atomics.store(words, st, 1);
+  Atomics.store(words, self.word(L.H_MB_STATE), 1);
   ctl.ring();
-  // The VMM usually answers within microseconds: spin briefly before paying for a futex sleep.
-  for (let i = 0; i < SPIN_BEFORE_SLEEP && Atomics.load(words, st) === 1; i++);
-  while (Atomics.load(words, st) === 1) {
-    if (!ctl.running) return true; // the zone is ending; the result no longer matters
-    Atomics.wait(words, st, 1, 100);
+}
+
+/** A guest MMIO store. Returns false on access fault. */
+function mmioStore(): boolean {
+  const size = u32(L.H_EXIT_SIZE);
+  const addr = u64n(L.H_EXIT_ADDR);
+  if (!mapped(addr, size)) return false;
+  mailboxIdle();
+  const slot = (addr - P.VIRTIO_BASE - P.VIRTIO_QUEUE_NOTIFY) / P.VIRTIO_STRIDE;
+  const value = u32(L.H_EXIT_DATA);
+  if (size === 4 && Number.isInteger(slot) && slot >= 0 && slot < data.virtioSlots && value < 32) {
+    Atomics.or(words, kickWords + slot, 1 << value);
+    ctl.ring();
+    return true;
   }
-  Atomics.store(words, st, 0);
+  postRequest(true, size);
+  return true;
+}
+
+/** A guest MMIO load: ask the VMM thread and wait for its answer. Returns false on access fault. */
+function mmioLoad(): boolean {
+  mailboxIdle();
+  postRequest(false, u32(L.H_EXIT_SIZE));
+  mailboxIdle();
+  if (!ctl.running) return true; // the zone is ending; the result no longer matters
   if (words[self.word(L.H_MB_RESULT)] !== 0) return false;
-  if (!isStore) {
-    words[(self.base + L.H_EXIT_DATA) >> 2] = words[self.word(L.H_MB_DATA_LO)];
-    words[(self.base + L.H_EXIT_DATA + 4) >> 2] = words[self.word(L.H_MB_DATA_HI)];
-  }
+  words[(self.base + L.H_EXIT_DATA) >> 2] = words[self.word(L.H_MB_DATA_LO)];
+  words[(self.base + L.H_EXIT_DATA + 4) >> 2] = words[self.word(L.H_MB_DATA_HI)];
   return true;
 }
 
@@ -167,11 +205,11 @@ function loop(): void {
         profiler?.sample(self.pc, performance.now() - t0);
         break;
       case L.EXIT_MMIO_LOAD:
-        if (mmio(false)) core.completeMmioLoad();
+        if (mmioLoad()) core.completeMmioLoad();
         else core.mmioFault(0);
         break;
       case L.EXIT_MMIO_STORE:
-        if (!mmio(true)) core.mmioFault(1);
+        if (!mmioStore()) core.mmioFault(1);
         break;
       case L.EXIT_WFI:
         waitForInterrupt();
@@ -210,7 +248,7 @@ function loop(): void {
 if (pinned.error !== undefined) {
   fatal(`zone ${data.zoneName}: vCPU ${data.hartId}: cannot pin to host CPU ${data.hostCpu}: ${pinned.error}`);
 } else {
-  post({ type: "ready", hart: data.hartId, tid: pinned.tid });
+  send({ type: "ready", hart: data.hartId, tid: pinned.tid });
 }
 try {
   loop();
@@ -220,9 +258,9 @@ try {
 if (process.env.TSVISOR_STATS) {
   const total = self.load64(L.H_INSTRET);
   const inJit = self.load64(L.H_STAT_JIT_INSNS);
-  post({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${total} instructions, ` +
+  send({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${total} instructions, ` +
     `${total ? (Number(inJit) * 100 / Number(total)).toFixed(1) : 0}% in compiled blocks; ` +
     `${self.load64(L.H_STAT_BLOCKS)} block calls, ${self.load64(L.H_STAT_BAILS)} bails, ${self.load64(L.H_STAT_EVICTS)} compiled evicted; ${jit.stats()}` });
 }
 if (profiler) profiler.save(`${process.env.TSVISOR_PROFILE}.${data.zoneName}.hart${data.hartId}.json`);
-post({ type: "exited" });
+send({ type: "exited" });

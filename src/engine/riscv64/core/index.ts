@@ -10,7 +10,7 @@ import { execChunk, exitCode, clearExit } from "./exec";
 import { enterTrap, pendingInterrupt, INTERRUPT_BIT, wedged, resetWedge, stormFirstCause, stormFirstPc, stormFirstTval } from "./trap";
 import { timeTicks } from "./csr";
 import { buildCompressedTable } from "./compressed";
-import { flushJit, clearJit, jitEntry, jitKey, JIT_NONE } from "./jit-cache";
+import { flushJit, clearJit, jitBind } from "./jit-cache";
 import { releaseReservation } from "./reservation";
 export { flushJit } from "./jit-cache";
 export { setProfiling } from "./exec";
@@ -51,12 +51,7 @@ export function flushTlb(): void {
 
 // The vCPU thread compiled (or failed to compile) the block requested by EXIT_JIT.
 export function setJitBlock(host: u32, set: i32, func: i32): void {
-  const e = jitEntry(host);
-  if (load<u32>(e) == host && (load<i32>(e, 4) & 3) == set) {
-    store<i32>(e, jitKey(set), 4);
-    store<i32>(e, func, 8);
-    if (func == JIT_NONE) store<i32>(e, 0, 12); // code changed: warm up again
-  }
+  jitBind(host, set, func);
 }
 
 function pollTimer(): void {

@@ -9,7 +9,6 @@ import { blockModule } from "./wasm-writer.js";
 
 const MAX_BLOCKS = 1 << 16; // bound on table growth; past it, code stays interpreted
 const BATCH = 48; // blocks per module at most
-const WARM = L.JIT_THRESHOLD >> 3; // hits that make a block worth compiling alongside a hot one
 
 interface Cached {
   start: number; // wasm address of code[0]
@@ -25,11 +24,14 @@ function stopKey(insn: number): string {
   return `${(insn & 0x7f).toString(16)}/${(insn >>> 12) & 7}`;
 }
 
+const T = [0, 0, 0, 0, 0];
 export class BlockJit {
   private readonly cache = new Map<number, Cached>();
   private readonly mem: Uint8Array;
   private readonly words: Int32Array;
   private readonly stops = new Map<string, number>();
+  private scannedGen = 0;
+  private warmTail = 0;
   compiled = 0;
   modules = 0;
   rebound = 0;
@@ -71,7 +73,12 @@ export class BlockJit {
       return;
     }
     const wasm = blockModule(todo.map((t) => t.b.func), 1, 65536, ["csr"]); // FN_CSR = 0
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory: this.memory, csr: this.helpers.csr } });
+    const t1 = performance.now();
+    const mod = new WebAssembly.Module(wasm);
+    const t2 = performance.now();
+    const inst = new WebAssembly.Instance(mod, { env: { memory: this.memory, csr: this.helpers.csr } });
+    const t3 = performance.now();
+    T[0] += t1 - t0; T[1] += t2 - t1; T[2] += t3 - t2; T[3] += wasm.length;
     const first = this.table.grow(todo.length);
     todo.forEach((t, i) => {
       const func = first + i;
@@ -82,50 +89,69 @@ export class BlockJit {
     this.compiled += todo.length;
     this.modules++;
     this.compileMs += performance.now() - t0;
+    T[4] += performance.now() - t3;
   }
 
   /**
-   * Unbound entries of the lookup table reached often enough. Also re-binds, in the same pass,
-   * bindings left stale by a fence.i whose bytes are unchanged (one exit per fence.i, not one
-   * per block).
+   * Blocks the core found warm (its candidate ring since the last request) and not bound yet.
+   * After a fence.i, also re-binds in the same pass the compiled blocks whose bytes are unchanged
+   * (one exit per fence.i, not one per block), and unbinds the others.
    */
   private warmBlocks(host: number, set: number): { host: number; set: number }[] {
     const out: { host: number; set: number }[] = [];
-    const base = (this.hartBase + L.H_JIT) >> 2;
-    const ramEnd = L.GUEST_RAM_OFF + this.ramSize;
     const gen = this.words[(this.hartBase + L.H_JIT_GEN) >> 2];
-    for (let i = 0; i < L.JIT_ENTRIES; i++) {
-      const e = base + i * 4;
-      const h = this.words[e] >>> 0;
-      const key = this.words[e + 1];
-      const s = key & 3; // key = TLB set | code generation << 2
-      if (h === host && s === set) continue;
-      if (s >= L.TLB_SETS || h < L.GUEST_RAM_OFF || h >= ramEnd) continue;
-      const f = this.words[e + 2];
-      if (f >= 0) {
-        if (key >>> 2 !== gen) {
-          const hit = this.cache.get(h * 4 + s);
-          if (hit && hit.func === f && this.sameCode(hit)) {
-            this.rebound++;
-            this.bind(h, s, f);
-          }
+    if (gen !== this.scannedGen) {
+      this.scannedGen = gen;
+      const base = (this.hartBase + L.H_JIT) >> 2;
+      for (let i = 0; i < L.JIT_ENTRIES; i++) {
+        const e = base + i * 4;
+        const h = this.words[e] >>> 0;
+        const key = this.words[e + 1];
+        const f = this.words[e + 2];
+        if (h === L.JIT_EMPTY || f < 0 || key >>> 2 === gen) continue;
+        const hit = this.cache.get(h * 4 + (key & 3));
+        if (hit && hit.func === f && this.sameCode(hit)) {
+          this.rebound++;
+          this.bind(h, key & 3, f);
+        } else {
+          this.bind(h, key & 3, -1);
         }
-        continue;
       }
-      if (f !== -1 || this.words[e + 3] < WARM || out.length >= BATCH - 1) continue;
+    }
+    const head = this.words[(this.hartBase + L.H_JIT_WARM_HEAD) >> 2];
+    const ring = (this.hartBase + L.H_JIT_WARM) >> 2;
+    const seen = new Set([host * 4 + set]);
+    for (let i = Math.max(this.warmTail, head - L.JIT_WARM_ENTRIES); i < head && out.length < BATCH - 1; i++) {
+      const r = ring + (i & (L.JIT_WARM_ENTRIES - 1)) * 2;
+      const h = this.words[r] >>> 0;
+      const s = this.words[r + 1];
+      if (s < 0 || s >= L.TLB_SETS || h < L.GUEST_RAM_OFF || h >= L.GUEST_RAM_OFF + this.ramSize) continue;
+      if (seen.has(h * 4 + s) || this.bound(h, s, gen)) continue;
+      seen.add(h * 4 + s);
       out.push({ host: h, set: s });
     }
+    this.warmTail = head;
     return out;
   }
 
+  /** Whether the core's table binds (host, set) in the current code generation. */
+  private bound(host: number, set: number, gen: number): boolean {
+    const h = host >>> 1;
+    const e = (this.hartBase + L.H_JIT + (((h ^ (h >>> 13)) & (L.JIT_ENTRIES / 2 - 1)) << 5)) >> 2;
+    for (const x of [e, e + 4]) {
+      if (this.words[x] >>> 0 === host && this.words[x + 1] === (set | (gen << 2))) return true;
+    }
+    return false;
+  }
+
   stats(): string {
+    console.error("JITT js", T[0].toFixed(0), "module", T[1].toFixed(0), "inst", T[2].toFixed(0), "bytes", T[3], "bind", T[4].toFixed(0));
     const top = [...this.stops].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k}:${v}`).join(" ");
     return `jit: ${this.compiled} blocks in ${this.modules} modules, ${this.compileMs.toFixed(0)} ms; ` +
       `${this.rebound} re-bound, ${this.failed} not compilable; blocks ended by ${top}`;
   }
 
   private sameCode(c: Cached): boolean {
-    for (let i = 0; i < c.code.length; i++) if (this.mem[c.start + i] !== c.code[i]) return false;
-    return true;
+    return Buffer.compare(this.mem.subarray(c.start, c.start + c.code.length), c.code) === 0; // native memcmp
   }
 }

@@ -142,8 +142,9 @@ class RegionCompiler {
       case 0x03: return e.load(rd, f3, rs1, immI, n, off);
       case 0x23: return e.store(f3, rs1, rs2, ((insn >> 25) << 5) | ((insn >>> 7) & 31), n, off);
       case 0x2f: return e.amo(insn, rd, f3, rs1, rs2, n, off);
-      case 0x0f: // fence (ordering is already sequential here); fence.i must go to the interpreter
-        return f3 === 0 ? Emit.Ok : Emit.Unsupported;
+      case 0x0f: // fence (ordering is already sequential here); fence.i and fence o,* (which waits
+        // for a posted MMIO store) go to the interpreter
+        return f3 === 0 && (insn & (1 << 26)) === 0 ? Emit.Ok : Emit.Unsupported;
       case 0x63: {
         const cmp = [Op.i64_eq, Op.i64_ne, -1, -1, Op.i64_lt_s, Op.i64_ge_s, Op.i64_lt_u, Op.i64_ge_u][f3];
         if (cmp < 0) return Emit.Unsupported;
