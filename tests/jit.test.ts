@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { boot, buildAsm } from "./helpers/guest.js";
+import { expectPass } from "./helpers/asm-run.js";
 
 const M = (1n << 64n) - 1n;
 const u = (x: bigint) => x & M;
@@ -15,7 +16,7 @@ function checksum(): bigint {
   let s3 = 0n;
   let m0 = 0n; // amobuf doubleword 0
   let m1 = 0n; // amobuf word at +8
-  for (let i = 0; i < 5000; i++) {
+  for (let i = 0; i < 200000; i++) { // ITER in tests/asm/jit.S
     s3 = u(s3 + 7n);
     s1 ^= u(s3 * s3);
     const t1 = u(s1 << 3n);
@@ -47,6 +48,16 @@ function checksum(): bigint {
   return s1;
 }
 
+/** The vCPU statistics line of hart `hart` (TSVISOR_STATS): % compiled and code dropped at fence.i. */
+function jitStats(logs: string[], hart: number): { line: string; pct: number; dropped: number } {
+  const line = logs.find((l) => l.includes(`vCPU ${hart}:`) && /% in compiled blocks/.test(l)) ?? "";
+  return {
+    line,
+    pct: Number(/([\d.]+)% in compiled blocks/.exec(line)?.[1] ?? 0),
+    dropped: Number(/(\d+) dropped after fence\.i/.exec(line)?.[1] ?? 0),
+  };
+}
+
 test("hot loops run compiled with the interpreter's semantics; fence.i picks up rewritten code", async () => {
   process.env.TSVISOR_STATS = "1"; // vCPU threads report how much ran in compiled blocks
   const kernel = buildAsm(["jit.S"], [`-DCHECKSUM=0x${checksum().toString(16)}`]);
@@ -54,7 +65,15 @@ test("hot loops run compiled with the interpreter's semantics; fence.i picks up 
   delete process.env.TSVISOR_STATS;
   assert.match(r.console, /PASS/, r.console);
   assert.deepEqual(r.outcome, { state: "poweroff", code: 0 });
-  const stat = r.logs.find((l) => /% in compiled blocks/.test(l)) ?? "";
-  const pct = Number(/([\d.]+)% in compiled blocks/.exec(stat)?.[1] ?? 0);
-  assert.ok(pct > 50, `expected most instructions in compiled blocks: ${stat}`);
+  const s = jitStats(r.logs, 0);
+  assert.ok(s.pct > 50, `expected most instructions in compiled blocks: ${s.line}`);
+  assert.ok(s.dropped >= 1, `the patched function ran compiled before the patch and was dropped: ${s.line}`);
+});
+
+test("a remote fence.i (SBI) makes another hart drop its compiled copy of rewritten code", async () => {
+  process.env.TSVISOR_STATS = "1";
+  const r = await expectPass("jit-smp.S", { cpus: 2, timeoutMs: 30000 });
+  delete process.env.TSVISOR_STATS;
+  const s = jitStats(r.logs, 1);
+  assert.ok(s.dropped >= 1, `hart 1 ran the function compiled and dropped it at the remote fence.i: ${s.line}`);
 });

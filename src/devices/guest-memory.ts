@@ -17,7 +17,12 @@ export class SharedGuestMemory implements GuestMemory {
   private readonly bytes: Uint8Array; // exactly RAM
   private readonly dv: DataView; // exactly RAM
 
-  constructor(buffer: ArrayBufferLike, wasmOffsetOfRam: number, guestPhysBase: number, size: number) {
+  /**
+   * `written(off, len)` hears of every range a device may write (views included, as devices
+   * write through them): an engine that compiles guest code uses it to see DMA into code.
+   */
+  constructor(buffer: ArrayBufferLike, wasmOffsetOfRam: number, guestPhysBase: number, size: number,
+    private readonly written: (ramOff: number, len: number) => void = () => {}) {
     const ok = (n: number) => Number.isSafeInteger(n) && n >= 0;
     if (!ok(wasmOffsetOfRam) || !ok(guestPhysBase) || !ok(size) || !ok(guestPhysBase + size)) {
       throw new Error(`guest-memory: bad layout offset=${wasmOffsetOfRam} base=${guestPhysBase} size=${size}`);
@@ -41,7 +46,9 @@ export class SharedGuestMemory implements GuestMemory {
 
   view(gpa: number, len: number): Uint8Array | null {
     const off = this.offsetOf(gpa, len);
-    return off < 0 ? null : this.bytes.subarray(off, off + len);
+    if (off < 0) return null;
+    this.written(off, len);
+    return this.bytes.subarray(off, off + len);
   }
 
   readU8(gpa: number): number | null {
@@ -80,6 +87,7 @@ export class SharedGuestMemory implements GuestMemory {
   writeU8(gpa: number, value: number): boolean {
     const off = this.offsetOf(gpa, 1);
     if (off < 0) return false;
+    this.written(off, 1);
     this.bytes[off] = value;
     return true;
   }
@@ -87,6 +95,7 @@ export class SharedGuestMemory implements GuestMemory {
   writeU16(gpa: number, value: number): boolean {
     const off = this.offsetOf(gpa, 2);
     if (off < 0) return false;
+    this.written(off, 2);
     this.dv.setUint16(off, value & 0xffff, true);
     return true;
   }
@@ -94,6 +103,7 @@ export class SharedGuestMemory implements GuestMemory {
   writeU32(gpa: number, value: number): boolean {
     const off = this.offsetOf(gpa, 4);
     if (off < 0) return false;
+    this.written(off, 4);
     this.dv.setUint32(off, value >>> 0, true);
     return true;
   }
@@ -101,6 +111,7 @@ export class SharedGuestMemory implements GuestMemory {
   writeU64(gpa: number, lo: number, hi: number): boolean {
     const off = this.offsetOf(gpa, 8);
     if (off < 0) return false;
+    this.written(off, 8);
     this.dv.setUint32(off, lo >>> 0, true);
     this.dv.setUint32(off + 4, hi >>> 0, true);
     return true;

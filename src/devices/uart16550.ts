@@ -295,6 +295,11 @@ export class Uart16550 implements MmioDevice {
     }
   }
 
+  /** LSR for a reader that skips the device (VMM shadow): null while a read would clear error bits. */
+  get lineStatus(): number | null {
+    return this.lsrErr !== 0 ? null : this.lsr();
+  }
+
   private lsr(): number {
     return (this.rxCount > 0 ? LSR_DR : 0) | LSR_THRE | LSR_TEMT | this.lsrErr;
   }

@@ -61,7 +61,6 @@ export interface VirtioHost {
 /** The VMM thread's virtio devices. */
 export class VirtioDevices {
   readonly transports: VirtioMmio[] = [];
-  private readonly bySlot: (VirtioMmio | undefined)[] = [];
   /** The virtio console, if the zone has one (the VMM feeds it console input). */
   console: VirtioConsole | null = null;
   private readonly pollers: FdPoller[] = [];
@@ -80,7 +79,6 @@ export class VirtioDevices {
       const name = `virtio-${s.type}@${slot}`;
       const t = new VirtioMmio(name, this.model(s, name, host), mem, irq(slot), host.log);
       this.transports.push(t);
-      this.bySlot[slot] = t;
       bus.register(at, VIRTIO_MMIO_SIZE, t);
     }
   }
@@ -104,15 +102,6 @@ export class VirtioDevices {
         return this.console;
       case "rng":
         return new VirtioRng();
-    }
-  }
-
-  /** Serve the queue notifications vCPUs posted in the kick words (see layout.ts ZC_KICKS). */
-  serveKicks(words: Int32Array, first: number): void {
-    for (let slot = 0; slot < this.bySlot.length; slot++) {
-      if (words[first + slot] === 0) continue;
-      const mask = Atomics.exchange(words, first + slot, 0);
-      this.bySlot[slot]?.kick(mask);
     }
   }
 

@@ -11,6 +11,7 @@ import { TestFinisher } from "../devices/syscon.js";
 import { ZoneControl } from "./control.js";
 import type { ZoneThreadMessage } from "./messages.js";
 import { SharedGuestMemory } from "../devices/guest-memory.js";
+import { CodePages } from "../engine/riscv64/code-pages.js";
 import { VirtioDevices, type VirtioSetup } from "./virtio-devices.js";
 
 const VMM_SPIN = Number(process.env.TSVISOR_VMM_SPIN ?? 20000); // doorbell polls before sleeping
@@ -44,7 +45,9 @@ const syscon = new TestFinisher({
 bus.register(P.PLIC_BASE, P.PLIC_SIZE, plic);
 bus.register(P.UART_BASE, P.UART_SIZE, uart);
 bus.register(P.SYSCON_BASE, P.SYSCON_SIZE, syscon);
-const guestMem = new SharedGuestMemory(buffer, L.GUEST_RAM_OFF, L.RAM_BASE, buffer.byteLength - L.GUEST_RAM_OFF);
+const ramBytes = buffer.byteLength - L.GUEST_RAM_OFF;
+const codePages = new CodePages(buffer, ramBytes);
+const guestMem = new SharedGuestMemory(buffer, L.GUEST_RAM_OFF, L.RAM_BASE, ramBytes, (off, len) => codePages.written(off, len));
 const virtio = new VirtioDevices(data.virtio ?? [], bus, guestMem, (slot) => plic.line(P.VIRTIO_IRQ_BASE + slot),
   P.VIRTIO_BASE, data.virtioSlots ?? 0, {
     bell: words, bellIndex: ctl.doorbellIndex,
@@ -57,23 +60,38 @@ function endZone(state: number, code: number): void {
   for (const h of harts) h.wake();
 }
 
-function serveMailbox(h: HartView): void {
-  const st = h.word(L.H_MB_STATE);
-  if (Atomics.load(words, st) !== 1) return;
-  const size = words[h.word(L.H_MB_SIZE)] as 1 | 2 | 4 | 8;
-  const addr = (words[h.word(L.H_MB_ADDR_HI)] >>> 0) * 2 ** 32 + (words[h.word(L.H_MB_ADDR_LO)] >>> 0);
-  let ok: boolean;
-  if (words[h.word(L.H_MB_OP)] === 1) {
-    ok = bus.write(addr, size, words[h.word(L.H_MB_DATA_LO)] >>> 0, words[h.word(L.H_MB_DATA_HI)] >>> 0);
-  } else {
-    const r = bus.read(addr, size);
-    ok = r.ok;
-    words[h.word(L.H_MB_DATA_LO)] = r.lo;
-    words[h.word(L.H_MB_DATA_HI)] = r.hi;
+const lsrShadow = (L.ZONE_CTL_OFF + L.ZC_UART_LSR) >> 2;
+function publishShadows(): void {
+  const lsr = uart.lineStatus;
+  Atomics.store(words, lsrShadow, lsr === null ? 0 : lsr | L.ZC_SHADOW_VALID);
+}
+
+const mmioHead = (L.ZONE_CTL_OFF + L.ZC_MMIO_HEAD) >> 2;
+const mmioTail = (L.ZONE_CTL_OFF + L.ZC_MMIO_TAIL) >> 2;
+
+/** Serve the harts' MMIO requests in ring order (see layout.ts ZC_MMIO_RING). */
+function serveRequests(): void {
+  let tail = Atomics.load(words, mmioTail);
+  if (tail === Atomics.load(words, mmioHead)) return;
+  for (;;) {
+    const e = (L.ZONE_CTL_OFF + L.ZC_MMIO_RING + (tail & (L.MMIO_RING_ENTRIES - 1)) * L.MMIO_ENTRY_BYTES) >> 2;
+    if (Atomics.load(words, e) !== ((tail + 1) | 0)) break; // reserved but not filled in yet
+    const hart = harts[words[e + 1]];
+    const size = words[e + 3] as 1 | 2 | 4 | 8;
+    const addr = (words[e + 5] >>> 0) * 2 ** 32 + (words[e + 4] >>> 0);
+    if (words[e + 2] === L.MMIO_STORE) {
+      bus.write(addr, size, words[e + 6] >>> 0, words[e + 7] >>> 0);
+    } else if (hart !== undefined) {
+      const r = bus.read(addr, size);
+      words[hart.word(L.H_LD_DATA_LO)] = r.lo;
+      words[hart.word(L.H_LD_DATA_HI)] = r.hi;
+      words[hart.word(L.H_LD_RESULT)] = r.ok ? 0 : 1;
+    }
+    publishShadows(); // before the answer: a vCPU reading the shadow next must see this access's effect
+    tail = (tail + 1) | 0;
+    Atomics.store(words, mmioTail, tail);
   }
-  words[h.word(L.H_MB_RESULT)] = ok ? 0 : 1;
-  Atomics.store(words, st, 2);
-  Atomics.notify(words, st);
+  Atomics.notify(words, mmioTail);
 }
 
 // Console input goes to the UART once its driver listens; until then it stays in the ring
@@ -89,10 +107,10 @@ function pumpInput(): void {
 try {
   while (ctl.running) {
     const bell = Atomics.load(words, ctl.doorbellIndex);
-    for (const h of harts) serveMailbox(h);
-    virtio.serveKicks(words, (L.ZONE_CTL_OFF + L.ZC_KICKS) >> 2);
+    serveRequests();
     pumpInput();
     bus.pollAll();
+    publishShadows();
     ctl.sleepUntilRung(bell, 20, VMM_SPIN);
   }
   uart.flush();

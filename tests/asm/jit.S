@@ -1,10 +1,15 @@
 #include "test.h"
 #define STIMECMP 0x14d
 /* Code hot enough for the block JIT: results must match the interpreter's semantics, and
- * code rewritten by the guest must run in its new form after fence.i. */
+ * code rewritten by the guest must run in its new form after fence.i. Compilation runs on its
+ * own thread while the code keeps running interpreted, so every part runs long enough (ITER
+ * iterations, or MS_RUN of guest time) for most of it to run compiled. */
+#define ITER 200000
+#define MS_RUN 300
+#define TICKS_RUN (MS_RUN * 10000)
 TEST_PROLOGUE
-  /* 1. A loop of 5000 iterations over ALU ops, loads/stores, division edge cases, branches. */
-  li s0, 5000
+  /* 1. A loop of ITER iterations over ALU ops, loads/stores, division edge cases, branches. */
+  li s0, ITER
   li s1, 0              /* checksum */
   la s2, buf
   li s3, 0
@@ -52,30 +57,40 @@ TEST_PROLOGUE
   bnez s0, 1b
   TEST(1, s1, CHECKSUM, nop)
 
-  /* 2. Self-modifying code: hot function returns 1; patched to return 2; fence.i. */
-  li s0, 3000
+  /* 2. Self-modifying code: a hot function returns 1, for MS_RUN of guest time; patched to
+   * return 2, fence.i, and every call made after that returns 2. s2 counts calls. */
+  rdtime s4
+  li t0, TICKS_RUN
+  add s4, s4, t0
   li s1, 0
+  li s2, 0
 3:
   call patchme
   add s1, s1, a0
-  addi s0, s0, -1
-  bnez s0, 3b
-  TEST(2, s1, 3000, nop)
+  addi s2, s2, 1
+  rdtime t0
+  bltu t0, s4, 3b
+  TEST_EQ(2, s1, s2, nop)
   la t0, patchme
   li t1, 0x00200513     /* addi a0, zero, 2 */
   sw t1, 0(t0)
   fence.i
-  li s0, 3000
+  rdtime s4
+  li t0, TICKS_RUN
+  add s4, s4, t0
   li s1, 0
+  li s2, 0
 4:
   call patchme
   add s1, s1, a0
-  addi s0, s0, -1
-  bnez s0, 4b
-  TEST(3, s1, 6000, nop)
+  addi s2, s2, 1
+  rdtime t0
+  bltu t0, s4, 4b
+  slli s2, s2, 1
+  TEST_EQ(3, s1, s2, nop)
 
   /* 3. CSR instructions inside a hot loop (compiled blocks call into the core for them). */
-  li s0, 3000
+  li s0, ITER
   li s1, 0
 5:
   csrrc t0, sstatus, SSTATUS_SIE
@@ -85,18 +100,18 @@ TEST_PROLOGUE
   csrs sstatus, t0
   addi s0, s0, -1
   bnez s0, 5b
-  TEST(4, s1, 4501500, nop)
+  TEST(4, s1, ITER * (ITER + 1) / 2, nop)
 
   /* 4. An interrupt made deliverable by csrs in a hot loop is taken right after that csrs:
-   * the timer fires (SIE clear) at iteration 1000; the handler must see s0 == 1000. */
+   * the timer fires (SIE clear) at iteration ITER/2; the handler must see s0 == ITER/2. */
   la t0, timer_handler
   csrw stvec, t0
   li t0, -1
   csrw STIMECMP, t0
   li t0, 1 << 5
   csrs sie, t0
-  li s0, 3000
-  li s4, 1000
+  li s0, ITER
+  li s4, ITER / 2
 6:
   csrrc t0, sstatus, SSTATUS_SIE
   bne s0, s4, 7f
@@ -107,7 +122,7 @@ TEST_PROLOGUE
   addi s0, s0, -1
   bnez s0, 6b
   ld t0, irq_at
-  TEST(5, t0, 1000, nop)
+  TEST(5, t0, ITER / 2, nop)
   j pass
 
   .align 2

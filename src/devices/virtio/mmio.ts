@@ -203,15 +203,6 @@ export class VirtioMmio implements MmioDevice {
     for (const q of this.queues) if (q.broken !== null) return this.needsReset(q.broken);
   }
 
-  /** Queue notifications posted outside the register path (bit q = queue q), in the VMM thread. */
-  kick(mask: number): void {
-    while (mask !== 0) {
-      const q = 31 - Math.clz32(mask);
-      mask &= ~(1 << q);
-      this.onNotify(q);
-    }
-  }
-
   private onNotify(qi: number): void {
     const q = this.queues[qi] as VirtQueue | undefined;
     if (q === undefined) return this.needsReset(`notify for queue ${qi}, which does not exist`);

@@ -5,7 +5,7 @@
 //   0x0000_0000  AssemblyScript static data (read-only, identical in every instance)
 //   0x000F_0000  zone control block (doorbell, zone state, console rings)
 //   0x0010_0000  hart regions, HART_STRIDE each (registers, CSRs, TLB, mailbox)
-//   0x0190_0000  LR/SC watch bytes (WATCH_OFF)
+//   0x0190_0000  LR/SC + code watch bytes (WATCH_OFF), then code page epochs (CODE_EPOCH_OFF)
 //   0x0200_0000  guest RAM (guest physical RAM_BASE maps here)
 
 export const ZONE_CTL_OFF = 0x000f0000;
@@ -24,10 +24,23 @@ export const ZC_VMM_SLEEPING = 0x0c; // 1 while the VMM thread waits on the door
 export const ZC_TIME_ORIGIN = 0x10; // f64: performance.timeOrigin + now() of zone start, ms
 export const ZC_CONIN_HEAD = 0x40; // console input ring (host -> guest UART), written by host
 export const ZC_CONIN_TAIL = 0x44; // consumed by VMM
-// virtio queue notifications posted by vCPUs without a mailbox round trip: one i32 per
-// virtio-mmio slot, a bit per queue (Atomics.or by the vCPU, Atomics.exchange by the VMM).
-export const ZC_KICKS = 0x60;
-export const ZC_KICK_SLOTS = 32;
+// The UART's line status as the VMM last saw it, so a vCPU polling LSR (console output) needs
+// no round trip: LSR | ZC_SHADOW_VALID, or 0 while reading LSR would have side effects.
+export const ZC_UART_LSR = 0x60;
+export const ZC_SHADOW_VALID = 0x100;
+// MMIO requests of all harts: one FIFO ring served in order by the VMM thread, so MMIO from
+// different harts reaches devices in the order the harts' own synchronisation gave them (a
+// fence o,w before a lock release needs no waiting). A vCPU reserves an entry (Atomics.add on
+// ZC_MMIO_HEAD), fills it and publishes it (seq = index + 1); the VMM serves published entries,
+// moves ZC_MMIO_TAIL and notifies it. Stores are posted; a load waits for the tail to pass it.
+// Entry (i32): { seq, hart, op (0 store, 1 load), size, addr lo, addr hi, data lo, data hi }.
+export const ZC_MMIO_HEAD = 0x64;
+export const ZC_MMIO_TAIL = 0x68;
+export const ZC_MMIO_RING = 0x2000;
+export const MMIO_RING_ENTRIES = 256;
+export const MMIO_ENTRY_BYTES = 32;
+export const MMIO_STORE = 0;
+export const MMIO_LOAD = 1;
 export const ZC_CONIN_BUF = 0x100; // CONIN_SIZE bytes
 export const ZC_CONIN_SIZE = 0x1000;
 
@@ -80,15 +93,10 @@ export const H_EXIT_CAUSE = 0x36c; // i32 trap cause (fatal exits)
 export const MMIO_SIGNED = 1; // sign-extend the load result
 export const MMIO_FLOAT = 2; // destination / source is an FP register
 
-// MMIO mailbox: vCPU thread -> VMM thread (i32 words).
-export const H_MB_STATE = 0x380; // 0 idle, 1 request posted, 2 done
-export const H_MB_OP = 0x384; // 0 read, 1 write
-export const H_MB_SIZE = 0x388;
-export const H_MB_RESULT = 0x38c; // 0 ok, 1 access fault
-export const H_MB_ADDR_LO = 0x390;
-export const H_MB_ADDR_HI = 0x394;
-export const H_MB_DATA_LO = 0x398;
-export const H_MB_DATA_HI = 0x39c;
+// Where the VMM thread answers this hart's MMIO loads (see ZC_MMIO_RING).
+export const H_LD_RESULT = 0x388; // 0 ok, 1 access fault
+export const H_LD_DATA_LO = 0x38c;
+export const H_LD_DATA_HI = 0x390;
 
 // Software TLB: TLB_SETS sets (U, S, S with SUM) x 3 access kinds (read, write, exec)
 // x TLB_ENTRIES entries of { tag: i64 page vaddr (-1 = invalid), addend: i64 }.
@@ -114,7 +122,7 @@ export const CTABLE_OFF = 0x00080000;
 
 // Block JIT (per hart). Binding table: two-way set-associative, TLB-set-specific compiled code
 // keyed by the wasm address of its first instruction. Entry: { host: u32 (JIT_EMPTY = free),
-// key: i32 = TLB set | code generation << 2, func: i32 (table index, or -2 not compilable), pad }.
+// set: i32 (TLB set), func: i32 (table index, or -2 not compilable), pad }.
 export const H_JIT = 0x40000;
 export const JIT_ENTRIES = 16384; // JIT_ENTRIES / 2 sets of 2 slots
 export const JIT_BYTES = JIT_ENTRIES * 16;
@@ -128,10 +136,11 @@ export const JIT_HEAT_ENTRIES = 65536;
 export const H_JIT_WARM = 0xb0000;
 export const JIT_WARM_ENTRIES = 1024;
 export const H_JIT_WARM_HEAD = 0x3dc;
+export const H_JIT_READY = 0x3e0; // i32: bumped by the compiler thread for each reply it posts
 export const H_JIT_COUNT = 0x3a0; // i32: instructions a block retired before returning
 export const H_JIT_BAIL = 0x3a4; // i32: 1 if the block stopped before an instruction it cannot run
 export const H_JIT_SET = 0x3a8; // i32: TLB set of a compile request
-export const H_JIT_GEN = 0x3c8; // i32: the hart's code generation (JIT bindings carry it)
+export const H_JIT_FLUSHES = 0x3c8; // i32: fence.i (local or remote) seen by this hart (statistics)
 export const H_STAT_BLOCKS = 0x3b0; // i64: compiled-block calls (statistics)
 export const H_STAT_JIT_INSNS = 0x3b8; // i64: instructions retired inside compiled blocks
 export const H_STAT_BAILS = 0x3c0; // i64: block calls that bailed out
@@ -143,11 +152,19 @@ export const PROF_EVERY = 61; // one interpreted instruction in PROF_EVERY is sa
 export const JIT_THRESHOLD = 512; // executions of a block start before it is compiled
 export const JIT_WARM = JIT_THRESHOLD >> 3; // executions that make it worth compiling alongside a hot one
 export const EXIT_JIT = 7; // compile request: H_EXIT_ADDR = wasm address, H_EXIT_PC = pc, H_JIT_SET
+export const EXIT_JIT_FLUSH = 8; // fence.i: drop compiled code whose guest bytes were written since
+
+// Self-modifying code and DMA into code: a page that compiled code came from is "armed" (bit
+// CODE_ARMED of its watch byte). The first write to an armed page disarms it and bumps the page's
+// write epoch (u32 per 4 KiB page at CODE_EPOCH_OFF); at fence.i the JIT drops code whose page
+// epoch moved since it was compiled. Everything that writes guest RAM follows this protocol.
+export const CODE_ARMED = 0x80;
+export const CODE_EPOCH_OFF = 0x01a00000; // up to 4 MiB
 
 // LR/SC reservations: one byte per guest page counting the harts holding a reservation in that
 // page (stores to such pages take the slow path and kill matching reservations), plus a zone
 // lock serialising SC against those stores.
-export const WATCH_OFF = 0x01900000; // up to 1 MiB: one byte per 4 KiB of guest RAM
+export const WATCH_OFF = 0x01900000; // up to 1 MiB: one byte per 4 KiB of guest RAM (count | CODE_ARMED)
 export const ZC_LR_LOCK = 0x20; // i32 spin lock
 export const ZC_NHARTS = 0x24; // i32 number of harts in the zone
 export const RESERVATION_GRANULE = 64;

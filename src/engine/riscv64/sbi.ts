@@ -34,6 +34,8 @@ export interface SbiHost {
   /** Up to `max` bytes of pending console input (may be empty). */
   consoleRead(max: number): Uint8Array;
   flushLocalTlb(): void;
+  /** fence.i on this hart: drop compiled code whose guest bytes changed. */
+  flushLocalCode(): void;
   systemReset(kind: "poweroff" | "reboot", code: number): void;
   /** Diagnostics (called at most once per unsupported call kind). */
   log(msg: string): void;
@@ -174,18 +176,23 @@ function rfence(host: SbiHost, fid: number, mask: bigint, maskBase: bigint): Sbi
   if (fid > 2) return unsupported(host, EXT_RFENCE, fid); // hfence.* need the H extension
   const ids = hartsFromMask(mask, maskBase, host.harts.length);
   if (!ids) { ret(h, SBI_ERR_INVALID_PARAM, 0n); return "continue"; }
-  // fence.i needs nothing: the interpreter never caches instructions.
-  if (fid !== 0) remoteSfence(host, ids);
+  // remote_fence_i (0) and remote_sfence_vma(_asid) (1, 2): the targets flush both (compiled
+  // code and TLB) through the same request; this hart does just what was asked.
+  remoteSfence(host, ids, fid === 0 ? "code" : "tlb");
   ret(h, SBI_SUCCESS, 0n);
   return "continue";
 }
 
-/** Flush the TLBs of `ids` and wait until every running target has done so. */
-export function remoteSfence(host: SbiHost, ids: number[]): void {
+/** Flush the TLBs and compiled code of `ids` and wait until every running target has done so. */
+export function remoteSfence(host: SbiHost, ids: number[], local: "tlb" | "code" = "tlb"): void {
   const waits: { h: HartView; gen: number }[] = [];
   for (const id of ids) {
     const t = host.harts[id];
-    if (t === host.self) { host.flushLocalTlb(); continue; }
+    if (t === host.self) {
+      if (local === "tlb") host.flushLocalTlb();
+      else host.flushLocalCode();
+      continue;
+    }
     if (t.hsmState !== HSM_STARTED && t.hsmState !== HSM_SUSPENDED) continue;
     const gen = Atomics.add(t.words, t.word(L.H_FLUSH), 1) + 1;
     t.wake();
@@ -209,7 +216,8 @@ function serviceOwnFlush(host: SbiHost): void {
   const h = host.self;
   const gen = Atomics.load(h.words, h.word(L.H_FLUSH));
   if (gen !== Atomics.load(h.words, h.word(L.H_FLUSH_ACK))) {
-    host.flushLocalTlb();
+    host.flushLocalTlb(); // a request means both, as in the core's own poll
+    host.flushLocalCode();
     Atomics.store(h.words, h.word(L.H_FLUSH_ACK), gen);
     Atomics.notify(h.words, h.word(L.H_FLUSH_ACK));
   }

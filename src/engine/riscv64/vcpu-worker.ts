@@ -10,6 +10,7 @@ import { BlockJit } from "./jit/block-jit.js";
 import type { ZoneThreadMessage } from "../../zone/messages.js";
 import { pinVcpuThread } from "../../host/affinity.js";
 import { PcProfiler } from "./pc-profiler.js";
+import { CodePages } from "./code-pages.js";
 import * as P from "./platform.js";
 import { mmioWindows } from "./platform.js";
 
@@ -28,6 +29,7 @@ export interface VcpuWorkerData {
 
 // Instructions per run() call between checks of the zone state (small when sampling the pc).
 const BUDGET = process.env.TSVISOR_PROFILE ? 997 : 1 << 20;
+const JIT_WAIT_BUDGET = Math.min(BUDGET, 1 << 15);
 const SPIN_BEFORE_SLEEP = 20000; // ~10-20 µs of polling for an MMIO answer
 const CAUSES: Record<number, string> = {
   0: "instruction address misaligned", 1: "instruction access fault", 2: "illegal instruction", 3: "breakpoint",
@@ -56,21 +58,24 @@ const core = instantiateCore(data.module, data.memory, now, (msg) => {
   throw new Error(msg);
 }, table);
 const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
-  (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr });
+  (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr }, data.hostCpu);
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
 if (profiler) core.setProfiling(1);
 
+const codePages = new CodePages(buffer, data.ramSize);
 const sbiHost: SbiHost = {
   self,
   harts,
   guestBytes(pa, len) {
     const off = pa - BigInt(L.RAM_BASE);
     if (pa < BigInt(L.RAM_BASE) || len < 0 || off + BigInt(len) > BigInt(data.ramSize)) return null;
+    codePages.written(Number(off), len); // the caller may write (DBCN read)
     return bytes.subarray(L.GUEST_RAM_OFF + Number(off), L.GUEST_RAM_OFF + Number(off) + len);
   },
   consoleWrite: (d) => send({ type: "console", data: d }),
   consoleRead: (max) => ctl.takeInput(max),
   flushLocalTlb: () => core.flushTlb(),
+  flushLocalCode: () => jit.flush(),
   systemReset(kind, code) {
     ctl.end(kind === "poweroff" ? L.ZONE_POWEROFF : L.ZONE_REBOOT, code);
     wakeAll();
@@ -117,35 +122,46 @@ function waitForInterrupt(): void {
   Atomics.wait(words, wakeIdx, seen, ms);
 }
 
-// MMIO goes to the VMM thread through this hart's mailbox. Loads wait for the answer. Stores are
-// posted: the vCPU goes on as soon as the request is in the mailbox (windows are known here, so
-// a store to an unmapped address still faults precisely); the next access waits for it first, so
-// one hart's MMIO stays in program order. Queue notifications skip the mailbox altogether.
+// MMIO goes to the VMM thread through the zone's request ring (layout.ts ZC_MMIO_RING), served
+// in order. Stores are posted: the vCPU goes on (the windows are known here, so a store to an
+// unmapped address still faults precisely). A load waits for its answer, which comes after every
+// earlier request. UART LSR polls (console output) read the VMM's shadow instead.
 const windows = mmioWindows(data.virtioSlots);
-const kickWords = (L.ZONE_CTL_OFF + L.ZC_KICKS) >> 2;
+const mmioHead = (L.ZONE_CTL_OFF + L.ZC_MMIO_HEAD) >> 2;
+const mmioTail = (L.ZONE_CTL_OFF + L.ZC_MMIO_TAIL) >> 2;
+const lsrShadow = (L.ZONE_CTL_OFF + L.ZC_UART_LSR) >> 2;
 
 function mapped(addr: number, size: number): boolean {
   return windows.some((w) => addr >= w.base && addr - w.base <= w.size - size);
 }
 
-/** Wait until the VMM has taken this hart's previous (posted) request. */
-function mailboxIdle(): void {
-  const st = self.word(L.H_MB_STATE);
-  if (Atomics.load(words, st) !== 1) return;
+/** Wait until the VMM has served the ring up to index `upTo`, give or take `slack` entries. */
+function waitServed(upTo: number, slack: number): void {
+  if (((upTo - Atomics.load(words, mmioTail)) | 0) <= slack) return;
   // The VMM usually answers within microseconds: spin briefly before paying for a futex sleep.
-  for (let i = 0; i < SPIN_BEFORE_SLEEP && Atomics.load(words, st) === 1; i++);
-  while (Atomics.load(words, st) === 1 && ctl.running) Atomics.wait(words, st, 1, 100);
+  for (let i = 0; i < SPIN_BEFORE_SLEEP; i++) if (((upTo - Atomics.load(words, mmioTail)) | 0) <= slack) return;
+  for (;;) {
+    const tail = Atomics.load(words, mmioTail);
+    if (((upTo - tail) | 0) <= slack || !ctl.running) return;
+    Atomics.wait(words, mmioTail, tail, 100);
+  }
 }
 
-function postRequest(isStore: boolean, size: number): void {
-  words[self.word(L.H_MB_OP)] = isStore ? 1 : 0;
-  words[self.word(L.H_MB_SIZE)] = size;
-  words[self.word(L.H_MB_ADDR_LO)] = u32(L.H_EXIT_ADDR);
-  words[self.word(L.H_MB_ADDR_HI)] = u32(L.H_EXIT_ADDR + 4);
-  words[self.word(L.H_MB_DATA_LO)] = u32(L.H_EXIT_DATA);
-  words[self.word(L.H_MB_DATA_HI)] = u32(L.H_EXIT_DATA + 4);
-  Atomics.store(words, self.word(L.H_MB_STATE), 1);
+/** Queue one request; returns its ring index. */
+function request(op: number, size: number): number {
+  const i = Atomics.add(words, mmioHead, 1);
+  waitServed(i, L.MMIO_RING_ENTRIES - 1); // its slot is free
+  const e = (L.ZONE_CTL_OFF + L.ZC_MMIO_RING + (i & (L.MMIO_RING_ENTRIES - 1)) * L.MMIO_ENTRY_BYTES) >> 2;
+  words[e + 1] = data.hartId;
+  words[e + 2] = op;
+  words[e + 3] = size;
+  words[e + 4] = u32(L.H_EXIT_ADDR);
+  words[e + 5] = u32(L.H_EXIT_ADDR + 4);
+  words[e + 6] = u32(L.H_EXIT_DATA);
+  words[e + 7] = u32(L.H_EXIT_DATA + 4);
+  Atomics.store(words, e, (i + 1) | 0); // published
   ctl.ring();
+  return i;
 }
 
 /** A guest MMIO store. Returns false on access fault. */
@@ -153,27 +169,34 @@ function mmioStore(): boolean {
   const size = u32(L.H_EXIT_SIZE);
   const addr = u64n(L.H_EXIT_ADDR);
   if (!mapped(addr, size)) return false;
-  mailboxIdle();
-  const slot = (addr - P.VIRTIO_BASE - P.VIRTIO_QUEUE_NOTIFY) / P.VIRTIO_STRIDE;
-  const value = u32(L.H_EXIT_DATA);
-  if (size === 4 && Number.isInteger(slot) && slot >= 0 && slot < data.virtioSlots && value < 32) {
-    Atomics.or(words, kickWords + slot, 1 << value);
-    ctl.ring();
-    return true;
-  }
-  postRequest(true, size);
+  const i = request(L.MMIO_STORE, size);
+  // UART control registers (IER, FCR, LCR, MCR) take effect before the guest goes on, as on
+  // real hardware: a THRE interrupt enabled through IER must be pending at once, or a shell
+  // that echoes and exits (the tty is hung up, unsent output dropped) loses its last line.
+  // Data bytes (THR) stay posted: the driver reads IIR next, which waits for them anyway.
+  if (addr > P.UART_BASE && addr < P.UART_BASE + 8) waitServed((i + 1) | 0, 0);
   return true;
 }
 
-/** A guest MMIO load: ask the VMM thread and wait for its answer. Returns false on access fault. */
+/** A guest MMIO load: returns false on access fault. */
 function mmioLoad(): boolean {
-  mailboxIdle();
-  postRequest(false, u32(L.H_EXIT_SIZE));
-  mailboxIdle();
+  const size = u32(L.H_EXIT_SIZE);
+  if (size === 1 && u64n(L.H_EXIT_ADDR) === P.UART_BASE + 5) {
+    // Exact once the ring is drained; with stores still queued, only while no received byte is
+    // waiting (a queued FIFO reset could take it away; transmit status never changes here).
+    const lsr = Atomics.load(words, lsrShadow);
+    const drained = Atomics.load(words, mmioTail) === Atomics.load(words, mmioHead);
+    if ((lsr & L.ZC_SHADOW_VALID) !== 0 && (drained || (lsr & 1) === 0)) {
+      words[(self.base + L.H_EXIT_DATA) >> 2] = lsr & 0xff;
+      words[(self.base + L.H_EXIT_DATA + 4) >> 2] = 0;
+      return true;
+    }
+  }
+  waitServed((request(L.MMIO_LOAD, size) + 1) | 0, 0);
   if (!ctl.running) return true; // the zone is ending; the result no longer matters
-  if (words[self.word(L.H_MB_RESULT)] !== 0) return false;
-  words[(self.base + L.H_EXIT_DATA) >> 2] = words[self.word(L.H_MB_DATA_LO)];
-  words[(self.base + L.H_EXIT_DATA + 4) >> 2] = words[self.word(L.H_MB_DATA_HI)];
+  if (words[self.word(L.H_LD_RESULT)] !== 0) return false;
+  words[(self.base + L.H_EXIT_DATA) >> 2] = words[self.word(L.H_LD_DATA_LO)];
+  words[(self.base + L.H_EXIT_DATA + 4) >> 2] = words[self.word(L.H_LD_DATA_HI)];
   return true;
 }
 
@@ -198,8 +221,10 @@ function loop(): void {
       startAt(self.load64(L.H_START_ADDR), self.load64(L.H_START_ARG));
       continue;
     }
+    jit.poll();
     const t0 = profiler ? performance.now() : 0;
-    const exit = core.run(BUDGET);
+    // While code is being compiled, come back sooner to bind it.
+    const exit = core.run(jit.busy ? JIT_WAIT_BUDGET : BUDGET);
     switch (exit) {
       case L.EXIT_BUDGET:
         profiler?.sample(self.pc, performance.now() - t0);
@@ -213,6 +238,9 @@ function loop(): void {
         break;
       case L.EXIT_WFI:
         waitForInterrupt();
+        break;
+      case L.EXIT_JIT_FLUSH:
+        jit.flush();
         break;
       case L.EXIT_JIT: {
         jit.request(u32(L.H_EXIT_ADDR), words[self.word(L.H_JIT_SET)]);
@@ -263,4 +291,5 @@ if (process.env.TSVISOR_STATS) {
     `${self.load64(L.H_STAT_BLOCKS)} block calls, ${self.load64(L.H_STAT_BAILS)} bails, ${self.load64(L.H_STAT_EVICTS)} compiled evicted; ${jit.stats()}` });
 }
 if (profiler) profiler.save(`${process.env.TSVISOR_PROFILE}.${data.zoneName}.hart${data.hartId}.json`);
+await jit.close();
 send({ type: "exited" });

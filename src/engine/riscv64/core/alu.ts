@@ -65,7 +65,7 @@ export function amo(insn: u32): i32 {
   const isWatched = watched(a);
   if (isWatched) amoWatchedBegin(a, <u32>size);
   const r = amoOp(a, <u32>size, f5, src, rd);
-  if (isWatched) amoWatchedEnd();
+  if (isWatched) amoWatchedEnd(a);
   return r;
 }
 

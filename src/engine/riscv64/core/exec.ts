@@ -1,11 +1,11 @@
 // The interpreter: fetch through the fetch-page cache, expand RVC via table, execute.
 // Hot path rules: no allocation, no calls into JS, registers in shared memory.
 import {
-  H_INSTRET, JIT_EMPTY, H_MB_STATE, ZONE_CTL_OFF, ZC_STATE, ZONE_RUNNING, H_IP, H_SIE, H_PRIV, H_EXIT_PC, CTABLE_OFF,
+  H_INSTRET, EXIT_JIT_FLUSH, H_IP, H_SIE, H_PRIV, H_EXIT_PC, CTABLE_OFF,
   EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT, H_JIT_COUNT, H_JIT_BAIL, H_JIT_SET,
   H_PROF_HEAD, H_PROF_RING, PROF_RING_ENTRIES, PROF_EVERY, H_EXIT_ADDR, H_STAT_BLOCKS, H_STAT_JIT_INSNS, H_STAT_BAILS,
 } from "../layout";
-import { jitFind, jitHeat, jitKey, flushJit } from "./jit-cache";
+import { jitFind, jitHeat, flushJit } from "./jit-cache";
 import { watched, storeWatched } from "./reservation";
 import { hart, getX, setX, getF, setF, fpEnabled, PRIV_U } from "./state";
 import {
@@ -62,10 +62,9 @@ export function execChunk(pcIn: u64, n: i32): u64 {
     if (boundary) {
       boundary = false;
       const host = fetchHost + off;
-      const key = jitKey(tlbSet);
       const e = jitFind(host, tlbSet);
       let request = false;
-      if (e != 0 && load<i32>(e, 4) == key) {
+      if (e != 0) {
         const f = load<i32>(e, 8);
         if (f >= 0) {
           pc = call_indirect<u64>(<u32>f, pc);
@@ -81,11 +80,8 @@ export function execChunk(pcIn: u64, n: i32): u64 {
           if (end == 2) break;
           continue;
         }
-        // not compilable (in this code generation): interpret
-      } else if (e != 0 && load<i32>(e, 8) >= 0) {
-        request = true; // bound before a fence.i: have the bytes re-checked
+        // not compilable: interpret
       } else {
-        if (e != 0) store<u32>(e, JIT_EMPTY); // a "not compilable" from before a fence.i
         request = jitHeat(host, tlbSet);
       }
       if (request) {
@@ -169,10 +165,9 @@ export function execChunk(pcIn: u64, n: i32): u64 {
         else { exitCode = EXIT_MMIO_LOAD; stop = true; }
         break;
       }
-      case 0x0f: // FENCE / FENCE.I: fence.i drops compiled blocks (code may have been written).
+      case 0x0f: // FENCE / FENCE.I: fence.i has the vCPU thread drop compiled code that went stale.
         if (f3 > 1) { trap = true; tval = insn; }
-        else if (f3 == 1) flushJit();
-        else if ((insn & (1 << 26)) != 0) drainPostedStore(); // fence o,*: device output first
+        else if (f3 == 1) { flushJit(); exitCode = EXIT_JIT_FLUSH; stop = true; }
         break;
       case 0x13: { // OP-IMM
         const a = getX(rs1Of(insn));
@@ -419,14 +414,6 @@ export function execChunk(pcIn: u64, n: i32): u64 {
   }
   store<u64>(hart + H_INSTRET, load<u64>(hart + H_INSTRET) + <u64>(count - flushed));
   return pc;
-}
-
-// MMIO stores are posted to the VMM thread (see vcpu-worker.ts): a fence ordering device
-// output before later accesses waits until the VMM has taken this hart's pending one.
-function drainPostedStore(): void {
-  while (atomic.load<i32>(hart + H_MB_STATE) == 1 && atomic.load<i32>(ZONE_CTL_OFF + ZC_STATE) == ZONE_RUNNING) {
-    memory.atomic.wait32(hart + H_MB_STATE, 1, 1000000);
-  }
 }
 
 // Developer profiling (TSVISOR_PROFILE): sample which pcs the interpreter, not a block, runs.

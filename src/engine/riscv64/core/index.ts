@@ -2,7 +2,7 @@
 // a zone import the same shared memory. See ../layout.ts for where everything lives.
 import {
   H_PC, H_STIMECMP, H_IP, H_FLUSH, H_FLUSH_ACK, H_EXIT_PC, H_EXIT_ADDR, H_EXIT_VADDR, H_EXIT_CAUSE,
-  H_RESERVE, H_PRIV, H_SCOUNTEREN, H_TLB, CTABLE_OFF, EXIT_BUDGET, EXIT_FATAL, H_INSTRET,
+  H_RESERVE, H_PRIV, H_SCOUNTEREN, H_TLB, CTABLE_OFF, EXIT_BUDGET, EXIT_FATAL, EXIT_JIT_FLUSH, H_INSTRET,
 } from "../layout";
 import { hart, setHartBase, getPc, setPc, PRIV_S } from "./state";
 import { selectTlb, flushAll } from "./mmu";
@@ -64,16 +64,17 @@ function pollTimer(): void {
   }
 }
 
-// Remote sfence.vma requests from other harts (SBI RFENCE): flush and acknowledge.
-function pollRemoteFlush(): void {
+// Remote sfence.vma / fence.i requests from other harts (SBI RFENCE): flush and acknowledge.
+// True when compiled code must be re-checked (EXIT_JIT_FLUSH) before it runs again.
+function pollRemoteFlush(): bool {
   const gen = atomic.load<i32>(hart + H_FLUSH);
-  if (gen != atomic.load<i32>(hart + H_FLUSH_ACK)) {
-    // Remote sfence.vma and remote fence.i share this path: flush both.
-    flushAll();
-    flushJit();
-    atomic.store<i32>(hart + H_FLUSH_ACK, gen);
-    atomic.notify(hart + H_FLUSH_ACK, 16);
-  }
+  if (gen == atomic.load<i32>(hart + H_FLUSH_ACK)) return false;
+  // Remote sfence.vma and remote fence.i share this path: flush both.
+  flushAll();
+  flushJit();
+  atomic.store<i32>(hart + H_FLUSH_ACK, gen);
+  atomic.notify(hart + H_FLUSH_ACK, 16);
+  return true;
 }
 
 // Run this hart for about `budget` instructions; returns an EXIT_* code (see layout.ts).
@@ -85,7 +86,10 @@ export function run(budget: i32): i32 {
   const start = load<u64>(hart + H_INSTRET);
   while (true) {
     pollTimer();
-    pollRemoteFlush();
+    if (pollRemoteFlush()) {
+      setPc(pc);
+      return EXIT_JIT_FLUSH;
+    }
     const irq = pendingInterrupt();
     if (irq != 0) pc = enterTrap(INTERRUPT_BIT | <u64>irq, 0, pc);
     if (wedged()) {

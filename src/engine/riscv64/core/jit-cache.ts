@@ -1,9 +1,10 @@
 // Per-hart table binding block start addresses to compiled blocks (see layout.ts H_JIT), plus
 // the hotness counters and warm-candidate ring that decide what gets compiled.
-// Entry: { host: u32, key: i32 = TLB set | code generation << 2, func: i32, pad: i32 }.
+// Entry: { host: u32, set: i32, func: i32, pad: i32 }. After a fence.i the vCPU thread unbinds
+// whatever came from pages written since it was compiled (EXIT_JIT_FLUSH).
 // Two-way set associative: two hot blocks whose addresses alias can both stay bound.
 import {
-  H_JIT, H_JIT_GEN, JIT_BYTES, JIT_ENTRIES, JIT_EMPTY, H_JIT_HEAT, JIT_HEAT_ENTRIES, H_JIT_WARM,
+  H_JIT, H_JIT_FLUSHES, JIT_BYTES, JIT_ENTRIES, JIT_EMPTY, H_JIT_HEAT, JIT_HEAT_ENTRIES, H_JIT_WARM,
   JIT_WARM_ENTRIES, H_JIT_WARM_HEAD, JIT_THRESHOLD, JIT_WARM, H_STAT_EVICTS,
 } from "../layout";
 import { hart } from "./state";
@@ -11,10 +12,6 @@ import { hart } from "./state";
 // Binding states besides a table index: -1 not compiled (unbind), -2 not compilable.
 export const JIT_NONE: i32 = -1;
 export const JIT_NEVER: i32 = -2;
-
-// Code generation of this hart: fence.i moves it on in O(1). An entry bound in an older
-// generation is re-checked against memory (by the vCPU thread) before it runs again.
-export let jitGen: i32 = 0;
 
 const JIT_SETS: usize = JIT_ENTRIES >> 1;
 
@@ -27,13 +24,9 @@ const JIT_SETS: usize = JIT_ENTRIES >> 1;
 // The slot binding `host` for TLB set `set`, or 0.
 @inline export function jitFind(host: usize, set: i32): usize {
   const e = jitSet(host);
-  if (load<u32>(e) == <u32>host && (load<i32>(e, 4) & 3) == set) return e;
-  if (load<u32>(e, 16) == <u32>host && (load<i32>(e, 20) & 3) == set) return e + 16;
+  if (load<u32>(e) == <u32>host && load<i32>(e, 4) == set) return e;
+  if (load<u32>(e, 16) == <u32>host && load<i32>(e, 20) == set) return e + 16;
   return 0;
-}
-
-@inline export function jitKey(set: i32): i32 {
-  return set | (jitGen << 2);
 }
 
 // One more execution of the not-yet-compiled block at `host`: true when it is hot enough to compile.
@@ -64,13 +57,11 @@ export function jitBind(host: usize, set: i32, func: i32): void {
     return;
   }
   if (e == 0) {
-    // A free or stale slot if there is one; else the older binding goes (slot 0 is the newer).
+    // A free slot if there is one; else the older binding goes (slot 0 is the newer).
     e = jitSet(host);
-    const key0 = load<i32>(e, 4);
-    const key1 = load<i32>(e, 20);
-    if (load<u32>(e) == JIT_EMPTY || (key0 >> 2) != jitGen) {
+    if (load<u32>(e) == JIT_EMPTY) {
       // slot 0 is free
-    } else if (load<u32>(e, 16) == JIT_EMPTY || (key1 >> 2) != jitGen) {
+    } else if (load<u32>(e, 16) == JIT_EMPTY) {
       e += 16;
     } else {
       if (load<i32>(e, 24) >= 0) store<u64>(hart + H_STAT_EVICTS, load<u64>(hart + H_STAT_EVICTS) + 1);
@@ -78,20 +69,18 @@ export function jitBind(host: usize, set: i32, func: i32): void {
     }
   }
   store<u32>(e, <u32>host);
-  store<i32>(e, jitKey(set), 4);
+  store<i32>(e, set, 4);
   store<i32>(e, func, 8);
 }
 
-// fence.i: code may have changed.
+// fence.i (local or remote): the caller returns EXIT_JIT_FLUSH so the vCPU thread drops stale
+// code before any compiled block runs again.
 export function flushJit(): void {
-  jitGen = (jitGen + 1) & 0x1fffffff;
-  store<i32>(hart + H_JIT_GEN, jitGen); // the vCPU thread re-checks stale bindings in bulk
-  if (jitGen == 0) clearJit(); // wrapped: old keys could match again
+  store<i32>(hart + H_JIT_FLUSHES, load<i32>(hart + H_JIT_FLUSHES) + 1);
 }
 
-// Forget everything (hart reset, generation wrap).
+// Forget everything (hart reset).
 export function clearJit(): void {
   memory.fill(hart + H_JIT, 0xff, JIT_BYTES);
   memory.fill(hart + H_JIT_HEAT, 0, JIT_HEAT_ENTRIES << 1);
-  store<i32>(hart + H_JIT_GEN, jitGen);
 }

@@ -2,9 +2,11 @@
 // reservation counts itself in the watch byte of the page; stores to watched pages go through
 // storeWatched(), which (under the zone's LR lock) kills other harts' reservations in the same
 // 64-byte granule before storing. SC checks and stores under the same lock.
+// The same byte's CODE_ARMED bit says compiled code came from the page: a store there also
+// disarms it and moves the page's write epoch (see layout.ts), after the store.
 import {
   H_RESERVE, H_RESVAL, WATCH_OFF, ZONE_CTL_OFF, ZC_LR_LOCK, ZC_NHARTS, HART_REGION_OFF, HART_STRIDE,
-  RESERVATION_GRANULE,
+  RESERVATION_GRANULE, CODE_ARMED, CODE_EPOCH_OFF,
 } from "../layout";
 import { hart, ramOff } from "./state";
 import { rawStore } from "./raw";
@@ -65,12 +67,25 @@ function killOthers(a: usize, size: u32): void {
   }
 }
 
-/** A plain store to a page where some hart holds a reservation. */
+/** Guest RAM at wasm address `a` was just written: if compiled code came from its page, say so. */
+export function codeWritten(a: usize): void {
+  const w = watchByte(a);
+  if ((atomic.load<u8>(w) & CODE_ARMED) == 0) return;
+  atomic.and<u8>(w, ~CODE_ARMED);
+  atomic.add<u32>(<usize>CODE_EPOCH_OFF + (((a - ramOff) >> 12) << 2), 1);
+}
+
+/** A plain store to a page where some hart holds a reservation or that compiled code came from. */
 export function storeWatched(a: usize, size: u32, v: u64): void {
-  lock();
-  killOthers(a, size);
-  rawStore(a, size, v);
-  unlock();
+  if ((load<u8>(watchByte(a)) & ~CODE_ARMED) != 0) {
+    lock();
+    killOthers(a, size);
+    rawStore(a, size, v);
+    unlock();
+  } else {
+    rawStore(a, size, v);
+  }
+  codeWritten(a);
 }
 
 /** Before an AMO to a watched page: kill reservations; returns with the lock held. */
@@ -78,8 +93,9 @@ export function amoWatchedBegin(a: usize, size: u32): void {
   lock();
   killOthers(a, size);
 }
-export function amoWatchedEnd(): void {
+export function amoWatchedEnd(a: usize): void {
   unlock();
+  codeWritten(a);
 }
 
 /** SC: succeeds only if this hart still holds the reservation for a (and the value is unchanged). */
@@ -95,5 +111,6 @@ export function storeConditional(a: usize, size: u32, v: u64): bool {
     if (ok) killOthers(a, size);
   }
   unlock();
+  if (ok) codeWritten(a);
   return ok;
 }

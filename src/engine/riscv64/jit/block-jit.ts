@@ -1,22 +1,24 @@
-// Per-vCPU block JIT: serves the core's compile requests (EXIT_JIT). Each request also compiles
-// other warm blocks from the hart's lookup table into the same wasm module, because creating a
-// module costs far more than compiling one more small function. Compiled code is kept by
-// (address, TLB set) with a copy of the guest bytes it came from: after a fence.i the core asks
-// again for each block it reaches, and an unchanged block is re-bound without recompiling.
+// Per-vCPU block JIT, vCPU side. The core asks for code to be compiled (EXIT_JIT); this class
+// sends the request, with other warm blocks from the core's candidate ring, to the vCPU's
+// compiler thread (compile-worker.ts) and goes back to interpreting. poll() binds the answers.
+// Compiled code is kept by (address, TLB set) with the write epoch of its page (code-pages.ts):
+// at a fence.i (EXIT_JIT_FLUSH) only code from pages written since is dropped.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import * as L from "../layout.js";
-import { compileBlock, type CompiledBlock } from "./compile-block.js";
-import { blockModule } from "./wasm-writer.js";
+import type { BlockRef, CompileReply, CompileRequest } from "./compile-protocol.js";
+import type { CompileWorkerData } from "./compile-worker.js";
+import { CodePages } from "../code-pages.js";
 
 const MAX_BLOCKS = 1 << 16; // bound on table growth; past it, code stays interpreted
 const BATCH = 48; // blocks per module at most
 
 interface Cached {
-  start: number; // wasm address of code[0]
-  code: Uint8Array;
-  func: number;
+  page: number; // RAM page the code came from
+  epoch: number; // its write epoch then
+  func: number; // table index, or -2: not compilable
 }
 
-/** Binds (or, with -2, permanently declines) a block in the core's lookup table. */
+/** Binds (func >= 0), declines for good (-2) or unbinds (-1) a block in the core's table. */
 export type BindBlock = (host: number, set: number, func: number) => void;
 
 // "opcode/funct3" of an instruction, to see what keeps code out of compiled blocks.
@@ -24,134 +26,168 @@ function stopKey(insn: number): string {
   return `${(insn & 0x7f).toString(16)}/${(insn >>> 12) & 7}`;
 }
 
-const T = [0, 0, 0, 0, 0];
+const key = (host: number, set: number) => host * 4 + set;
+
 export class BlockJit {
   private readonly cache = new Map<number, Cached>();
+  private readonly pending = new Set<number>();
   private readonly mem: Uint8Array;
   private readonly words: Int32Array;
   private readonly stops = new Map<string, number>();
-  private scannedGen = 0;
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly readyWord: number;
+  private readonly codePages: CodePages;
+  private seenReady = 0;
   private warmTail = 0;
   compiled = 0;
   modules = 0;
   rebound = 0;
+  dropped = 0;
   failed = 0;
-  compileMs = 0;
+  compileMs = 0; // in the compiler thread
+  bindMs = 0; // in this thread: instantiating and binding
 
   constructor(buffer: SharedArrayBuffer, private readonly memory: WebAssembly.Memory,
     private readonly table: WebAssembly.Table, private readonly hartBase: number,
     private readonly ramSize: number, private readonly bind: BindBlock,
-    private readonly helpers: { csr: (insn: number) => number }) {
+    private readonly helpers: { csr: (insn: number) => number }, hostCpu?: number) {
     this.mem = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
+    this.readyWord = (hartBase + L.H_JIT_READY) >> 2;
+    this.codePages = new CodePages(buffer, ramSize);
+    this.seenReady = Atomics.load(this.words, this.readyWord);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const data: CompileWorkerData = { buffer, hartBase, ramSize, port: port2, hostCpu };
+    this.worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: data, transferList: [port2] });
   }
 
-  /** Compile the requested block and the warm ones waiting in the lookup table; bind them all. */
+  /** Compile requests in flight (the vCPU checks back sooner while there are some). */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** The core asks for (host, set): re-bind what is cached, send the rest to the compiler thread. */
   request(host: number, set: number): void {
-    const t0 = performance.now();
-    const todo: { host: number; set: number; b: CompiledBlock }[] = [];
+    const items: BlockRef[] = [];
     for (const w of [{ host, set }, ...this.warmBlocks(host, set)]) {
-      const key = w.host * 4 + w.set;
-      const hit = this.cache.get(key);
-      if (hit && this.sameCode(hit)) {
+      const k = key(w.host, w.set);
+      if (this.pending.has(k)) continue;
+      const hit = this.cache.get(k);
+      if (hit) { // pushed out of the core's table by other blocks: the code is still good
         this.rebound++;
         this.bind(w.host, w.set, hit.func);
         continue;
       }
-      const b = compileBlock(this.mem, w.host, w.set, this.hartBase);
-      if (b.stop) this.stops.set(stopKey(b.stop), (this.stops.get(stopKey(b.stop)) ?? 0) + 1);
-      if (b.insns === 0) {
-        this.failed++;
-        this.bind(w.host, w.set, -2);
-        continue;
-      }
-      todo.push({ ...w, b });
+      items.push(w);
     }
-    if (todo.length === 0) return;
-    if (this.table.length + todo.length > MAX_BLOCKS) {
-      for (const t of todo) this.bind(t.host, t.set, -2);
+    if (items.length === 0) return;
+    if (this.table.length + this.pending.size + items.length > MAX_BLOCKS) {
+      for (const t of items) this.bind(t.host, t.set, -2);
       return;
     }
-    const wasm = blockModule(todo.map((t) => t.b.func), 1, 65536, ["csr"]); // FN_CSR = 0
-    const t1 = performance.now();
-    const mod = new WebAssembly.Module(wasm);
-    const t2 = performance.now();
-    const inst = new WebAssembly.Instance(mod, { env: { memory: this.memory, csr: this.helpers.csr } });
-    const t3 = performance.now();
-    T[0] += t1 - t0; T[1] += t2 - t1; T[2] += t3 - t2; T[3] += wasm.length;
-    const first = this.table.grow(todo.length);
-    todo.forEach((t, i) => {
-      const func = first + i;
-      this.table.set(func, inst.exports[String(i)] as (pc: bigint) => bigint);
-      this.cache.set(t.host * 4 + t.set, { start: t.b.start, code: this.mem.slice(t.b.start, t.b.start + t.b.bytes), func });
-      this.bind(t.host, t.set, func);
-    });
-    this.compiled += todo.length;
-    this.modules++;
-    this.compileMs += performance.now() - t0;
-    T[4] += performance.now() - t3;
+    for (const t of items) this.pending.add(key(t.host, t.set));
+    const req: CompileRequest = { items };
+    this.port.postMessage(req);
   }
 
-  /**
-   * Blocks the core found warm (its candidate ring since the last request) and not bound yet.
-   * After a fence.i, also re-binds in the same pass the compiled blocks whose bytes are unchanged
-   * (one exit per fence.i, not one per block), and unbinds the others.
-   */
-  private warmBlocks(host: number, set: number): { host: number; set: number }[] {
-    const out: { host: number; set: number }[] = [];
-    const gen = this.words[(this.hartBase + L.H_JIT_GEN) >> 2];
-    if (gen !== this.scannedGen) {
-      this.scannedGen = gen;
-      const base = (this.hartBase + L.H_JIT) >> 2;
-      for (let i = 0; i < L.JIT_ENTRIES; i++) {
-        const e = base + i * 4;
-        const h = this.words[e] >>> 0;
-        const key = this.words[e + 1];
-        const f = this.words[e + 2];
-        if (h === L.JIT_EMPTY || f < 0 || key >>> 2 === gen) continue;
-        const hit = this.cache.get(h * 4 + (key & 3));
-        if (hit && hit.func === f && this.sameCode(hit)) {
-          this.rebound++;
-          this.bind(h, key & 3, f);
-        } else {
-          this.bind(h, key & 3, -1);
-        }
-      }
+  /** Bind whatever the compiler thread has finished. Cheap when it has not posted anything. */
+  poll(): void {
+    const ready = Atomics.load(this.words, this.readyWord);
+    if (ready === this.seenReady) return;
+    this.seenReady = ready;
+    for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
+      this.install(m.message as CompileReply);
     }
+  }
+
+  private install(r: CompileReply): void {
+    const t0 = performance.now();
+    for (const s of r.stops) this.stops.set(stopKey(s), (this.stops.get(stopKey(s)) ?? 0) + 1);
+    for (const f of r.failed) {
+      this.pending.delete(key(f.host, f.set));
+      this.failed++;
+      this.cache.set(key(f.host, f.set), { page: this.pageOf(f.host), epoch: f.epoch, func: -2 });
+      this.bind(f.host, f.set, -2);
+    }
+    this.compileMs += r.ms;
+    if (r.module === null) return;
+    const inst = new WebAssembly.Instance(r.module, { env: { memory: this.memory, csr: this.helpers.csr } });
+    const first = this.table.grow(r.blocks.length);
+    r.blocks.forEach((b, i) => {
+      const func = first + i;
+      this.pending.delete(key(b.host, b.set));
+      this.table.set(func, inst.exports[String(i)] as (pc: bigint) => bigint);
+      // Written while it compiled (the epoch moved, or a store that raced the arming): drop it;
+      // the block warms up again and compiles from the new bytes.
+      const page = this.pageOf(b.host);
+      if (this.codePages.epoch(page) !== b.epoch || !this.sameCode(b.start, b.code)) return;
+      this.cache.set(key(b.host, b.set), { page, epoch: b.epoch, func });
+      this.bind(b.host, b.set, func);
+    });
+    this.compiled += r.blocks.length;
+    this.modules++;
+    this.bindMs += performance.now() - t0;
+  }
+
+  /** fence.i: unbind and forget code (and "not compilable" verdicts) from pages written since. */
+  flush(): void {
+    for (const [k, c] of this.cache) {
+      if (this.codePages.epoch(c.page) === c.epoch) continue;
+      this.cache.delete(k);
+      this.dropped++;
+      this.bind(Math.floor(k / 4), k % 4, -1);
+    }
+  }
+
+  /** Blocks the core found warm (its candidate ring since the last request) and not bound yet. */
+  private warmBlocks(host: number, set: number): BlockRef[] {
+    const out: BlockRef[] = [];
     const head = this.words[(this.hartBase + L.H_JIT_WARM_HEAD) >> 2];
     const ring = (this.hartBase + L.H_JIT_WARM) >> 2;
-    const seen = new Set([host * 4 + set]);
+    const seen = new Set([key(host, set)]);
     for (let i = Math.max(this.warmTail, head - L.JIT_WARM_ENTRIES); i < head && out.length < BATCH - 1; i++) {
       const r = ring + (i & (L.JIT_WARM_ENTRIES - 1)) * 2;
       const h = this.words[r] >>> 0;
       const s = this.words[r + 1];
       if (s < 0 || s >= L.TLB_SETS || h < L.GUEST_RAM_OFF || h >= L.GUEST_RAM_OFF + this.ramSize) continue;
-      if (seen.has(h * 4 + s) || this.bound(h, s, gen)) continue;
-      seen.add(h * 4 + s);
+      if (seen.has(key(h, s)) || this.bound(h, s)) continue;
+      seen.add(key(h, s));
       out.push({ host: h, set: s });
     }
     this.warmTail = head;
     return out;
   }
 
-  /** Whether the core's table binds (host, set) in the current code generation. */
-  private bound(host: number, set: number, gen: number): boolean {
+  /** Whether the core's table binds (host, set). */
+  private bound(host: number, set: number): boolean {
     const h = host >>> 1;
     const e = (this.hartBase + L.H_JIT + (((h ^ (h >>> 13)) & (L.JIT_ENTRIES / 2 - 1)) << 5)) >> 2;
     for (const x of [e, e + 4]) {
-      if (this.words[x] >>> 0 === host && this.words[x + 1] === (set | (gen << 2))) return true;
+      if (this.words[x] >>> 0 === host && this.words[x + 1] === set) return true;
     }
     return false;
   }
 
-  stats(): string {
-    console.error("JITT js", T[0].toFixed(0), "module", T[1].toFixed(0), "inst", T[2].toFixed(0), "bytes", T[3], "bind", T[4].toFixed(0));
-    const top = [...this.stops].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k}:${v}`).join(" ");
-    return `jit: ${this.compiled} blocks in ${this.modules} modules, ${this.compileMs.toFixed(0)} ms; ` +
-      `${this.rebound} re-bound, ${this.failed} not compilable; blocks ended by ${top}`;
+  private pageOf(host: number): number {
+    return Math.floor((host - L.GUEST_RAM_OFF) / 4096);
   }
 
-  private sameCode(c: Cached): boolean {
-    return Buffer.compare(this.mem.subarray(c.start, c.start + c.code.length), c.code) === 0; // native memcmp
+  stats(): string {
+    const top = [...this.stops].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k}:${v}`).join(" ");
+    return `jit: ${this.compiled} blocks in ${this.modules} modules, compiled in ${this.compileMs.toFixed(0)} ms ` +
+      `(compiler thread), bound in ${this.bindMs.toFixed(0)} ms; ${this.rebound} re-bound, ${this.dropped} dropped ` +
+      `after fence.i, ${this.failed} not compilable; ` +
+      `blocks ended by ${top}`;
+  }
+
+  /** Stop the compiler thread. */
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+
+  private sameCode(start: number, code: Uint8Array): boolean {
+    return Buffer.compare(this.mem.subarray(start, start + code.length), code) === 0; // native memcmp
   }
 }

@@ -5,7 +5,6 @@
 // shapes inside a 4 KiB page run without returning to the core's dispatcher. Anything leaving the
 // region (other pages, calls, returns, instructions the compiler does not handle) returns the
 // next pc; a budget on retired instructions bounds the time between interrupt checks.
-import * as L from "../layout.js";
 import { Op } from "./wasm-writer.js";
 import type { FuncBody } from "./wasm-writer.js";
 import {
@@ -35,6 +34,13 @@ interface Region {
   loops: boolean; // some case jumps back into the region: emit the dispatch loop
 }
 
+/** The guest code a region is compiled from: a private copy of its 4 KiB page, plus the RVC table. */
+export interface CodePage {
+  bytes: Uint8Array; // 4096 bytes: the page at wasm address `base`
+  base: number;
+  ctable: Uint8Array; // the core's 16-bit -> 32-bit expansion table (L.CTABLE_OFF), 4 bytes per entry
+}
+
 class RegionCompiler {
   readonly e: BlockEmitter;
   private readonly u16: (a: number) => number;
@@ -48,10 +54,11 @@ class RegionCompiler {
   maxOff = 0;
   jumpsBack = false;
 
-  constructor(private readonly mem: Uint8Array, private readonly host: number, set: number, hartBase: number,
+  constructor(private readonly src: CodePage, private readonly host: number, set: number, hartBase: number,
     private readonly region: Region) {
     this.e = new BlockEmitter(hartBase, set);
-    this.u16 = (a) => mem[a] | (mem[a + 1] << 8);
+    const b = src.bytes;
+    this.u16 = (a) => b[a - src.base] | (b[a - src.base + 1] << 8);
     this.lo = (host & ~0xfff) - host;
     this.hi = this.lo + 0x1000;
   }
@@ -104,8 +111,8 @@ class RegionCompiler {
         insn = (lo | (this.u16(a + 2) << 16)) >>> 0;
         ilen = 4;
       } else {
-        const t = L.CTABLE_OFF + lo * 4;
-        insn = (this.mem[t] | (this.mem[t + 1] << 8) | (this.mem[t + 2] << 16) | (this.mem[t + 3] << 24)) >>> 0;
+        const t = this.src.ctable;
+        insn = (t[lo * 4] | (t[lo * 4 + 1] << 8) | (t[lo * 4 + 2] << 16) | (t[lo * 4 + 3] << 24)) >>> 0;
         ilen = 2;
       }
       const r = insn === 0 ? Emit.Unsupported : this.insn(insn, ilen, n, off);
@@ -142,9 +149,10 @@ class RegionCompiler {
       case 0x03: return e.load(rd, f3, rs1, immI, n, off);
       case 0x23: return e.store(f3, rs1, rs2, ((insn >> 25) << 5) | ((insn >>> 7) & 31), n, off);
       case 0x2f: return e.amo(insn, rd, f3, rs1, rs2, n, off);
-      case 0x0f: // fence (ordering is already sequential here); fence.i and fence o,* (which waits
-        // for a posted MMIO store) go to the interpreter
-        return f3 === 0 && (insn & (1 << 26)) === 0 ? Emit.Ok : Emit.Unsupported;
+      case 0x0f: // fence: memory is already sequential here, and MMIO is one FIFO (vcpu-worker.ts);
+        // fence.i goes to the interpreter
+        if (f3 !== 0) return Emit.Unsupported;
+        return Emit.Ok;
       case 0x63: {
         const cmp = [Op.i64_eq, Op.i64_ne, -1, -1, Op.i64_lt_s, Op.i64_ge_s, Op.i64_lt_u, Op.i64_ge_u][f3];
         if (cmp < 0) return Emit.Unsupported;
@@ -191,11 +199,11 @@ class RegionCompiler {
 }
 
 /** Which superblocks form the region of the entry at `host` (a dry run of the compiler). */
-function discover(mem: Uint8Array, host: number, set: number, hartBase: number): Region {
+function discover(src: CodePage, host: number, set: number, hartBase: number): Region {
   const region: Region = { offsets: [0], index: new Map([[0, 0]]), loops: false };
   let insns = 0;
   for (let i = 0; i < region.offsets.length; i++) {
-    const c = new RegionCompiler(mem, host, set, hartBase, region);
+    const c = new RegionCompiler(src, host, set, hartBase, region);
     c.emitCase(region.offsets[i]);
     insns += c.insns;
     if (i === 0 && c.insns === 0) break;
@@ -211,12 +219,12 @@ function discover(mem: Uint8Array, host: number, set: number, hartBase: number):
 }
 
 /**
- * Compile the region whose entry instruction is at wasm address `host` for TLB set `set` of the
- * hart at `hartBase`. `insns` is 0 when not even the entry instruction can be compiled.
+ * Compile the region whose entry instruction is at wasm address `host` (in `src`'s page) for TLB
+ * set `set` of the hart at `hartBase`. `insns` is 0 when not even the entry instruction can be compiled.
  */
-export function compileBlock(mem: Uint8Array, host: number, set: number, hartBase: number): CompiledBlock {
-  const region = discover(mem, host, set, hartBase);
-  const c = new RegionCompiler(mem, host, set, hartBase, region);
+export function compileBlock(src: CodePage, host: number, set: number, hartBase: number): CompiledBlock {
+  const region = discover(src, host, set, hartBase);
+  const c = new RegionCompiler(src, host, set, hartBase, region);
   const e = c.e;
   const k = region.offsets.length;
   if (!region.loops) {

@@ -1,0 +1,63 @@
+// The block compiler's own thread (one per vCPU): turns compile requests into a wasm module, off
+// the vCPU's critical path. The vCPU keeps interpreting meanwhile and binds the module's functions
+// when the answer arrives (block-jit.ts). Each region is compiled from a private copy of its page,
+// and that copy goes back with it: the vCPU binds only if guest memory still holds those bytes.
+import { workerData, type MessagePort } from "node:worker_threads";
+import { setPriority } from "node:os";
+import { nameThread, setThreadAffinity, threadId } from "../../../host/affinity.js";
+import * as L from "../layout.js";
+import { compileBlock, type CodePage } from "./compile-block.js";
+import { blockModule, type FuncBody } from "./wasm-writer.js";
+import type { CompileReply, CompileRequest } from "./compile-protocol.js";
+import { CodePages } from "../code-pages.js";
+
+export interface CompileWorkerData {
+  buffer: SharedArrayBuffer;
+  hartBase: number;
+  ramSize: number;
+  port: MessagePort;
+  /** The vCPU's host CPU under static partitioning: its compiler works there too. */
+  hostCpu?: number;
+}
+
+const { buffer, hartBase, ramSize, port, hostCpu } = workerData as CompileWorkerData;
+// Compiling is worth doing only in time nobody else needs: the vCPUs and the VMM thread (whose
+// latency every MMIO access waits on) go first.
+try {
+  const tid = threadId();
+  nameThread(`jit${hartBase.toString(16)}`);
+  setPriority(tid, 10);
+  if (hostCpu !== undefined) setThreadAffinity(0, [hostCpu]);
+} catch {
+  // no koffi/libc or not permitted: compile at normal priority, unpinned
+}
+const mem = new Uint8Array(buffer);
+const codePages = new CodePages(buffer, ramSize);
+const words = new Int32Array(buffer);
+const ctable = mem.subarray(L.CTABLE_OFF, L.CTABLE_OFF + 4 * 65536);
+const readyWord = (hartBase + L.H_JIT_READY) >> 2;
+
+port.on("message", (req: CompileRequest) => {
+  const t0 = performance.now();
+  const reply: CompileReply = { module: null, blocks: [], failed: [], stops: [], ms: 0 };
+  const funcs: FuncBody[] = [];
+  for (const { host, set } of req.items) {
+    const base = host & ~0xfff;
+    // Arm first, copy second: a write landing after the copy moves the epoch.
+    const epoch = codePages.arm((base - L.GUEST_RAM_OFF) / 4096);
+    const page: CodePage = { bytes: mem.slice(base, base + 0x1000), base, ctable };
+    const b = compileBlock(page, host, set, hartBase);
+    if (b.stop) reply.stops.push(b.stop);
+    if (b.insns === 0) {
+      reply.failed.push({ host, set, epoch });
+      continue;
+    }
+    const code = page.bytes.slice(b.start - base, b.start - base + b.bytes);
+    reply.blocks.push({ host, set, start: b.start, code, epoch, insns: b.insns });
+    funcs.push(b.func);
+  }
+  if (funcs.length > 0) reply.module = new WebAssembly.Module(blockModule(funcs, 1, 65536, ["csr"]));
+  reply.ms = performance.now() - t0;
+  port.postMessage(reply);
+  Atomics.add(words, readyWord, 1); // the vCPU polls this word, not the port
+});
