@@ -5,6 +5,7 @@
  * own thread while the code keeps running interpreted, so every part runs long enough (ITER
  * iterations, or MS_RUN of guest time) for most of it to run compiled. */
 #define ITER 200000
+#define COPIES 3000
 #define MS_RUN 300
 #define TICKS_RUN (MS_RUN * 10000)
 TEST_PROLOGUE
@@ -123,6 +124,75 @@ TEST_PROLOGUE
   bnez s0, 6b
   ld t0, irq_at
   TEST(5, t0, ITER / 2, nop)
+
+  /* 5. Runs of loads and of stores off one base register share one TLB check: copy 64-byte
+   * chunks (8 ld, 8 sd) from 8 bytes into a two-page area, so one chunk straddles the page
+   * boundary (that run bails to the interpreter), COPIES times; then compare every dword. */
+  la a0, src_area
+  li t0, 1024           /* dwords in two pages */
+  li t1, 0x9E3779B97F4A7C15
+  mv t2, t1
+6:
+  sd t2, 0(a0)
+  add t2, t2, t1
+  addi a0, a0, 8
+  addi t0, t0, -1
+  bnez t0, 6b
+  li s5, COPIES
+7:
+  la a1, src_area
+  addi a1, a1, 8
+  la a0, dst_area
+  addi a0, a0, 8
+  li t0, 8192 - 72
+  add t0, t0, a1
+8:
+  ld a4, 0(a1)
+  ld a5, 8(a1)
+  ld a6, 16(a1)
+  ld a7, 24(a1)
+  ld t3, 32(a1)
+  ld t4, 40(a1)
+  ld t5, 48(a1)
+  ld t6, 56(a1)
+  sd a4, 0(a0)
+  sd a5, 8(a0)
+  sd a6, 16(a0)
+  sd a7, 24(a0)
+  sd t3, 32(a0)
+  sd t4, 40(a0)
+  sd t5, 48(a0)
+  sd t6, 56(a0)
+  addi a0, a0, 64
+  addi a1, a1, 64
+  bltu a1, t0, 8b
+  addi s5, s5, -1
+  bnez s5, 7b
+  la a0, src_area
+  addi a0, a0, 8
+  la a1, dst_area
+  addi a1, a1, 8
+  li t0, (8192 - 72) / 8
+  li s6, 0              /* dwords that differ */
+9:
+  ld t1, 0(a0)
+  ld t2, 0(a1)
+  beq t1, t2, 10f
+  addi s6, s6, 1
+10:
+  addi a0, a0, 8
+  addi a1, a1, 8
+  addi t0, t0, -1
+  bnez t0, 9b
+  TEST(6, s6, 0, nop)
+  la t1, dst_area       /* a dword the straddling chunk copied */
+  li t0, 8 + 4096 - 16
+  add t1, t1, t0
+  ld t1, 0(t1)
+  la t2, src_area
+  add t2, t2, t0
+  ld t2, 0(t2)
+  TEST_EQ(7, t1, t2, nop)
   j pass
 
   .align 2
@@ -147,4 +217,7 @@ TEST_EPILOGUE
 buf: .space 2048
 amobuf: .space 16
 irq_at: .dword -1
+  .align 12
+src_area: .space 8192
+dst_area: .space 8192
 TEST_STACK

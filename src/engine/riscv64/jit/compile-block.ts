@@ -12,6 +12,7 @@ import {
 } from "./emitter.js";
 
 const MAX_CASE_INSNS = 128; // per superblock
+const MAX_GROUP = 16; // memory instructions sharing one TLB check
 const MAX_CASES = 32;
 const MAX_REGION_INSNS = 768;
 /** Instructions a call may retire inside its own loops before returning for an interrupt check. */
@@ -48,6 +49,8 @@ class RegionCompiler {
   private readonly lo: number;
   private readonly hi: number;
   targets: number[] = [];
+  /** The memory group the current instructions belong to (see memoryGroup). */
+  private group: { end: number; lo: number } | null = null;
   insns = 0;
   stop = 0;
   minOff = 0;
@@ -92,10 +95,56 @@ class RegionCompiler {
     else this.e.exit(n, target);
   }
 
+  /** The 32-bit form and length of the instruction at `off`, or null past the page or if illegal. */
+  private decode(off: number): { insn: number; ilen: number } | null {
+    if (off + 2 > this.hi) return null;
+    const lo = this.u16(this.host + off);
+    if ((lo & 3) === 3) {
+      if (off + 4 > this.hi) return null;
+      return { insn: (lo | (this.u16(this.host + off + 2) << 16)) >>> 0, ilen: 4 };
+    }
+    const t = this.src.ctable;
+    const insn = (t[lo * 4] | (t[lo * 4 + 1] << 8) | (t[lo * 4 + 2] << 16) | (t[lo * 4 + 3] << 24)) >>> 0;
+    return insn === 0 ? null : { insn, ilen: 2 };
+  }
+
+  /**
+   * Consecutive loads (or stores) from `off` on with the same base register, which none of
+   * them changes: [lo, hi) is the byte range they touch relative to it, `end` the offset after
+   * the last. Null unless there are at least two.
+   */
+  private memoryGroup(off: number): { end: number; lo: number; hi: number; rs1: number; store: boolean } | null {
+    const first = this.decode(off);
+    if (first === null) return null;
+    const opc = first.insn & 0x7f;
+    if (opc !== 0x03 && opc !== 0x23) return null;
+    const store = opc === 0x23;
+    const rs1 = (first.insn >>> 15) & 31;
+    let lo = Infinity;
+    let hi = -Infinity;
+    let count = 0;
+    let at = off;
+    while (count < MAX_GROUP) {
+      const d = this.decode(at);
+      if (d === null || (d.insn & 0x7f) !== opc || ((d.insn >>> 15) & 31) !== rs1) break;
+      const f3 = (d.insn >>> 12) & 7;
+      if (store ? f3 > 3 : f3 === 7) break;
+      if (count > 0 && this.caseAt(at) >= 0) break; // another case starts here
+      const imm = store ? ((d.insn >> 25) << 5) | ((d.insn >>> 7) & 31) : d.insn >> 20;
+      lo = Math.min(lo, imm);
+      hi = Math.max(hi, imm + (1 << (f3 & 3)));
+      count++;
+      at += d.ilen;
+      if (!store && ((d.insn >>> 7) & 31) === rs1) break; // it changes the base: the last one
+    }
+    return count >= 2 && hi - lo <= 4096 ? { end: at, lo, hi, rs1, store } : null;
+  }
+
   /** Emit the superblock starting at `start`; it always ends with a return or a jump. */
   emitCase(start: number): void {
     const e = this.e;
     e.loaded.clear(); // a case is entered from several places
+    this.group = null;
     let off = start;
     let n = 0;
     this.minOff = Math.min(this.minOff, start);
@@ -114,6 +163,14 @@ class RegionCompiler {
         const t = this.src.ctable;
         insn = (t[lo * 4] | (t[lo * 4 + 1] << 8) | (t[lo * 4 + 2] << 16) | (t[lo * 4 + 3] << 24)) >>> 0;
         ilen = 2;
+      }
+      if (this.group !== null && off >= this.group.end) this.group = null;
+      if (this.group === null && (insn & 0x5f) === 0x03) { // a load or store: maybe a group starts
+        const g = this.memoryGroup(off);
+        if (g !== null) {
+          e.group(g.rs1, g.lo, g.hi, g.store, n, off);
+          this.group = { end: g.end, lo: g.lo };
+        }
       }
       const r = insn === 0 ? Emit.Unsupported : this.insn(insn, ilen, n, off);
       if (r === Emit.Unsupported) {
@@ -146,8 +203,14 @@ class RegionCompiler {
       case 0x1b: return e.opImm32(insn, rd, f3, rs1, immI, f7);
       case 0x33: return e.opReg(rd, f3, rs1, rs2, f7);
       case 0x3b: return e.opReg32(rd, f3, rs1, rs2, f7);
-      case 0x03: return e.load(rd, f3, rs1, immI, n, off);
-      case 0x23: return e.store(f3, rs1, rs2, ((insn >> 25) << 5) | ((insn >>> 7) & 31), n, off);
+      case 0x03:
+        if (this.group !== null) { e.groupLoad(rd, f3, immI - this.group.lo); return Emit.Ok; }
+        return e.load(rd, f3, rs1, immI, n, off);
+      case 0x23: {
+        const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
+        if (this.group !== null) { e.groupStore(f3, rs2, imm - this.group.lo); return Emit.Ok; }
+        return e.store(f3, rs1, rs2, imm, n, off);
+      }
       case 0x2f: return e.amo(insn, rd, f3, rs1, rs2, n, off);
       case 0x0f: // fence: memory is already sequential here, and MMIO is one FIFO (vcpu-worker.ts);
         // fence.i goes to the interpreter

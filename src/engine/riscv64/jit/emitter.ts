@@ -11,7 +11,8 @@ export const LOCAL_T = 33; // i64 scratch
 export const LOCAL_E = 34; // i32 scratch: TLB entry address
 export const LOCAL_ICOUNT = 35; // i32: instructions retired by earlier cases of this call
 export const LOCAL_NEXT = 36; // i32: case the dispatch loop runs next
-export const LOCALS = [{ count: 33, type: I64 }, { count: 3, type: I32 }];
+export const LOCAL_G = 37; // i32: wasm address of a memory group's lowest byte (see group())
+export const LOCALS = [{ count: 33, type: I64 }, { count: 4, type: I32 }];
 export const IF_I64 = I64; // block type of an if that yields an i64
 export const IF_VOID = 0x40;
 
@@ -143,6 +144,37 @@ export class BlockEmitter {
       this.op(Op.end);
       this.get(LOCAL_E);
     }
+  }
+
+  /**
+   * One TLB check for a run of loads or stores off the same base register that all fall in
+   * [rs1 + lo, rs1 + hi) within one page: leaves that range's wasm address in LOCAL_G, or bails
+   * before the run's first instruction (nothing of it has run then).
+   */
+  group(rs1: number, lo: number, hi: number, store: boolean, n: number, off: number): void {
+    const table = store ? this.tlbW : this.tlbR;
+    this.reg(rs1).i64(lo).op(Op.i64_add).set(LOCAL_VA);
+    this.get(LOCAL_VA).i64(12).op(Op.i64_shr_u).op(Op.i32_wrap_i64).i32(L.TLB_ENTRIES - 1).op(Op.i32_and)
+      .i32(4).op(Op.i32_shl).set(LOCAL_E);
+    this.get(LOCAL_E).mem(Op.i64_load, 3, table).get(LOCAL_VA).i64(-4096).op(Op.i64_and).op(Op.i64_ne);
+    this.get(LOCAL_VA).op(Op.i32_wrap_i64).i32(0xfff).op(Op.i32_and).i32(4096 - (hi - lo)).op(Op.i32_gt_u).op(Op.i32_or);
+    this.op(Op.if_).op(IF_VOID);
+    this.exit(n, off, BlockEnd.Bail);
+    this.op(Op.end);
+    this.get(LOCAL_VA).get(LOCAL_E).mem(Op.i64_load, 3, table + 8).op(Op.i64_add).op(Op.i32_wrap_i64).set(LOCAL_G);
+    if (store) {
+      this.get(LOCAL_G).i32(L.GUEST_RAM_OFF).op(Op.i32_sub).i32(12).op(Op.i32_shr_u).mem(Op.i32_load8_u, 0, L.WATCH_OFF);
+      this.op(Op.if_).op(IF_VOID).exit(n, off, BlockEnd.Bail);
+      this.op(Op.end);
+    }
+  }
+  /** A load inside a group: `delta` bytes above the group's base. */
+  groupLoad(rd: number, f3: number, delta: number): void {
+    this.get(LOCAL_G).mem(LOAD_OPS[f3], 0, delta).write(rd);
+  }
+  /** A store inside a group. */
+  groupStore(f3: number, rs2: number, delta: number): void {
+    this.get(LOCAL_G).reg(rs2).mem(STORE_OPS[f3], 0, delta);
   }
 
   /** Loads (opcode 0x03) through the read TLB. */
