@@ -5,7 +5,6 @@
 #define HSM_STARTED 0
 #define HSM_STOPPED 1
 #define HSM_SUSPENDED 4
-#define WAIT_EQ(sym, val) lla a0, sym; li a1, val; call wait_eq
 #define WAIT_STATUS(h, st) li a0, h; li a1, st; call wait_status
 
 TEST_PROLOGUE
@@ -68,16 +67,7 @@ sec_resume:
   SBI_CALL(SBI_HSM, 1)
   j fail
 
-wait_eq:
-  csrr t0, time
-  li t1, 3000 * MS
-  add t1, t0, t1
-1: ld t2, 0(a0)
-  beq t2, a1, 2f
-  csrr t0, time
-  bltu t0, t1, 1b
-2: ld a0, 0(a0)
-  ret
+WAIT_SUPPORT
 
 wait_status:
   addi sp, sp, -32

@@ -5,7 +5,6 @@
 #include "test.h"
 #define MS 10000
 #define TICKS_RUN (300 * MS)     /* each phase calls the function this long: long enough to compile */
-#define WAIT_EQ(sym, val) lla a0, sym; li a1, val; call wait_eq
 
 TEST_PROLOGUE
   .option norvc
@@ -70,17 +69,7 @@ run_phase:
   addi sp, sp, 16
   ret
 
-/* a0 = address, a1 = value: wait up to 5 s for the dword to equal the value; a0 = final value. */
-wait_eq:
-  csrr t0, time
-  li t1, 5000 * MS
-  add t1, t0, t1
-1: ld t2, 0(a0)
-  beq t2, a1, 2f
-  csrr t0, time
-  bltu t0, t1, 1b
-2: ld a0, 0(a0)
-  ret
+WAIT_SUPPORT
 
   .align 12
 patchme:

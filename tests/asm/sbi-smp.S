@@ -14,8 +14,6 @@
 #define HSM_STOPPED 1
 #define STATUS(hart) li a0, hart; SBI_CALL(SBI_HSM, 2)
 #define START(hart, label, opaque) li a0, hart; la a1, label; li a2, opaque; SBI_CALL(SBI_HSM, 0)
-/* Wait up to 5 s for the dword at `sym` to equal `val`; a0 = its final value. */
-#define WAIT_EQ(sym, val) lla a0, sym; li a1, val; call wait_eq
 /* Wait up to 5 s for hart `h` to report HSM status `st`; a0 = last status. */
 #define WAIT_STATUS(h, st) li a0, h; li a1, st; call wait_status
 /* The info record of hart h: hartid, opaque, satp, sstatus, started flag (8 dwords each) */
@@ -312,17 +310,7 @@ worker:
   amoadd.d zero, t4, (t0)
   ret
 
-/* a0 = address, a1 = value: wait up to 5 s for *a0 == a1; returns a0 = *a0. */
-wait_eq:
-  csrr t0, time
-  li t1, 5000 * MS
-  add t1, t0, t1
-1: ld t2, 0(a0)
-  beq t2, a1, 2f
-  csrr t0, time
-  bltu t0, t1, 1b
-2: ld a0, 0(a0)
-  ret
+WAIT_SUPPORT
 
 /* a0 = hart, a1 = status: wait up to 5 s for hart_get_status(a0) == a1; returns a0 = status. */
 wait_status:

@@ -132,6 +132,15 @@ trap_count: .dword 0; trap_resume: .dword 0; \
 
 #define TRAP_INIT la t0, trap_handler; csrw stvec, t0;
 
+/* Wait up to 5 s for the dword at `sym` to equal `val`; a0 = its final value. Needs WAIT_SUPPORT. */
+#define WAIT_EQ(sym, val) lla a0, sym; li a1, val; call wait_eq
+/* wait_eq(a0 = address, a1 = value): polls against the 10 MHz timebase; clobbers t0-t2. */
+#define WAIT_SUPPORT \
+  .text; .balign 4; \
+wait_eq: csrr t0, time; li t1, 50000000; add t1, t0, t1; \
+  1: ld t2, 0(a0); beq t2, a1, 2f; csrr t0, time; bltu t0, t1, 1b; \
+  2: ld a0, 0(a0); ret;
+
 /* Standard prologue: a stack at the end of the image's bss. */
 #define TEST_PROLOGUE \
   .text; .globl _entry; _entry: la sp, stack_top;
