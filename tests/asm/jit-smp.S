@@ -51,17 +51,7 @@ run_phase:
   addi sp, sp, -16
   sd ra, 8(sp)
   sd a0, 0(sp)
-  rdtime s4
-  li t0, TICKS_RUN
-  add s4, s4, t0
-  li s1, 0
-  li s2, 0
-1:
-  call patchme
-  add s1, s1, a0
-  addi s2, s2, 1
-  rdtime t0
-  bltu t0, s4, 1b
+  CALL_FOR_TICKS(patchme, TICKS_RUN)
   ld a0, 0(sp)
   sd s1, 0(a0)
   sd s2, 8(a0)

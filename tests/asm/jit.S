@@ -60,33 +60,13 @@ TEST_PROLOGUE
 
   /* 2. Self-modifying code: a hot function returns 1, for MS_RUN of guest time; patched to
    * return 2, fence.i, and every call made after that returns 2. s2 counts calls. */
-  rdtime s4
-  li t0, TICKS_RUN
-  add s4, s4, t0
-  li s1, 0
-  li s2, 0
-3:
-  call patchme
-  add s1, s1, a0
-  addi s2, s2, 1
-  rdtime t0
-  bltu t0, s4, 3b
+  CALL_FOR_TICKS(patchme, TICKS_RUN)
   TEST_EQ(2, s1, s2, nop)
   la t0, patchme
   li t1, 0x00200513     /* addi a0, zero, 2 */
   sw t1, 0(t0)
   fence.i
-  rdtime s4
-  li t0, TICKS_RUN
-  add s4, s4, t0
-  li s1, 0
-  li s2, 0
-4:
-  call patchme
-  add s1, s1, a0
-  addi s2, s2, 1
-  rdtime t0
-  bltu t0, s4, 4b
+  CALL_FOR_TICKS(patchme, TICKS_RUN)
   slli s2, s2, 1
   TEST_EQ(3, s1, s2, nop)
 

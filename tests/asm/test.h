@@ -132,6 +132,12 @@ trap_count: .dword 0; trap_resume: .dword 0; \
 
 #define TRAP_INIT la t0, trap_handler; csrw stvec, t0;
 
+/* Call `fn` over and over for `ticks` of the 10 MHz timebase: s1 = sum of its a0 results,
+ * s2 = number of calls (clobbers s4, t0; uses local label 6). */
+#define CALL_FOR_TICKS(fn, ticks) \
+  rdtime s4; li t0, ticks; add s4, s4, t0; li s1, 0; li s2, 0; \
+  6: call fn; add s1, s1, a0; addi s2, s2, 1; rdtime t0; bltu t0, s4, 6b;
+
 /* Wait up to 5 s for the dword at `sym` to equal `val`; a0 = its final value. Needs WAIT_SUPPORT. */
 #define WAIT_EQ(sym, val) lla a0, sym; li a1, val; call wait_eq
 /* wait_eq(a0 = address, a1 = value): polls against the 10 MHz timebase; clobbers t0-t2. */
