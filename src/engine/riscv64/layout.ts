@@ -135,8 +135,8 @@ export const JIT_HEAT_ENTRIES = 65536;
 // core appends to when a counter reaches JIT_WARM; H_JIT_WARM_HEAD counts appends.
 export const H_JIT_WARM = 0xb0000;
 export const JIT_WARM_ENTRIES = 1024;
-export const H_JIT_WARM_HEAD = 0x3dc;
-export const H_JIT_READY = 0x3e0; // i32: bumped by the compiler thread for each reply it posts
+export const H_JIT_WARM_HEAD = 0x32c; // i32 (kept across hart resets: the vCPU thread's tail follows it)
+export const H_JIT_READY = 0x328; // i32: bumped by the compiler thread for each reply it posts (kept across resets)
 export const H_JIT_COUNT = 0x3a0; // i32: instructions a block retired before returning
 export const H_JIT_BAIL = 0x3a4; // i32: 1 if the block stopped before an instruction it cannot run
 export const H_JIT_SET = 0x3a8; // i32: TLB set of a compile request
