@@ -58,7 +58,8 @@ const core = instantiateCore(data.module, data.memory, now, (msg) => {
   throw new Error(msg);
 }, table);
 const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
-  (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr }, data.hostCpu);
+  (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr }, data.hostCpu,
+  (msg) => send({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${msg}` }));
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
 if (profiler) core.setProfiling(1);
 

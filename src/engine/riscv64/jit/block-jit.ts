@@ -34,8 +34,9 @@ export class BlockJit {
   private readonly mem: Uint8Array;
   private readonly words: Int32Array;
   private readonly stops = new Map<string, number>();
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
+  /** The compiler thread, started at the first request (zones that end early never need one). */
+  private compiler: { worker: Worker; port: MessagePort; online: Promise<void> } | null = null;
+  private broken = false; // the compiler thread failed: code stays interpreted
   private readonly readyWord: number;
   private readonly codePages: CodePages;
   private seenReady = 0;
@@ -51,21 +52,33 @@ export class BlockJit {
   constructor(buffer: SharedArrayBuffer, private readonly memory: WebAssembly.Memory,
     private readonly table: WebAssembly.Table, private readonly hartBase: number,
     private readonly ramSize: number, private readonly bind: BindBlock,
-    private readonly helpers: { csr: (insn: number) => number }, hostCpu?: number) {
+    private readonly helpers: { csr: (insn: number) => number }, hostCpu: number | undefined,
+    log: (msg: string) => void) {
     this.mem = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
     this.readyWord = (hartBase + L.H_JIT_READY) >> 2;
     this.codePages = new CodePages(buffer, ramSize);
     this.seenReady = Atomics.load(this.words, this.readyWord);
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    const data: CompileWorkerData = { buffer, hartBase, ramSize, port: port2, hostCpu };
-    this.worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: data, transferList: [port2] });
+    this.startCompiler = () => {
+      const { port1, port2 } = new MessageChannel();
+      const data: CompileWorkerData = { buffer, hartBase, ramSize, port: port2, hostCpu };
+      const worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: data, transferList: [port2] });
+      // Heard only once this thread's event loop runs (between zone runs or at exit): a failed
+      // compiler leaves code interpreted, it never takes the vCPU down.
+      worker.on("error", (e) => {
+        this.broken = true;
+        log(`JIT compiler thread failed, code stays interpreted: ${(e as Error).message}`);
+      });
+      const online = new Promise<void>((resolve) => worker.once("online", () => resolve()));
+      return { worker, port: port1, online };
+    };
   }
+
+  private readonly startCompiler: () => { worker: Worker; port: MessagePort; online: Promise<void> };
 
   /** Compile requests in flight (the vCPU checks back sooner while there are some). */
   get busy(): boolean {
-    return this.pending.size > 0;
+    return this.pending.size > 0 && !this.broken;
   }
 
   /** The core asks for (host, set): re-bind what is cached, send the rest to the compiler thread. */
@@ -82,22 +95,24 @@ export class BlockJit {
       }
       items.push(w);
     }
-    if (items.length === 0) return;
+    if (items.length === 0 || this.broken) return;
     if (this.table.length + this.pending.size + items.length > MAX_BLOCKS) {
       for (const t of items) this.bind(t.host, t.set, -2);
       return;
     }
     for (const t of items) this.pending.add(key(t.host, t.set));
     const req: CompileRequest = { items };
-    this.port.postMessage(req);
+    this.compiler ??= this.startCompiler();
+    this.compiler.port.postMessage(req);
   }
 
   /** Bind whatever the compiler thread has finished. Cheap when it has not posted anything. */
   poll(): void {
     const ready = Atomics.load(this.words, this.readyWord);
-    if (ready === this.seenReady) return;
+    if (ready === this.seenReady || this.compiler === null) return;
     this.seenReady = ready;
-    for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
+    const port = this.compiler.port;
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
       this.install(m.message as CompileReply);
     }
   }
@@ -182,9 +197,13 @@ export class BlockJit {
       `blocks ended by ${top}`;
   }
 
-  /** Stop the compiler thread. */
-  close(): Promise<number> {
-    return this.worker.terminate();
+  /** Stop the compiler thread (once it has started: terminating one still starting up can leak). */
+  async close(): Promise<void> {
+    if (this.compiler === null) return;
+    const { worker, port, online } = this.compiler;
+    await Promise.race([online, new Promise((r) => setTimeout(r, 2000))]);
+    port.close();
+    await worker.terminate();
   }
 
   private sameCode(start: number, code: Uint8Array): boolean {
