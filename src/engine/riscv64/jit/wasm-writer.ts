@@ -32,17 +32,22 @@ export class Bytes {
   private buf = new Uint8Array(256);
   length = 0;
 
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    const n = new Uint8Array(Math.max(this.buf.length * 2, this.length + extra));
+    n.set(this.buf.subarray(0, this.length));
+    this.buf = n;
+  }
   byte(b: number): this {
-    if (this.length === this.buf.length) {
-      const n = new Uint8Array(this.buf.length * 2);
-      n.set(this.buf);
-      this.buf = n;
-    }
+    if (this.length === this.buf.length) this.reserve(1);
     this.buf[this.length++] = b;
     return this;
   }
-  bytes(a: ArrayLike<number>): this {
-    for (let i = 0; i < a.length; i++) this.byte(a[i]);
+  /** Append bytes (one bulk copy: module assembly copies whole function bodies). */
+  bytes(a: Uint8Array | readonly number[]): this {
+    this.reserve(a.length);
+    this.buf.set(a, this.length);
+    this.length += a.length;
     return this;
   }
   u32(v: number): this {
