@@ -62,6 +62,7 @@ const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
   (msg) => send({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${msg}` }));
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
 if (profiler) core.setProfiling(1);
+if (process.env.TSVISOR_STATS) core.setCounting(1);
 
 const codePages = new CodePages(buffer, data.ramSize);
 const sbiHost: SbiHost = {

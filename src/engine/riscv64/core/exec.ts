@@ -74,9 +74,7 @@ export function execChunk(pcIn: u64, n: i32): u64 {
           // 2: a CSR write may have made an interrupt deliverable or changed translation.
           const end = load<i32>(hart + H_JIT_BAIL);
           boundary = end != 1;
-          store<u64>(hart + H_STAT_BLOCKS, load<u64>(hart + H_STAT_BLOCKS) + 1);
-          store<u64>(hart + H_STAT_JIT_INSNS, load<u64>(hart + H_STAT_JIT_INSNS) + <u64>k);
-          if (!boundary) store<u64>(hart + H_STAT_BAILS, load<u64>(hart + H_STAT_BAILS) + 1);
+          if (counting) countBlock(k, boundary);
           if (end == 2) break;
           continue;
         }
@@ -419,6 +417,17 @@ export function execChunk(pcIn: u64, n: i32): u64 {
 // Developer profiling (TSVISOR_PROFILE): sample which pcs the interpreter, not a block, runs.
 let profiling: bool = false;
 let profileCountdown: i32 = PROF_EVERY;
+// Statistics of compiled-block calls (TSVISOR_STATS), kept off the dispatch path otherwise.
+let counting: bool = false;
+export function setCounting(on: bool): void {
+  counting = on;
+}
+function countBlock(k: i32, normal: bool): void {
+  store<u64>(hart + H_STAT_BLOCKS, load<u64>(hart + H_STAT_BLOCKS) + 1);
+  store<u64>(hart + H_STAT_JIT_INSNS, load<u64>(hart + H_STAT_JIT_INSNS) + <u64>k);
+  if (!normal) store<u64>(hart + H_STAT_BAILS, load<u64>(hart + H_STAT_BAILS) + 1);
+}
+
 export function setProfiling(on: bool): void {
   profiling = on;
 }

@@ -13,7 +13,7 @@ import { buildCompressedTable } from "./compressed";
 import { flushJit, clearJit, jitBind } from "./jit-cache";
 import { releaseReservation } from "./reservation";
 export { flushJit } from "./jit-cache";
-export { setProfiling } from "./exec";
+export { setProfiling, setCounting } from "./exec";
 export { jitCsr } from "./csr";
 export { completeMmioLoad } from "./memory";
 
