@@ -12,7 +12,6 @@ import { pinVcpuThread } from "../../host/affinity.js";
 import { PcProfiler } from "./pc-profiler.js";
 import { CodePages } from "./code-pages.js";
 import * as P from "./platform.js";
-import { mmioWindows } from "./platform.js";
 
 export interface VcpuWorkerData {
   module: WebAssembly.Module;
@@ -59,7 +58,8 @@ const core = instantiateCore(data.module, data.memory, now, (msg) => {
 }, table);
 const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
   (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr }, data.hostCpu,
-  (msg) => send({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${msg}` }));
+  (msg) => send({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${msg}` }),
+  process.env.TSVISOR_JIT_SYNC === "1"); // tests: compile in step with execution, not in the background
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
 if (profiler) core.setProfiling(1);
 if (process.env.TSVISOR_STATS) core.setCounting(1);
@@ -128,7 +128,7 @@ function waitForInterrupt(): void {
 // in order. Stores are posted: the vCPU goes on (the windows are known here, so a store to an
 // unmapped address still faults precisely). A load waits for its answer, which comes after every
 // earlier request. UART LSR polls (console output) read the VMM's shadow instead.
-const windows = mmioWindows(data.virtioSlots);
+const windows = P.mmioWindows(data.virtioSlots);
 const mmioHead = (L.ZONE_CTL_OFF + L.ZC_MMIO_HEAD) >> 2;
 const mmioTail = (L.ZONE_CTL_OFF + L.ZC_MMIO_TAIL) >> 2;
 const lsrShadow = (L.ZONE_CTL_OFF + L.ZC_UART_LSR) >> 2;

@@ -53,7 +53,7 @@ export class BlockJit {
     private readonly table: WebAssembly.Table, private readonly hartBase: number,
     private readonly ramSize: number, private readonly bind: BindBlock,
     private readonly helpers: { csr: (insn: number) => number }, hostCpu: number | undefined,
-    log: (msg: string) => void) {
+    log: (msg: string) => void, private readonly sync = false) {
     this.mem = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
     this.readyWord = (hartBase + L.H_JIT_READY) >> 2;
@@ -61,7 +61,7 @@ export class BlockJit {
     this.seenReady = Atomics.load(this.words, this.readyWord);
     this.startCompiler = () => {
       const { port1, port2 } = new MessageChannel();
-      const data: CompileWorkerData = { buffer, hartBase, ramSize, port: port2, hostCpu };
+      const data: CompileWorkerData = { buffer, hartBase, ramSize, port: port2, hostCpu, background: !sync };
       const worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: data, transferList: [port2] });
       // Heard only once this thread's event loop runs (between zone runs or at exit): a failed
       // compiler leaves code interpreted, it never takes the vCPU down.
@@ -104,6 +104,11 @@ export class BlockJit {
     const req: CompileRequest = { items };
     this.compiler ??= this.startCompiler();
     this.compiler.port.postMessage(req);
+    if (this.sync) { // wait for the answer: what is compiled when no longer depends on timing
+      const seen = this.seenReady;
+      while (Atomics.load(this.words, this.readyWord) === seen) Atomics.wait(this.words, this.readyWord, seen, 100);
+      this.poll();
+    }
   }
 
   /** Bind whatever the compiler thread has finished. Cheap when it has not posted anything. */

@@ -18,15 +18,17 @@ export interface CompileWorkerData {
   port: MessagePort;
   /** The vCPU's host CPU under static partitioning: its compiler works there too. */
   hostCpu?: number;
+  /** At a lower priority than the vCPUs (unless the vCPU waits for every answer). */
+  background: boolean;
 }
 
-const { buffer, hartBase, ramSize, port, hostCpu } = workerData as CompileWorkerData;
+const { buffer, hartBase, ramSize, port, hostCpu, background } = workerData as CompileWorkerData;
 // Compiling is worth doing only in time nobody else needs: the vCPUs and the VMM thread (whose
 // latency every MMIO access waits on) go first.
 try {
   const tid = threadId();
   nameThread(`jit${hartBase.toString(16)}`);
-  setPriority(tid, 10);
+  if (background) setPriority(tid, 10);
   if (hostCpu !== undefined) setThreadAffinity(0, [hostCpu]);
 } catch {
   // no koffi/libc or not permitted: compile at normal priority, unpinned
