@@ -5,7 +5,6 @@
 #define HSM_STARTED 0
 #define HSM_STOPPED 1
 #define HSM_SUSPENDED 4
-#define WAIT_STATUS(h, st) li a0, h; li a1, st; call wait_status
 
 TEST_PROLOGUE
   .option norvc
@@ -69,30 +68,6 @@ sec_resume:
 
 WAIT_SUPPORT
 
-wait_status:
-  addi sp, sp, -32
-  sd ra, 0(sp)
-  sd s0, 8(sp)
-  sd s1, 16(sp)
-  sd s2, 24(sp)
-  mv s0, a0
-  mv s1, a1
-  csrr s2, time
-  li t1, 3000 * MS
-  add s2, s2, t1
-1: mv a0, s0
-  SBI_CALL(SBI_HSM, 2)
-  bnez a0, 2f
-  beq a1, s1, 3f
-  csrr t0, time
-  bltu t0, s2, 1b
-3: mv a0, a1
-2: ld ra, 0(sp)
-  ld s0, 8(sp)
-  ld s1, 16(sp)
-  ld s2, 24(sp)
-  addi sp, sp, 32
-  ret
 
 TEST_EPILOGUE
   .data

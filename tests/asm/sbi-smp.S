@@ -14,8 +14,6 @@
 #define HSM_STOPPED 1
 #define STATUS(hart) li a0, hart; SBI_CALL(SBI_HSM, 2)
 #define START(hart, label, opaque) li a0, hart; la a1, label; li a2, opaque; SBI_CALL(SBI_HSM, 0)
-/* Wait up to 5 s for hart `h` to report HSM status `st`; a0 = last status. */
-#define WAIT_STATUS(h, st) li a0, h; li a1, st; call wait_status
 /* The info record of hart h: hartid, opaque, satp, sstatus, started flag (8 dwords each) */
 #define INFO(h, field) info + (h) * 64 + (field) * 8
 
@@ -312,31 +310,6 @@ worker:
 
 WAIT_SUPPORT
 
-/* a0 = hart, a1 = status: wait up to 5 s for hart_get_status(a0) == a1; returns a0 = status. */
-wait_status:
-  addi sp, sp, -32
-  sd ra, 0(sp)
-  sd s0, 8(sp)
-  sd s1, 16(sp)
-  sd s2, 24(sp)
-  mv s0, a0
-  mv s1, a1
-  csrr s2, time
-  li t1, 5000 * MS
-  add s2, s2, t1
-1: mv a0, s0
-  SBI_CALL(SBI_HSM, 2)
-  bnez a0, 2f
-  beq a1, s1, 3f
-  csrr t0, time
-  bltu t0, s2, 1b
-3: mv a0, a1
-2: ld ra, 0(sp)
-  ld s0, 8(sp)
-  ld s1, 16(sp)
-  ld s2, 24(sp)
-  addi sp, sp, 32
-  ret
 
 build_tables:
   la t0, root

@@ -140,12 +140,20 @@ trap_count: .dword 0; trap_resume: .dword 0; \
 
 /* Wait up to 5 s for the dword at `sym` to equal `val`; a0 = its final value. Needs WAIT_SUPPORT. */
 #define WAIT_EQ(sym, val) lla a0, sym; li a1, val; call wait_eq
+/* Wait up to 5 s for hart `h` to report HSM status `st`; a0 = last status. Needs WAIT_SUPPORT. */
+#define WAIT_STATUS(h, st) li a0, h; li a1, st; call wait_status
 /* wait_eq(a0 = address, a1 = value): polls against the 10 MHz timebase; clobbers t0-t2. */
 #define WAIT_SUPPORT \
   .text; .balign 4; \
 wait_eq: csrr t0, time; li t1, 50000000; add t1, t0, t1; \
   1: ld t2, 0(a0); beq t2, a1, 2f; csrr t0, time; bltu t0, t1, 1b; \
-  2: ld a0, 0(a0); ret;
+  2: ld a0, 0(a0); ret; \
+/* wait_status(a0 = hart, a1 = HSM status): up to 5 s for hart_get_status(a0) == a1; a0 = status. */ \
+wait_status: addi sp, sp, -32; sd ra, 0(sp); sd s0, 8(sp); sd s1, 16(sp); sd s2, 24(sp); \
+  mv s0, a0; mv s1, a1; csrr s2, time; li t1, 50000000; add s2, s2, t1; \
+  1: mv a0, s0; SBI_CALL(SBI_HSM, 2); bnez a0, 2f; beq a1, s1, 3f; csrr t0, time; bltu t0, s2, 1b; \
+  3: mv a0, a1; \
+  2: ld ra, 0(sp); ld s0, 8(sp); ld s1, 16(sp); ld s2, 24(sp); addi sp, sp, 32; ret;
 
 /* Standard prologue: a stack at the end of the image's bss. */
 #define TEST_PROLOGUE \
