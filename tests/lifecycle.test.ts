@@ -1,10 +1,11 @@
-// Zone lifecycle in the zone manager (in this process, no HTTP): a start that fails at any step
-// leaves no CPU, pool memory, thread, file descriptor or locked page behind; poweroff, reboot,
-// wedged guests and daemon shutdown each end where they should.
+// Zone lifecycle in the zone manager (in this process, no HTTP; each zone in a process of its
+// own): a start that fails at any step leaves no CPU, pool memory, zone process, file, cgroup,
+// thread or file descriptor behind; poweroff, reboot, wedged guests and daemon shutdown each end
+// where they should.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -23,16 +24,35 @@ const disk = join(tmp, "disk.img");
 writeFileSync(disk, Buffer.alloc(M));
 const idle = buildAsm(["zone-idle.S"]);
 const host = allowedCpus();
-const mgr = new ZoneManager({ system: { file: "(test)", zone0Cpus: [], poolBytes: 1024 * M }, hostCpus: host });
+const zonesDir = join(tmp, "zones");
+const mgr = new ZoneManager({ system: { file: "(test)", zone0Cpus: [], poolBytes: 1024 * M }, hostCpus: host, zonesDir });
+
+/** Zone processes of this manager still alive (found by their command line). */
+function zoneProcesses(): number[] {
+  const out: number[] = [];
+  for (const p of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (readFileSync(`/proc/${p}/cmdline`, "utf8").split("\0").includes(zonesDir)) out.push(Number(p));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** The zone cgroup directories of this manager that exist. */
+function cgroupDirs(): number {
+  return (mgr.cgroups?.bases ?? []).reduce((n, b) => n + (existsSync(b) ? readdirSync(b).filter((d) => d.endsWith(`-${process.pid}`)).length : 0), 0);
+}
 
 function cfg(name: string, o: Partial<ZoneConfig> = {}): ZoneConfig {
   return { file: `${name}.toml`, name, kind: "user", cpus: 1, memBytes: 64 * M, kernel: idle, cmdline: "", ...o };
 }
 
-interface Snap { threads: number; fds: number; locked: number; pool: number; freeCpus: number[]; zones: number }
+interface Snap { threads: number; fds: number; procs: number; files: number; cgroups: number; pool: number; freeCpus: number[]; zones: number }
 const snap = (): Snap => ({
-  threads: readdirSync("/proc/self/task").length, fds: readdirSync("/proc/self/fd").length, locked: lockedBytes(),
-  pool: mgr.pool.used, freeCpus: mgr.cpus.free, zones: mgr.list().zones.length,
+  threads: readdirSync("/proc/self/task").length, fds: readdirSync("/proc/self/fd").length, procs: zoneProcesses().length,
+  files: readdirSync(zonesDir).length, cgroups: cgroupDirs(), pool: mgr.pool.used, freeCpus: mgr.cpus.free, zones: mgr.list().zones.length,
 });
 
 /** Threads exit asynchronously after a zone ends: poll until the snapshot matches or time runs out. */
@@ -91,8 +111,17 @@ test("the zone runs pinned: each vCPU thread's Cpus_allowed_list is its host CPU
   const z = await mgr.start(cfg("pinned", { kind: "realtime", cpus: n }));
   assert.equal(z.state, "running");
   assert.deepEqual(z.vcpus.map((v) => v.hostCpu), host.slice(0, n));
-  for (const v of z.vcpus) assert.deepEqual(allowedCpus(v.tid), [v.hostCpu], `vCPU ${v.vcpu}`);
-  assert.ok(lockedBytes() - base.locked >= 64 * M, `VmLck grew by ${lockedBytes() - base.locked}`);
+  assert.ok(z.process.pid > 0 && z.process.pid !== process.pid, "the zone has a process of its own");
+  assert.deepEqual(zoneProcesses(), [z.process.pid]);
+  for (const v of z.vcpus) assert.deepEqual(allowedCpus(v.tid, z.process.pid), [v.hostCpu], `vCPU ${v.vcpu}`);
+  assert.ok(lockedBytes(z.process.pid) >= 64 * M, `VmLck of the zone process: ${lockedBytes(z.process.pid)}`);
+  if (mgr.cgroups) {
+    // the kernel confines the process: its cgroup(s) hold it, with the zone's CPUs and memory limit
+    for (const d of z.process.cgroup) {
+      assert.ok(readFileSync(join(d, "cgroup.procs"), "utf8").split("\n").includes(String(z.process.pid)), d);
+    }
+    assert.ok(z.process.memoryLimit > 64 * M);
+  }
   assert.equal(z.memoryLocked, true);
   await mgr.shutdown("pinned");
   await settlesTo(base, "shutdown");

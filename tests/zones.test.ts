@@ -69,21 +69,28 @@ test("a user and a realtime zone start from the CLI and run at once, each vCPU p
   assert.match(table, /^ID\s+NAME\s+KIND\s+VCPU→CPU\s+MEMORY\s+STATE\s+UPTIME$/m);
   assert.match(table, new RegExp(`^1\\s+alpha\\s+user\\s+0→${cpuU}\\s+128M\\s+running\\s+\\d+s$`, "m"));
   assert.match(table, new RegExp(`^7\\s+beta\\s+realtime\\s+0→${cpuR}\\s+128M\\s+running\\s+\\d+s$`, "m"));
+  const pids = new Set<number>();
   for (const [name, cpu] of [["alpha", cpuU], ["beta", cpuR]] as const) {
     const z = info(name);
     assert.equal(z.vcpus.length, 1);
-    const status = readFileSync(`/proc/${d.pid}/task/${z.vcpus[0].tid}/status`, "utf8");
+    // each zone runs in a process of its own, not in the daemon
+    const pid = z.process.pid;
+    assert.ok(pid > 0 && pid !== d.pid, `${name}: zone process ${pid}`);
+    pids.add(pid);
+    const status = readFileSync(`/proc/${pid}/task/${z.vcpus[0].tid}/status`, "utf8");
     assert.match(status, new RegExp(`^Cpus_allowed_list:\\s+${cpu}$`, "m"), `${name}: vCPU thread`);
-    assert.equal(readFileSync(`/proc/${d.pid}/task/${z.vcpus[0].tid}/comm`, "utf8").trim(), `v0:${name}`);
+    assert.equal(readFileSync(`/proc/${pid}/task/${z.vcpus[0].tid}/comm`, "utf8").trim(), `v0:${name}`);
+    // every thread named as a vCPU is on its zone's CPU, and only those are pinned
+    const named = readdirSync(`/proc/${pid}/task`).map((t) => ({
+      comm: readFileSync(`/proc/${pid}/task/${t}/comm`, "utf8").trim(),
+      cpus: /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${pid}/task/${t}/status`, "utf8"))![1],
+    })).filter((t) => t.comm.startsWith("v0:"));
+    assert.deepEqual(named.map((t) => `${t.comm}=${t.cpus}`), [`v0:${name}=${cpu}`]);
   }
-  // every thread of the daemon named as a vCPU is on its zone's CPU, and only those are pinned
-  const named = readdirSync(`/proc/${d.pid}/task`).map((t) => ({
-    comm: readFileSync(`/proc/${d.pid}/task/${t}/comm`, "utf8").trim(),
-    cpus: /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync(`/proc/${d.pid}/task/${t}/status`, "utf8"))![1],
-  })).filter((t) => t.comm.startsWith("v0:"));
-  assert.deepEqual(named.map((t) => `${t.comm}=${t.cpus}`).sort(), [`v0:alpha=${cpuU}`, `v0:beta=${cpuR}`]);
-  const vmlck = Number(/^VmLck:\s*(\d+) kB/m.exec(readFileSync(`/proc/${d.pid}/status`, "utf8"))![1]);
+  assert.equal(pids.size, 2);
+  const vmlck = Number(/^VmLck:\s*(\d+) kB/m.exec(readFileSync(`/proc/${info("beta").process.pid}/status`, "utf8"))![1]);
   assert.ok(vmlck * 1024 >= 128 * 1024 * 1024, `realtime zone memory locked (VmLck ${vmlck} kB)`);
+  assert.equal(Number(/^VmLck:\s*(\d+) kB/m.exec(readFileSync(`/proc/${d.pid}/status`, "utf8"))![1]), 0, "the daemon itself locks nothing");
 });
 
 test("console attach and detach work on each zone; output while detached is kept", needs2, async () => {

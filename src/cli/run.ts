@@ -1,7 +1,8 @@
 // `tsvisor run`: boot one zone in the foreground with its console on this terminal.
 import { loadZoneConfig, ConfigError, type ZoneConfig } from "../config/zone-config.js";
 import { parseSize } from "../config/size.js";
-import { Zone } from "../zone/zone.js";
+import { ZoneRunner } from "../zone/zone-runner.js";
+import type { ZoneStatus } from "../zone/zone-link.js";
 import { attachConsole } from "./console.js";
 
 export interface RunOptions {
@@ -41,35 +42,37 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
   return c;
 }
 
-/** Runs until the guest powers off (rebooting it on request). Returns the process exit code. */
+/** Runs until the guest powers off or the zone fails (rebooting it on request). Returns the process exit code. */
 export async function runZone(c: ZoneConfig): Promise<number> {
   let quit = false;
-  let zone: Zone | undefined;
-  const con = attachConsole((d) => zone?.input(d), {
+  const runner = new ZoneRunner({ name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd,
+    cmdline: c.cmdline, devices: c.devices, hostCpus: c.hostCpus, lockMemory: c.kind === "realtime" });
+  const con = attachConsole((d) => runner.input(d), {
     quit: () => {
       quit = true;
-      zone?.stop();
+      runner.stop();
     },
   });
-  try {
-    for (;;) {
-      zone = new Zone({ name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd, cmdline: c.cmdline, devices: c.devices,
-        hostCpus: c.hostCpus, lockMemory: c.kind === "realtime" });
-      zone.on("console", (d: Buffer) => process.stdout.write(d));
-      zone.on("log", (m: string) => process.stderr.write(`tsvisor: ${m}\n`));
-      const out = await zone.start();
-      if (quit) {
-        process.stderr.write("\r\ntsvisor: terminated by user (C-a x)\r\n");
-        return 0;
-      }
-      if (out.state === "reboot") {
-        process.stderr.write(`\r\ntsvisor: zone ${c.name} rebooting\r\n`);
-        continue;
-      }
-      if (out.state === "poweroff") return out.code === 0 ? 0 : Math.min(255, Math.max(1, out.code));
-      process.stderr.write(`\r\ntsvisor: ${out.reason}\r\n`);
-      return 2;
+  runner.on("console", (d: Buffer) => {
+    // A terminal or pipe that is behind slows the guest's console down instead of queueing here.
+    if (!process.stdout.write(d)) {
+      runner.pauseConsole();
+      process.stdout.once("drain", () => runner.resumeConsole());
     }
+  });
+  runner.on("log", (m: string) => process.stderr.write(`tsvisor: ${m}\n`));
+  runner.on("status", (s: ZoneStatus) => {
+    if (s.state === "rebooting") process.stderr.write(`\r\ntsvisor: zone ${c.name} rebooting\r\n`);
+  });
+  try {
+    const out = await runner.run();
+    if (quit) {
+      process.stderr.write("\r\ntsvisor: terminated by user (C-a x)\r\n");
+      return 0;
+    }
+    if (out.state === "off") return out.exitCode ? Math.min(255, Math.max(1, out.exitCode)) : 0;
+    process.stderr.write(`\r\ntsvisor: ${out.reason}\r\n`);
+    return 2;
   } finally {
     con.detach();
   }

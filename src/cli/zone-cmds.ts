@@ -96,7 +96,8 @@ export function registerZoneCommands(program: Command): void {
     .description("run zone0's daemon: the zone manager and its API on a Unix socket (mode 0600)")
     .option("--socket <path>", "API socket (default: $TSVISOR_SOCKET or /run/tsvisor/tsvisor.sock)")
     .option("--system <system.toml>", "what zone0 keeps: host CPUs, memory pool size (see docs/config.md)")
-    .action(act(async (o: SocketOpt & { system?: string }) => {
+    .option("--keep-zones", "on SIGINT/SIGTERM leave the zones running: the next daemon on this socket takes them back")
+    .action(act(async (o: SocketOpt & { system?: string; keepZones?: boolean }) => {
       const log = (m: string) => process.stderr.write(`tsvisor daemon: ${m}\n`);
       const system = loadSystemConfig(o.system);
       const d = await startDaemon({ socket: sock(o), system, log });
@@ -108,8 +109,8 @@ export function registerZoneCommands(program: Command): void {
         `zone CPUs: ${z0.freeHostCpus.join(",") || "none"}; pool ${formatSize(z0.pool.total)})`);
       await new Promise<void>((res) => {
         const stop = (sig: string) => {
-          log(`${sig}: stopping every zone`);
-          d.close().then(res, res);
+          log(`${sig}: ${o.keepZones ? "leaving the zones running" : "stopping every zone"}`);
+          d.close(o.keepZones).then(res, res);
         };
         process.once("SIGINT", () => stop("SIGINT"));
         process.once("SIGTERM", () => stop("SIGTERM"));

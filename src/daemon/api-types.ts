@@ -18,7 +18,7 @@ export type ZoneState = "starting" | "running" | "rebooting" | "off" | "error";
 export interface VcpuInfo {
   vcpu: number;
   hostCpu: number;
-  /** Linux thread id in the daemon process (0 until the thread runs). */
+  /** Linux thread id in the zone's process (0 until the thread runs). */
   tid: number;
 }
 
@@ -45,7 +45,10 @@ export interface ZoneInfo {
   startedAt?: string;
   uptimeSeconds?: number;
   reboots: number;
-  console: { bufferedBytes: number; attached: number };
+  /** The zone's host process (pid 0 when it has none: ended) and its cgroup directories. */
+  process: { pid: number; cgroup: string[]; memoryLimit: number };
+  /** droppedBytes: console output that left the history before anyone read it. */
+  console: { bufferedBytes: number; attached: number; droppedBytes: number };
 }
 
 export interface Zone0Info {
@@ -57,6 +60,8 @@ export interface Zone0Info {
   freeHostCpus: number[];
   pool: { total: number; used: number; free: number };
   uptimeSeconds: number;
+  /** How zone processes are confined: "v2", "v1" or "none". */
+  cgroups: string;
 }
 
 export interface ZoneList {

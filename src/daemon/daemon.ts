@@ -60,11 +60,16 @@ export interface DaemonOptions {
   log: (msg: string) => void;
 }
 
+/** Where the zone processes of the daemon on `socket` keep their records and link sockets. */
+export function zonesDirOf(socket: string): string {
+  return `${socket}.zones`;
+}
+
 export interface Daemon {
   readonly manager: ZoneManager;
   readonly server: Server;
-  /** Stop every zone, close the API and remove the socket. */
-  close(): Promise<void>;
+  /** Stop every zone (or, with keepZones, leave them running), close the API and remove the socket. */
+  close(keepZones?: boolean): Promise<void>;
 }
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
@@ -74,13 +79,20 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       `available (${gib(avail)}): lower it`);
   }
   const hostCpus = allowedCpus();
+  const zonesDir = zonesDirOf(o.socket);
+  // A zone's link socket is <zonesDir>/<id>.sock, and a Unix socket path has at most 107 bytes.
+  if (Buffer.byteLength(zonesDir) + "/4095.sock".length > 107) {
+    throw new DaemonError(`${o.socket}: the socket path is too long for its zones' link sockets (${zonesDir}/<id>.sock must fit ` +
+      `in 107 bytes): choose a shorter --socket path`);
+  }
+  await claimSocketPath(o.socket, o.log);
   let manager: ZoneManager;
   try {
-    manager = new ZoneManager({ system: o.system, hostCpus, socket: o.socket, log: o.log });
+    manager = new ZoneManager({ system: o.system, hostCpus, socket: o.socket, log: o.log, zonesDir });
   } catch (e) {
     throw new DaemonError(e instanceof ApiError ? e.message : String(e));
   }
-  await claimSocketPath(o.socket, o.log);
+  await manager.recover();
   // Threads made from now on inherit this: zone device threads stay on zone0's CPUs, while each
   // vCPU thread moves itself onto its own CPU.
   if (o.system.zone0Cpus.length) pinAllThreads(o.system.zone0Cpus);
@@ -112,10 +124,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   return {
     manager,
     server,
-    close() {
+    close(keepZones = false) {
       closing ??= (async () => {
         server.close();
-        await manager.stopAll();
+        if (keepZones) manager.detachAll();
+        else await manager.stopAll();
         for (const s of conns) s.destroy();
         try {
           unlinkSync(o.socket);

@@ -1,15 +1,21 @@
-// zone0's zone manager: owns the CPU partition and the memory pool, starts zones on their own
-// threads, follows their lifecycle (poweroff, reboot, error) and keeps each zone's console. A
-// zone's failure changes only that zone's record; nothing here throws out of an event callback.
+// zone0's zone manager: owns the CPU partition and the memory pool, runs each zone in a process
+// of its own (in its own cgroup), follows its lifecycle (poweroff, reboot, error, crash) and
+// keeps each zone's console. A zone's failure changes only that zone's record; nothing here
+// throws out of an event callback. Zone processes outlive the daemon: a new daemon on the same
+// socket finds them again (recover()).
+import { mkdirSync } from "node:fs";
 import type { ZoneConfig } from "../config/zone-config.js";
 import type { SystemConfig } from "../config/system-config.js";
-import type { ZoneOutcome } from "../engine/exit.js";
-import { Zone } from "../zone/zone.js";
-import { CpuPartition, MemoryPool, PartitionError, zoneFootprint } from "../zone/partition.js";
+import { CpuPartition, MemoryPool, PartitionError, zoneFootprint, zoneMemoryLimit, zonePidsLimit } from "../zone/partition.js";
 import { preflightZone } from "../zone/preflight.js";
-import { failAt } from "../zone/fault-points.js";
-import { ConsoleRing } from "./console-ring.js";
+import { armedFault, failAt } from "../zone/fault-points.js";
+import { ConsoleRing } from "../zone/console-ring.js";
+import type { ZoneRecord, ZoneStatus } from "../zone/zone-link.js";
+import { detectCgroups, type CgroupHost, type ZoneCgroup } from "../host/cgroup.js";
+import { storedRecords, ZoneHandle } from "./zone-handle.js";
 import type { ZoneInfo, ZoneList, ZoneState } from "./api-types.js";
+
+export { REBOOT_LOOP, lastPanic } from "../zone/zone-runner.js";
 
 /** A refused request: HTTP status + message (+ each config problem). */
 export class ApiError extends Error {
@@ -17,11 +23,6 @@ export class ApiError extends Error {
     super(message);
   }
 }
-
-/** Guest reboots this many times in a row, each this soon after booting: a loop, the zone ends in `error`. */
-export const REBOOT_LOOP = { count: 3, withinMs: 30_000 };
-const READY_TIMEOUT_MS = 20_000;
-const STOP_GRACE_MS = 3_000;
 
 export interface ConsoleWatcher {
   data(d: Buffer): void;
@@ -35,16 +36,12 @@ interface Managed {
   state: ZoneState;
   reason?: string;
   exitCode?: number;
-  startedAt?: number;
-  reboots: number;
-  quickReboots: number;
-  zone?: Zone;
-  ended?: Promise<ZoneOutcome>;
-  restarting?: Promise<void>;
-  booting: boolean;
+  status?: ZoneStatus;
+  proc?: ZoneHandle;
   holds: boolean;
+  /** boot() is waiting for the process to run: it, not onGone(), handles an early end. */
+  booting: boolean;
   stopping: boolean;
-  rebootRequested: boolean;
   ring: ConsoleRing;
   watchers: Set<ConsoleWatcher>;
 }
@@ -53,8 +50,18 @@ export interface ManagerOptions {
   system: SystemConfig;
   /** Host CPUs this process may use (its affinity when the daemon started). */
   hostCpus: number[];
+  /** Where zone processes keep their records and link sockets (made 0700). */
+  zonesDir: string;
   socket?: string;
   log?: (msg: string) => void;
+  /** Override cgroup detection (tests); default: what this host has. */
+  cgroups?: CgroupHost | { warning: string };
+}
+
+/** Test hook: the fault to plant in a zone's process (armed in-process, or TSVISOR_TEST_FAULT=<zone>:<fault>). */
+function faultFor(zone: string): string | undefined {
+  const [name, fault] = (process.env.TSVISOR_TEST_FAULT ?? "").split(":");
+  return name === zone && fault ? fault : armedFault();
 }
 
 const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -62,6 +69,7 @@ const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export class ZoneManager {
   readonly cpus: CpuPartition;
   readonly pool: MemoryPool;
+  readonly cgroups: CgroupHost | undefined;
   private readonly zones = new Map<number, Managed>();
   private readonly born = Date.now();
   private closing = false;
@@ -73,6 +81,14 @@ export class ZoneManager {
       throw new ApiError(400, `${o.system.file}: ${e instanceof PartitionError ? `${e.field}: ` : ""}${errMsg(e)}`);
     }
     this.pool = new MemoryPool(o.system.poolBytes);
+    mkdirSync(o.zonesDir, { recursive: true, mode: 0o700 });
+    const cg = o.cgroups ?? detectCgroups();
+    if ("warning" in cg) {
+      this.cgroups = undefined;
+      this.log(`warning: ${cg.warning}`);
+    } else {
+      this.cgroups = cg;
+    }
   }
 
   private log(msg: string): void {
@@ -83,16 +99,37 @@ export class ZoneManager {
     }
   }
 
-  /** Reserve, boot and wait until every vCPU runs on its CPU. Refusals leave nothing behind. */
+  /** Find the zone processes an earlier daemon on this socket left running, and take them back. */
+  async recover(): Promise<void> {
+    for (const r of storedRecords(this.o.zonesDir)) {
+      if (this.zones.has(r.id)) continue;
+      const rec = this.record(r.cfg, r.id);
+      rec.hostCpus = r.hostCpus;
+      this.zones.set(rec.id, rec);
+      try {
+        rec.hostCpus = this.cpus.claim({ zone: r.cfg.name, kind: r.cfg.kind, share: r.cfg.shareCpus ?? false, count: r.cfg.cpus, cpus: r.hostCpus });
+        this.pool.reserve(r.cfg.name, r.cfg.memBytes);
+        rec.holds = true;
+      } catch (e) {
+        this.cpus.release(r.cfg.name);
+        this.log(`zone ${r.cfg.name}: found running, but it does not fit this daemon's partition: ${errMsg(e)}`);
+      }
+      const cg = r.cgroup && this.cgroups ? this.cgroups.open(r.cgroup.dirs) : undefined;
+      const h = await ZoneHandle.adopt(this.o.zonesDir, r, cg, zoneMemoryLimit(r.cfg.memBytes, r.cfg.cpus));
+      this.follow(rec, h);
+      if (h.ended) continue;
+      rec.state = h.status.state;
+      this.log(`zone ${r.cfg.name} (id ${r.id}) found running in process ${h.pid}`);
+    }
+  }
+
+  /** Reserve, start the zone's process and wait until every vCPU runs on its CPU. Refusals leave nothing behind. */
   async start(cfg: ZoneConfig): Promise<ZoneInfo> {
     if (this.closing) throw new ApiError(503, "the daemon is shutting down");
     this.checkUnique(cfg);
     const problems = preflightZone(cfg);
     if (problems.length) throw new ApiError(422, problems.join("\n"), problems);
-    const rec: Managed = {
-      id: cfg.id ?? this.freeId(), cfg, hostCpus: [], state: "starting", reboots: 0, quickReboots: 0,
-      booting: false, holds: false, stopping: false, rebootRequested: false, ring: new ConsoleRing(), watchers: new Set(),
-    };
+    const rec = this.record(cfg, cfg.id ?? this.freeId());
     this.reserve(rec);
     this.zones.set(rec.id, rec);
     try {
@@ -102,7 +139,7 @@ export class ZoneManager {
       if (this.zones.get(rec.id) === rec) this.zones.delete(rec.id);
       throw e;
     }
-    this.log(`zone ${cfg.name} (id ${rec.id}, ${cfg.kind}) running on host CPUs ${rec.hostCpus.join(",")}`);
+    this.log(`zone ${cfg.name} (id ${rec.id}, ${cfg.kind}) running on host CPUs ${rec.hostCpus.join(",")} in process ${rec.proc?.pid}`);
     return this.info(rec);
   }
 
@@ -110,7 +147,12 @@ export class ZoneManager {
   async shutdown(ref: string): Promise<ZoneInfo> {
     const rec = this.find(ref);
     rec.stopping = true;
-    if (rec.zone && rec.ended) await this.stopZone(rec.zone, rec.ended);
+    if (rec.proc && !rec.proc.ended) {
+      const proc = rec.proc;
+      const gone = new Promise((res) => proc.once("gone", res));
+      proc.stop();
+      await gone;
+    }
     this.release(rec);
     if (rec.state !== "error") rec.state = "off";
     this.endWatchers(rec);
@@ -119,14 +161,27 @@ export class ZoneManager {
     return this.info(rec);
   }
 
-  /** Restart with the same config: a running zone is stopped first; an ended one is booted again. */
+  /** Restart with the same config: a running zone reboots in its process; an ended one gets a new process. */
   async reboot(ref: string): Promise<ZoneInfo> {
     const rec = this.find(ref);
-    if (rec.state === "running" && rec.zone && rec.ended) {
-      rec.rebootRequested = true;
-      rec.zone.stop();
-      await rec.ended;
-      await rec.restarting;
+    if (rec.state === "running" && rec.proc && !rec.proc.ended) {
+      const proc = rec.proc;
+      const back = new Promise<void>((res) => {
+        let left = false;
+        const onStatus = (s: ZoneStatus) => {
+          if (s.state === "rebooting") left = true;
+          else if (left && s.state !== "starting") done();
+        };
+        const done = () => {
+          proc.off("status", onStatus);
+          proc.off("gone", done);
+          res();
+        };
+        proc.on("status", onStatus);
+        proc.once("gone", done);
+      });
+      proc.reboot();
+      await back;
     } else if (rec.state === "off" || rec.state === "error") {
       if (this.closing) throw new ApiError(503, "the daemon is shutting down");
       this.reserve(rec);
@@ -150,6 +205,7 @@ export class ZoneManager {
         hostCpus: [...this.o.system.zone0Cpus], usableHostCpus: [...this.o.hostCpus], freeHostCpus: this.cpus.free,
         pool: { total: this.pool.total, used: this.pool.used, free: this.pool.free },
         uptimeSeconds: Math.floor((Date.now() - this.born) / 1000),
+        cgroups: this.cgroups ? `v${this.cgroups.version}` : "none",
       },
       zones: [...this.zones.values()].sort((a, b) => a.id - b.id).map((r) => this.info(r)),
     };
@@ -167,15 +223,25 @@ export class ZoneManager {
     return {
       replay: rec.ring.snapshot(),
       live,
-      input: (d) => rec.zone?.input(d),
+      input: (d) => rec.proc?.input(d),
       detach: () => rec.watchers.delete(w),
     };
   }
 
-  /** Daemon exit: stop every zone and wait for its threads. */
+  /** Daemon exit: stop every zone and wait for its process. */
   async stopAll(): Promise<void> {
     this.closing = true;
     await Promise.all([...this.zones.values()].map((r) => this.shutdown(String(r.id)).catch(() => undefined)));
+  }
+
+  /** Daemon exit that leaves the zones running (a new daemon recovers them). */
+  detachAll(): void {
+    this.closing = true;
+    for (const r of this.zones.values()) r.proc?.detach();
+  }
+
+  private record(cfg: ZoneConfig, id: number): Managed {
+    return { id, cfg, hostCpus: [], state: "starting", holds: false, booting: false, stopping: false, ring: new ConsoleRing(), watchers: new Set() };
   }
 
   private find(ref: string): Managed {
@@ -194,7 +260,7 @@ export class ZoneManager {
   }
 
   private isEnded(r: Managed): boolean {
-    return (r.state === "off" || r.state === "error") && !r.holds;
+    return (r.state === "off" || r.state === "error") && !r.holds && (!r.proc || r.proc.ended);
   }
 
   // Names and ids are unique among zones; an ended zone's record gives way to a new start.
@@ -240,57 +306,79 @@ export class ZoneManager {
     rec.holds = false;
   }
 
-  // One boot of the zone's threads; resolves once all vCPUs are pinned and running.
-  private async boot(rec: Managed): Promise<void> {
+  private makeCgroup(rec: Managed): ZoneCgroup | undefined {
+    if (!this.cgroups) return undefined;
     const c = rec.cfg;
-    const zone = new Zone({
-      name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd, cmdline: c.cmdline,
-      hostCpus: rec.hostCpus, lockMemory: c.kind === "realtime", devices: c.devices,
-    });
-    zone.on("console", (d: Buffer) => this.onConsole(rec, d));
-    zone.on("log", (m: string) => this.log(m));
-    rec.state = rec.state === "rebooting" ? "rebooting" : "starting";
-    rec.reason = undefined;
-    rec.exitCode = undefined;
-    rec.booting = true;
+    const cpus = [...new Set([...rec.hostCpus, ...this.o.system.zone0Cpus])].sort((a, b) => a - b);
     try {
-      const ready = new Promise<"ready">((res) => zone.once("ready", () => res("ready")));
-      let ended: Promise<ZoneOutcome>;
-      try {
-        ended = zone.start();
-      } catch (e) {
-        throw new ApiError(422, `${c.file}: ${errMsg(e)}`);
-      }
-      rec.zone = zone;
-      rec.ended = ended;
-      ended.then((o) => this.onEnded(rec, zone, o), (e) => this.log(`zone ${c.name}: internal error: ${errMsg(e)}`));
-      let timer: NodeJS.Timeout | undefined;
-      const first = await Promise.race([ready, ended.then(() => "ended" as const),
-        new Promise<"timeout">((res) => { timer = setTimeout(() => res("timeout"), READY_TIMEOUT_MS); })]);
-      clearTimeout(timer);
-      if (first === "ready") {
-        rec.state = "running";
-        rec.startedAt = Date.now();
-        return;
-      }
-      const out = await this.stopZone(zone, ended);
-      rec.zone = undefined;
-      if (rec.stopping) throw new ApiError(409, `zone ${c.name} was shut down while starting`);
-      if (first === "timeout") throw new ApiError(500, `zone ${c.name}: its vCPU threads did not start within ${READY_TIMEOUT_MS / 1000} s`);
-      throw new ApiError(422, out.state === "error" ? out.reason : `zone ${c.name} ended (${out.state}) before its vCPUs ran`);
-    } finally {
-      rec.booting = false;
+      // The daemon's pid in the name keeps two daemons (tests, or a stale one) apart.
+      return this.cgroups.create(`zone${rec.id}-${c.name}-${process.pid}`,
+        { cpus, memoryBytes: zoneMemoryLimit(c.memBytes, c.cpus), pids: zonePidsLimit(c.cpus) });
+    } catch (e) {
+      throw new ApiError(500, `zone ${c.name}: cannot make its cgroup: ${errMsg(e)}`);
     }
   }
 
-  private async stopZone(zone: Zone, ended: Promise<ZoneOutcome>): Promise<ZoneOutcome> {
-    zone.stop();
-    const t = setTimeout(() => zone.terminate(), STOP_GRACE_MS);
+  // Start the zone's process; resolves once all its vCPUs are pinned and running.
+  private async boot(rec: Managed): Promise<void> {
+    const c = rec.cfg;
+    rec.state = "starting";
+    rec.reason = undefined;
+    rec.exitCode = undefined;
+    rec.status = undefined;
+    const cg = this.makeCgroup(rec);
+    const r: ZoneRecord = {
+      id: rec.id, cfg: c, hostCpus: rec.hostCpus, zone0Cpus: [...this.o.system.zone0Cpus],
+      ...(cg ? { cgroup: { version: cg.version, dirs: cg.dirs } } : {}),
+      ...(faultFor(c.name) ? { fault: faultFor(c.name) } : {}),
+    };
+    let proc: ZoneHandle;
     try {
-      return await ended;
-    } finally {
-      clearTimeout(t);
+      proc = ZoneHandle.spawn(this.o.zonesDir, r, cg, zoneMemoryLimit(c.memBytes, c.cpus));
+    } catch (e) {
+      cg?.remove();
+      throw new ApiError(500, `zone ${c.name}: cannot start its process: ${errMsg(e)}`);
     }
+    rec.booting = true;
+    this.follow(rec, proc);
+    let first: ZoneStatus;
+    try {
+      first = await new Promise<ZoneStatus>((res) => {
+        const onStatus = (s: ZoneStatus) => {
+          if (s.state === "running") done(s);
+        };
+        const done = (s: ZoneStatus) => {
+          proc.off("status", onStatus);
+          proc.off("gone", done);
+          res(s);
+        };
+        proc.on("status", onStatus);
+        proc.once("gone", done);
+      });
+    } finally {
+      rec.booting = false;
+    }
+    if (first.state !== "running") {
+      rec.proc = undefined;
+      if (rec.stopping) throw new ApiError(409, `zone ${c.name} was shut down while starting`);
+      throw new ApiError(422, first.reason ?? `zone ${c.name} ended (${first.state}) before its vCPUs ran`);
+    }
+  }
+
+  /** From now on, the process's reports change this record. */
+  private follow(rec: Managed, proc: ZoneHandle): void {
+    rec.proc = proc;
+    proc.on("console", (d: Buffer) => this.onConsole(rec, d));
+    proc.on("log", (m: string) => this.log(m));
+    proc.on("status", (s: ZoneStatus) => {
+      if (rec.proc !== proc) return;
+      rec.status = s;
+      if (s.state === "running" || s.state === "rebooting" || s.state === "starting") rec.state = s.state;
+    });
+    proc.once("gone", (s: ZoneStatus) => this.onGone(rec, proc, s));
+    if (proc.ended) return;
+    rec.status = proc.status;
+    rec.state = proc.status.state;
   }
 
   private onConsole(rec: Managed, d: Buffer): void {
@@ -324,64 +412,45 @@ export class ZoneManager {
     this.log(`zone ${rec.cfg.name} failed: ${reason}`);
   }
 
-  private onEnded(rec: Managed, zone: Zone, out: ZoneOutcome): void {
-    if (rec.zone !== zone || rec.booting || rec.stopping) return; // boot() / shutdown() handle these
-    rec.zone = undefined;
-    const asked = rec.rebootRequested;
-    rec.rebootRequested = false;
-    if (out.state === "reboot" || asked) {
-      rec.restarting = this.restart(rec, !asked).catch((e) => this.fail(rec, errMsg(e)));
-    } else if (out.state === "poweroff") {
+  private onGone(rec: Managed, proc: ZoneHandle, s: ZoneStatus): void {
+    if (rec.proc !== proc) return;
+    rec.status = s;
+    if (rec.stopping || rec.booting) return; // shutdown() / boot() handle the record
+    if (s.state === "off") {
       rec.state = "off";
-      rec.exitCode = out.code;
+      rec.exitCode = s.exitCode;
       this.release(rec);
       this.endWatchers(rec);
-      this.log(`zone ${rec.cfg.name} powered off (code ${out.code})`);
+      this.log(`zone ${rec.cfg.name} powered off (code ${s.exitCode ?? 0})`);
     } else {
-      this.fail(rec, out.reason);
+      this.fail(rec, s.reason ?? `zone ${rec.cfg.name}: ended for an unknown reason`);
     }
-  }
-
-  private async restart(rec: Managed, byGuest: boolean): Promise<void> {
-    rec.reboots++;
-    const quick = byGuest && Date.now() - (rec.startedAt ?? 0) < REBOOT_LOOP.withinMs;
-    rec.quickReboots = quick ? rec.quickReboots + 1 : 0;
-    if (rec.quickReboots >= REBOOT_LOOP.count) {
-      const panic = lastPanic(rec.ring.snapshot().toString("latin1"));
-      this.fail(rec, `zone ${rec.cfg.name}: reboot loop: the guest rebooted ${rec.quickReboots} times in a row, each within ` +
-        `${REBOOT_LOOP.withinMs / 1000} s of booting${panic ? ` (last kernel panic: ${panic})` : ""}`);
-      return;
-    }
-    this.log(`zone ${rec.cfg.name} rebooting (${byGuest ? "guest request" : "API request"})`);
-    // a visible boundary for anyone reading the console history
-    this.onConsole(rec, Buffer.from(`\r\n[tsvisor: zone ${rec.cfg.name} rebooting]\r\n`));
-    rec.state = "rebooting";
-    await this.boot(rec);
   }
 
   private info(r: Managed): ZoneInfo {
     const c = r.cfg;
-    const up = r.state === "running" && r.startedAt !== undefined;
+    const s = r.status;
+    const up = r.state === "running" && s?.startedAt !== undefined;
+    const live = r.proc && !r.proc.ended;
     return {
       id: r.id, name: c.name, kind: c.kind, arch: "riscv64", state: r.state,
       ...(r.reason !== undefined ? { reason: r.reason } : {}),
       ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
-      vcpus: r.hostCpus.map((h, i) => ({ vcpu: i, hostCpu: h, tid: r.zone?.vcpuTids[i] ?? 0 })),
+      vcpus: r.hostCpus.map((h, i) => ({ vcpu: i, hostCpu: h, tid: live ? s?.tids[i] ?? 0 : 0 })),
       shareCpus: c.shareCpus ?? false,
       memory: c.memBytes, poolBytes: r.holds ? zoneFootprint(c.memBytes) : 0,
       memoryLocked: c.kind === "realtime" && r.holds,
       boot: { kernel: c.kernel, ...(c.initrd !== undefined ? { initrd: c.initrd } : {}), cmdline: c.cmdline },
       file: c.file,
-      ...(r.startedAt !== undefined ? { startedAt: new Date(r.startedAt).toISOString() } : {}),
-      ...(up ? { uptimeSeconds: Math.floor((Date.now() - r.startedAt!) / 1000) } : {}),
-      reboots: r.reboots,
-      console: { bufferedBytes: r.ring.size, attached: r.watchers.size },
+      process: {
+        pid: live ? r.proc!.pid : 0,
+        cgroup: live ? r.proc!.cgroup?.dirs ?? [] : [],
+        memoryLimit: live && r.proc!.cgroup ? zoneMemoryLimit(c.memBytes, c.cpus) : 0,
+      },
+      ...(s?.startedAt !== undefined && r.state !== "off" && r.state !== "error" ? { startedAt: new Date(s.startedAt).toISOString() } : {}),
+      ...(up ? { uptimeSeconds: Math.floor((Date.now() - s!.startedAt!) / 1000) } : {}),
+      reboots: s?.reboots ?? 0,
+      console: { bufferedBytes: r.ring.size, attached: r.watchers.size, droppedBytes: r.ring.dropped + (s?.consoleDropped ?? 0) },
     };
   }
-}
-
-/** The message of the last "Kernel panic - not syncing" line in console text, if any. */
-export function lastPanic(text: string): string | undefined {
-  const all = [...text.matchAll(/Kernel panic - not syncing: ([^\r\n]*)/g)];
-  return all.length ? all[all.length - 1][1].trim() : undefined;
 }

@@ -60,9 +60,9 @@ export function parseCpuList(text: string): number[] {
   return out;
 }
 
-/** Cpus_allowed_list of a thread (default: the process's main thread). */
-export function allowedCpus(tid?: number): number[] {
-  const path = tid === undefined ? "/proc/self/status" : `/proc/self/task/${tid}/status`;
+/** Cpus_allowed_list of a thread (default: the process's main thread) of this or another process. */
+export function allowedCpus(tid?: number, pid: number | "self" = "self"): number[] {
+  const path = tid === undefined ? `/proc/${pid}/status` : `/proc/${pid}/task/${tid}/status`;
   const m = /^Cpus_allowed_list:\s*(.*)$/m.exec(readFileSync(path, "utf8"));
   return m ? parseCpuList(m[1]) : [];
 }

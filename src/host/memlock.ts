@@ -56,7 +56,7 @@ export function lockMemory(bytes: Uint8Array, what: string): MemoryLock {
 }
 
 /** VmLck of this process in bytes (what the kernel counts as locked). */
-export function lockedBytes(): number {
-  const m = /^VmLck:\s*(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
+export function lockedBytes(pid: number | "self" = "self"): number {
+  const m = /^VmLck:\s*(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) * 1024 : 0;
 }

@@ -14,6 +14,11 @@ export function armFault(step: StartStep | undefined): void {
   armed = step;
 }
 
+/** The armed step (the daemon hands it to the zone process it starts next). */
+export function armedFault(): StartStep | undefined {
+  return armed;
+}
+
 export function isArmed(step: StartStep): boolean {
   return armed === step;
 }

@@ -143,3 +143,19 @@ export class MemoryPool {
     this.held.delete(zone);
   }
 }
+
+/**
+ * The memory limit of a zone's process (its cgroup): guest RAM plus what the engine needs beside
+ * it — the zone's shared-memory state (GUEST_RAM_OFF), Node and V8 (~60 MiB), and per vCPU a
+ * worker thread, a compiler thread and their compiled code. Measured in docs/security.md.
+ */
+export const ENGINE_ALLOWANCE = { base: 192 * 1024 ** 2, perVcpu: 64 * 1024 ** 2 };
+
+export function zoneMemoryLimit(memBytes: number, cpus: number): number {
+  return zoneFootprint(memBytes) + ENGINE_ALLOWANCE.base + ENGINE_ALLOWANCE.perVcpu * cpus;
+}
+
+/** Threads (pids) a zone's process may have: Node's own, the VMM, and per vCPU two threads. */
+export function zonePidsLimit(cpus: number): number {
+  return 64 + 4 * cpus;
+}

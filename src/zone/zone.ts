@@ -191,6 +191,11 @@ export class Zone extends EventEmitter {
     }
   }
 
+  /** Stop draining console output (its reader is behind). Replaced by the console ring's flow control. */
+  pauseConsole(): void {}
+
+  resumeConsole(): void {}
+
   /** Forced stop: ends the zone now (the guest gets no say). */
   stop(): void {
     if (this.ctl?.end(L.ZONE_POWEROFF, 0)) this.wakeAll();

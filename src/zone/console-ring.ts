@@ -4,6 +4,8 @@ export class ConsoleRing {
   private readonly buf: Buffer;
   private start = 0;
   private len = 0;
+  /** Bytes pushed out of the history before anyone read them (counted, never silent). */
+  dropped = 0;
 
   constructor(readonly capacity = 64 * 1024) {
     this.buf = Buffer.alloc(capacity);
@@ -16,6 +18,7 @@ export class ConsoleRing {
   push(data: Uint8Array): void {
     let src = data;
     if (src.length >= this.capacity) {
+      this.dropped += this.len + src.length - this.capacity;
       src = src.subarray(src.length - this.capacity);
       this.start = 0;
       this.len = 0;
@@ -27,6 +30,7 @@ export class ConsoleRing {
       off += n;
       this.len += n;
       if (this.len > this.capacity) {
+        this.dropped += this.len - this.capacity;
         this.start = (this.start + this.len - this.capacity) % this.capacity;
         this.len = this.capacity;
       }

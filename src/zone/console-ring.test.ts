@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConsoleRing } from "./console-ring.js";
-import { lastPanic } from "./manager.js";
+import { lastPanic } from "./zone-runner.js";
 import { formatTable, formatUptime } from "../cli/zone-cmds.js";
 
 test("the ring keeps the newest bytes in order across wrap-around", () => {
@@ -29,10 +29,10 @@ test("zone list: uptime and table formatting", () => {
   assert.deepEqual([5, 65, 3600 * 2 + 60 * 4, 86400 * 3 + 3600].map(formatUptime), ["5s", "1m05s", "2h04m", "3d01h"]);
   const t = formatTable({
     zone0: { pid: 1, socket: "s", system: "x", hostCpus: [0], usableHostCpus: [0, 1, 2], freeHostCpus: [2],
-      pool: { total: 1024 ** 3, used: 0, free: 1024 ** 3 }, uptimeSeconds: 61 },
+      pool: { total: 1024 ** 3, used: 0, free: 1024 ** 3 }, uptimeSeconds: 61, cgroups: "v1" },
     zones: [{ id: 3, name: "rt", kind: "realtime", arch: "riscv64", state: "error", reason: "zone rt: boom", vcpus: [{ vcpu: 0, hostCpu: 1, tid: 9 }],
       shareCpus: false, memory: 256 * 1024 ** 2, poolBytes: 0, memoryLocked: false, boot: { kernel: "k", cmdline: "" }, file: "f",
-      reboots: 0, console: { bufferedBytes: 0, attached: 0 } }],
+      reboots: 0, process: { pid: 0, cgroup: [], memoryLimit: 0 }, console: { bufferedBytes: 0, attached: 0, droppedBytes: 0 } }],
   }).split("\n");
   assert.deepEqual(t, [
     "ID  NAME   KIND      VCPU→CPU  MEMORY             STATE    UPTIME",

@@ -1,0 +1,170 @@
+// A zone over its whole life: boots it, boots it again when the guest (or the operator) asks for
+// a reboot, stops a reboot loop, keeps the console history, and ends in `off` or `error` with
+// the reason. `tsvisor run` and the zone process (under the daemon) both run zones through this,
+// so a panicking guest is treated the same way in both.
+import { EventEmitter } from "node:events";
+import type { ZoneOutcome } from "../engine/exit.js";
+import { ConsoleRing } from "./console-ring.js";
+import { Zone, type ZoneSpec } from "./zone.js";
+import type { ZoneRunState, ZoneStatus } from "./zone-link.js";
+
+/** Guest reboots this many times in a row, each this soon after booting: a loop, the zone ends in `error`. */
+export const REBOOT_LOOP = { count: 3, withinMs: 30_000 };
+/** A forced stop waits this long for the threads before killing them. */
+export const STOP_GRACE_MS = 3_000;
+/** The vCPU threads must be running on their CPUs this soon after a boot starts. */
+export const READY_TIMEOUT_MS = 20_000;
+
+const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The message of the last "Kernel panic - not syncing" line in console text, if any. */
+export function lastPanic(text: string): string | undefined {
+  const all = [...text.matchAll(/Kernel panic - not syncing: ([^\r\n]*)/g)];
+  return all.length ? all[all.length - 1][1].trim() : undefined;
+}
+
+/**
+ * Events: "console" (Buffer), "log" (string), "status" (ZoneStatus, on every state change).
+ * run() resolves with the final status (state `off` or `error`).
+ */
+export class ZoneRunner extends EventEmitter {
+  readonly history = new ConsoleRing();
+  private zone: Zone | undefined;
+  private state: ZoneRunState = "starting";
+  private reason: string | undefined;
+  private exitCode: number | undefined;
+  private startedAt: number | undefined;
+  private tids: number[] = [];
+  private reboots = 0;
+  private quickReboots = 0;
+  private stopRequested = false;
+  private rebootRequested = false;
+  private paused = false;
+
+  constructor(readonly spec: ZoneSpec) {
+    super();
+  }
+
+  get status(): ZoneStatus {
+    return {
+      state: this.state, tids: [...this.tids], reboots: this.reboots, consoleDropped: this.history.dropped,
+      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+      ...(this.exitCode !== undefined ? { exitCode: this.exitCode } : {}),
+      ...(this.startedAt !== undefined ? { startedAt: this.startedAt } : {}),
+    };
+  }
+
+  /** Boot, reboot as asked, and resolve once the zone has ended for good. */
+  async run(): Promise<ZoneStatus> {
+    for (;;) {
+      const out = await this.bootOnce();
+      this.zone = undefined;
+      this.tids = [];
+      if (this.stopRequested) return this.end("off", undefined, out.state === "poweroff" ? out.code : 0);
+      const asked = this.rebootRequested;
+      this.rebootRequested = false;
+      if (out.state === "reboot" || asked) {
+        const loop = this.countReboot(!asked);
+        if (loop) return this.end("error", loop);
+        this.emit("log", `zone ${this.spec.name} rebooting (${asked ? "operator request" : "guest request"})`);
+        // a visible boundary for anyone reading the console history
+        this.onConsole(Buffer.from(`\r\n[tsvisor: zone ${this.spec.name} rebooting]\r\n`));
+        this.setState("rebooting");
+        continue;
+      }
+      if (out.state === "poweroff") return this.end("off", undefined, out.code);
+      return this.end("error", out.reason);
+    }
+  }
+
+  /** Forced stop: the guest gets no say; run() resolves with state `off`. */
+  stop(): void {
+    this.stopRequested = true;
+    this.stopZone();
+  }
+
+  /** Restart the guest with the same config (a running zone is stopped first). */
+  reboot(): void {
+    if (!this.zone || this.stopRequested) return;
+    this.rebootRequested = true;
+    this.stopZone();
+  }
+
+  input(data: Uint8Array): void {
+    this.zone?.input(data);
+  }
+
+  /** Stop draining the guest's console (whoever reads it is behind): the guest waits. */
+  pauseConsole(): void {
+    this.paused = true;
+    this.zone?.pauseConsole();
+  }
+
+  resumeConsole(): void {
+    this.paused = false;
+    this.zone?.resumeConsole();
+  }
+
+  private stopZone(): void {
+    const zone = this.zone;
+    if (!zone) return;
+    zone.stop();
+    setTimeout(() => {
+      if (this.zone === zone) zone.terminate();
+    }, STOP_GRACE_MS).unref();
+  }
+
+  private setState(s: ZoneRunState): void {
+    this.state = s;
+    this.emit("status", this.status);
+  }
+
+  private end(state: "off" | "error", reason?: string, code?: number): ZoneStatus {
+    this.reason = reason;
+    this.exitCode = state === "off" ? code : undefined;
+    this.startedAt = undefined;
+    this.setState(state);
+    return this.status;
+  }
+
+  private onConsole(d: Buffer): void {
+    this.history.push(d);
+    this.emit("console", d);
+  }
+
+  /** Returns the reason when this reboot completes a loop. */
+  private countReboot(byGuest: boolean): string | undefined {
+    this.reboots++;
+    const quick = byGuest && Date.now() - (this.startedAt ?? 0) < REBOOT_LOOP.withinMs;
+    this.quickReboots = quick ? this.quickReboots + 1 : 0;
+    if (this.quickReboots < REBOOT_LOOP.count) return undefined;
+    const panic = lastPanic(this.history.snapshot().toString("latin1"));
+    return `zone ${this.spec.name}: reboot loop: the guest rebooted ${this.quickReboots} times in a row, each within ` +
+      `${REBOOT_LOOP.withinMs / 1000} s of booting${panic ? ` (last kernel panic: ${panic})` : ""}`;
+  }
+
+  private async bootOnce(): Promise<ZoneOutcome> {
+    const zone = new Zone(this.spec);
+    zone.on("console", (d: Buffer) => this.onConsole(d));
+    zone.on("log", (m: string) => this.emit("log", m));
+    zone.once("ready", () => {
+      clearTimeout(readyTimer);
+      this.tids = [...zone.vcpuTids];
+      this.startedAt = Date.now();
+      this.setState("running");
+    });
+    this.zone = zone;
+    if (this.paused) zone.pauseConsole();
+    const readyTimer = setTimeout(() => {
+      this.emit("log", `zone ${this.spec.name}: its vCPU threads did not start within ${READY_TIMEOUT_MS / 1000} s`);
+      zone.terminate();
+    }, READY_TIMEOUT_MS);
+    try {
+      return await zone.start();
+    } catch (e) {
+      return { state: "error", reason: errMsg(e) };
+    } finally {
+      clearTimeout(readyTimer);
+    }
+  }
+}
