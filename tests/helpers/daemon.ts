@@ -15,8 +15,8 @@ export class DaemonProcess {
   readonly log: string[] = [];
   private constructor(readonly child: ChildProcessWithoutNullStreams, readonly socket: string) {}
 
-  static async start(socket: string, system: string): Promise<DaemonProcess> {
-    const child = spawn("node", [CLI, "daemon", "--socket", socket, "--system", system]);
+  static async start(socket: string, system: string, env: NodeJS.ProcessEnv = {}): Promise<DaemonProcess> {
+    const child = spawn("node", [CLI, "daemon", "--socket", socket, "--system", system], { env: { ...process.env, ...env } });
     const d = new DaemonProcess(child, socket);
     child.stderr.on("data", (c: Buffer) => d.log.push(c.toString()));
     await new Promise<void>((resolve, reject) => {
