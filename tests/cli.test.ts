@@ -30,6 +30,14 @@ test("a guest failure code from SRST is a non-zero exit", () => {
   assert.match(r.out, /FAIL 7/);
 });
 
+test("run stops a guest that reboots in a loop, as the daemon does (exit 2, with the reason)", () => {
+  // Before zones shared ZoneRunner, `run` rebooted such a guest for ever (the timeout killed it).
+  const r = run(["run", "--kernel", buildAsm(["zone-reboot.S"]), "--mem", "64M"], 60000);
+  assert.equal(r.code, 2, r.err);
+  assert.equal(r.out.split("REBOOTING").length - 1, 3);
+  assert.match(r.err, /zone zone: reboot loop: the guest rebooted 3 times in a row, each within 30 s of booting/);
+});
+
 test("a missing kernel file is named in the error", () => {
   const r = run(["run", "--kernel", join(tmp, "nope.Image")]);
   assert.equal(r.code, 2);

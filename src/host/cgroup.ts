@@ -44,6 +44,14 @@ function read(p: string): string {
   return readFileSync(p, "utf8");
 }
 
+function readOr(p: string, otherwise = ""): string {
+  try {
+    return read(p).trim();
+  } catch {
+    return otherwise;
+  }
+}
+
 function write(p: string, v: string): void {
   try {
     writeFileSync(p, v);
@@ -144,7 +152,7 @@ function v1Host(root: string, procSelf: string): CgroupHost {
     // A new cpuset group is empty and takes no process until it has CPUs and memory nodes.
     const parent = join(base, "..");
     for (const f of ["cpuset.cpus", "cpuset.mems"]) {
-      if (read(join(base, f)).trim() === "") write(join(base, f), read(join(parent, f)).trim() || "0");
+      if (readOr(join(base, f)) === "") write(join(base, f), readOr(join(parent, f)) || "0");
     }
   };
   return {
@@ -166,7 +174,7 @@ function v1Host(root: string, procSelf: string): CgroupHost {
             }
           } else if (c === "cpuset") {
             setupCpuset(bases[i]);
-            write(join(d, "cpuset.mems"), read(join(bases[i], "cpuset.mems")).trim());
+            write(join(d, "cpuset.mems"), readOr(join(bases[i], "cpuset.mems"), "0"));
             write(join(d, "cpuset.cpus"), l.cpus.join(","));
           } else {
             write(join(d, "pids.max"), `${l.pids}\n`);
@@ -190,7 +198,7 @@ function v2Host(unified: string): CgroupHost {
   const base = join(unified, "tsvisor");
   const enable = (dir: string) => {
     const want = ["cpuset", "memory", "pids"];
-    const have = read(join(dir, "cgroup.subtree_control")).split(/\s+/);
+    const have = readOr(join(dir, "cgroup.subtree_control")).split(/\s+/);
     const missing = want.filter((c) => !have.includes(c));
     if (missing.length) write(join(dir, "cgroup.subtree_control"), missing.map((c) => `+${c}`).join(" "));
   };
