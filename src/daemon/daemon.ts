@@ -12,6 +12,9 @@ import { ApiError, ZoneManager } from "./manager.js";
 
 export class DaemonError extends Error {}
 
+/** Connections the API serves at once; more are refused until one closes. */
+export const MAX_API_CONNECTIONS = 64;
+
 /** TSVISOR_SOCKET, else /run/tsvisor/tsvisor.sock for root, else $XDG_RUNTIME_DIR (or /tmp)/tsvisor.sock. */
 export function defaultSocketPath(): string {
   if (process.env.TSVISOR_SOCKET) return process.env.TSVISOR_SOCKET;
@@ -98,6 +101,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   if (o.system.zone0Cpus.length) pinAllThreads(o.system.zone0Cpus);
 
   const server = createApiServer(manager, o.log);
+  // Each client may hold a console stream with up to 4 MiB queued: bound how many there can be.
+  server.maxConnections = MAX_API_CONNECTIONS;
   const conns = new Set<Socket>();
   server.on("connection", (s: Socket) => {
     conns.add(s);

@@ -27,6 +27,16 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Whether `pid` is a zone process of the zones directory `dir` (and not a reused pid). */
+function isZoneProcess(pid: number, dir: string): boolean {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return argv.includes(ZONE_PROCESS) && argv.includes(dir);
+  } catch {
+    return false;
+  }
+}
+
 function readJson<T>(path: string): T | undefined {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as T;
@@ -96,6 +106,7 @@ export class ZoneHandle extends EventEmitter {
     }
     h.child = child;
     h.pid = child.pid ?? 0;
+    writeFileSync(f.record, JSON.stringify({ ...rec, pid: h.pid }), { mode: 0o600 });
     child.once("exit", (code, signal) => {
       h.exit = { code, signal };
       h.finish();
@@ -114,10 +125,17 @@ export class ZoneHandle extends EventEmitter {
     const sock = await tryConnect(h.files.socket);
     if (sock) {
       h.attach(sock);
-    } else {
-      h.exit = { code: null, signal: null };
-      h.finish();
+      return h;
     }
+    // Alive but unreachable (its socket was removed): it would hold CPUs nobody accounts for.
+    if (rec.pid && isZoneProcess(rec.pid, dir)) {
+      process.kill(rec.pid, "SIGKILL");
+      h.pid = rec.pid;
+      await h.waitGone(`zone ${rec.cfg.name}: its process ${rec.pid} no longer answered on its link and was killed`);
+      return h;
+    }
+    h.exit = { code: null, signal: null };
+    h.finish();
     return h;
   }
 
@@ -196,10 +214,10 @@ export class ZoneHandle extends EventEmitter {
     });
   }
 
-  private async waitGone(): Promise<void> {
+  private async waitGone(why?: string): Promise<void> {
     while (this.pid > 0 && alive(this.pid)) await new Promise((r) => setTimeout(r, 50));
     this.exit = { code: null, signal: null };
-    this.finish();
+    this.finish(why);
   }
 
   private finish(why?: string): void {

@@ -48,6 +48,8 @@ export interface ZoneRecord {
   cgroup?: { version: 1 | 2; dirs: string[] };
   /** Test hook: a start step to fail, or "oom" (see fault-points.ts). */
   fault?: string;
+  /** The zone process, once started (the daemon adds it). */
+  pid?: number;
 }
 
 /** The files of zone `id` in the zones directory. */
