@@ -47,8 +47,11 @@ export interface ZoneInfo {
   reboots: number;
   /** The zone's host process (pid 0 when it has none: ended) and its cgroup directories. */
   process: { pid: number; cgroup: string[]; memoryLimit: number };
-  /** droppedBytes: console output that left the history before anyone read it. */
-  console: { bufferedBytes: number; attached: number; droppedBytes: number };
+  /**
+   * droppedBytes: console output that left the history before anyone read it; droppedInputBytes:
+   * keyboard input dropped because the zone was not taking it.
+   */
+  console: { bufferedBytes: number; attached: number; droppedBytes: number; droppedInputBytes: number };
 }
 
 export interface Zone0Info {

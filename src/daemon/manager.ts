@@ -450,7 +450,10 @@ export class ZoneManager {
       ...(s?.startedAt !== undefined && r.state !== "off" && r.state !== "error" ? { startedAt: new Date(s.startedAt).toISOString() } : {}),
       ...(up ? { uptimeSeconds: Math.floor((Date.now() - s!.startedAt!) / 1000) } : {}),
       reboots: s?.reboots ?? 0,
-      console: { bufferedBytes: r.ring.size, attached: r.watchers.size, droppedBytes: r.ring.dropped + (s?.consoleDropped ?? 0) },
+      console: {
+        bufferedBytes: r.ring.size, attached: r.watchers.size, droppedBytes: r.ring.dropped + (s?.consoleDropped ?? 0),
+        droppedInputBytes: r.proc?.inputDropped ?? 0,
+      },
     };
   }
 }

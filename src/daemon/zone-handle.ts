@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { ZoneCgroup } from "../host/cgroup.js";
 import { formatSize } from "../config/size.js";
 import {
-  controlFrame, FRAME_INPUT, readFrames, sendBytes, zoneFiles,
+  controlFrame, FRAME_INPUT, LINK_HIGH_WATER, readFrames, sendBytes, zoneFiles,
   type ZoneRecord, type ZoneStatus, type ZoneToDaemon,
 } from "../zone/zone-link.js";
 
@@ -70,6 +70,8 @@ function tryConnect(path: string): Promise<Socket | undefined> {
 export class ZoneHandle extends EventEmitter {
   status: ZoneStatus = { state: "starting", tids: [], reboots: 0, consoleDropped: 0 };
   pid = 0;
+  /** Keyboard bytes dropped because the zone process was not taking input (like a full tty). */
+  inputDropped = 0;
   private sock: Socket | undefined;
   private final: ZoneStatus | undefined;
   private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -149,7 +151,9 @@ export class ZoneHandle extends EventEmitter {
   }
 
   input(d: Uint8Array): void {
-    if (this.sock && !this.sock.destroyed) sendBytes(this.sock, FRAME_INPUT, d);
+    if (!this.sock || this.sock.destroyed) return;
+    if (this.sock.writableLength > LINK_HIGH_WATER) this.inputDropped += d.length;
+    else sendBytes(this.sock, FRAME_INPUT, d);
   }
 
   /** SIGKILL: the last resort when the process does not honour a stop. */

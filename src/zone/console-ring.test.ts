@@ -32,7 +32,7 @@ test("zone list: uptime and table formatting", () => {
       pool: { total: 1024 ** 3, used: 0, free: 1024 ** 3 }, uptimeSeconds: 61, cgroups: "v1" },
     zones: [{ id: 3, name: "rt", kind: "realtime", arch: "riscv64", state: "error", reason: "zone rt: boom", vcpus: [{ vcpu: 0, hostCpu: 1, tid: 9 }],
       shareCpus: false, memory: 256 * 1024 ** 2, poolBytes: 0, memoryLocked: false, boot: { kernel: "k", cmdline: "" }, file: "f",
-      reboots: 0, process: { pid: 0, cgroup: [], memoryLimit: 0 }, console: { bufferedBytes: 0, attached: 0, droppedBytes: 0 } }],
+      reboots: 0, process: { pid: 0, cgroup: [], memoryLimit: 0 }, console: { bufferedBytes: 0, attached: 0, droppedBytes: 0, droppedInputBytes: 0 } }],
   }).split("\n");
   assert.deepEqual(t, [
     "ID  NAME   KIND      VCPU→CPU  MEMORY             STATE    UPTIME",
