@@ -11,6 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI } from "./helpers/daemon.js";
 import { buildAsm } from "./helpers/guest.js";
+import { readUserFile, readUserFileSync, userFileHead, UserFileError, type UserFileLimit } from "../src/host/user-file.js";
+import { Zone } from "../src/zone/zone.js";
+import { BootError } from "../src/engine/riscv64/loader.js";
 
 const M = 1024 * 1024;
 const tmp = mkdtempSync(join(tmpdir(), "tsvisor-ufiles-"));
@@ -120,4 +123,39 @@ test("CLI: FIFOs and devices as kernel, zone file or import input are one line a
     oneLine(r.err);
     assert.match(r.err, msg);
   }
+});
+
+test("user-file: regular files within the limit are read (sync and async); anything else says what it is", async () => {
+  const f = join(tmp, "exact.txt");
+  writeFileSync(f, "x".repeat(1000));
+  const lim = (maxBytes: number): UserFileLimit => ({ maxBytes, limit: `the ${maxBytes}B allowed` });
+  assert.equal(readUserFileSync(f, lim(1000)).toString(), "x".repeat(1000));
+  assert.equal((await readUserFile(f, lim(1000))).toString(), "x".repeat(1000));
+  assert.deepEqual(userFileHead(f, lim(1000), 64), { head: Buffer.from("x".repeat(64)), size: 1000 });
+  const refused: [string, number, RegExp, UserFileError["problem"]][] = [
+    [f, 999, /^it is 1000B, more than the 999B allowed$/, "size"],
+    [tmp, 1000, /^it is a directory, not a regular file$/, "type"],
+    [fifo, 1000, /^it is a FIFO \(named pipe\), not a regular file$/, "type"],
+    ["/dev/null", 1000, /^it is a character device, not a regular file$/, "type"],
+    [join(tmp, "missing"), 1000, /^file not found$/, "missing"],
+    [join(f, "below"), 1000, /^a part of the path is not a directory$/, "missing"],
+  ];
+  for (const [path, max, reason, problem] of refused) {
+    for (const read of [() => readUserFileSync(path, lim(max)), () => readUserFile(path, lim(max))]) {
+      await assert.rejects(async () => read(), (e: unknown) => {
+        assert.ok(e instanceof UserFileError, String(e));
+        assert.match(e.reason, reason);
+        assert.equal(e.problem, problem);
+        assert.equal(e.message, `${path}: ${e.reason}`);
+        return true;
+      });
+    }
+  }
+});
+
+test("a zone loading its images off the event loop refuses a FIFO kernel and one larger than its memory", async () => {
+  const zone = (kernel: string) => new Zone({ name: "ld", cpus: 1, memBytes: 64 * M, kernel, cmdline: "" });
+  await assert.rejects(zone(fifo).load(), (e) => e instanceof BootError && /^zone ld: cannot read kernel .*fifo: it is a FIFO/.test(e.message));
+  await assert.rejects(zone(bigKernel).load(), /zone ld: cannot read kernel .*big\.Image: it is 100M, more than the zone's 64M of memory$/);
+  await zone(idle).load();
 });

@@ -1,8 +1,7 @@
 // `tsvisor daemon` and `tsvisor zone ...`: the management CLI, talking to the daemon's API.
 import { resolve } from "node:path";
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { ConfigError } from "../config/zone-config.js";
+import { ConfigError, readConfigText } from "../config/zone-config.js";
 import { loadSystemConfig } from "../config/system-config.js";
 import { formatSize } from "../config/size.js";
 import type { ZoneInfo, ZoneList } from "../daemon/api-types.js";
@@ -123,12 +122,7 @@ export function registerZoneCommands(program: Command): void {
   withSocket(zone.command("start").argument("<zone.toml>").description("start a zone from its config file"))
     .action(act(async (file: string, o: SocketOpt) => {
       const path = resolve(file);
-      let toml: string;
-      try {
-        toml = readFileSync(path, "utf8");
-      } catch (e) {
-        throw new ConfigError(`${file}: cannot read zone config: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message}`);
-      }
+      const toml = readConfigText(path, "zone config");
       const z = await apiCall<ZoneInfo>(sock(o), "POST", "/v1/zones", { file: path, toml });
       say(`zone ${z.name} (id ${z.id}, ${z.kind}) started: ${z.vcpus.map((v) => `vCPU ${v.vcpu} on host CPU ${v.hostCpu}`).join(", ")}; ` +
         `memory ${formatSize(z.memory)}${z.memoryLocked ? " (locked)" : ""}`);

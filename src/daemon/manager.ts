@@ -257,9 +257,11 @@ export class ZoneManager {
       const ready = new Promise<"ready">((res) => zone.once("ready", () => res("ready")));
       let ended: Promise<ZoneOutcome>;
       try {
+        await zone.load(); // kernel and initrd read off the event loop: the API stays responsive
+        if (rec.stopping) throw new ApiError(409, `zone ${c.name} was shut down while starting`);
         ended = zone.start();
       } catch (e) {
-        throw new ApiError(422, `${c.file}: ${errMsg(e)}`);
+        throw e instanceof ApiError ? e : new ApiError(422, `${c.file}: ${errMsg(e)}`);
       }
       rec.zone = zone;
       rec.ended = ended;
