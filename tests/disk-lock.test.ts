@@ -3,9 +3,9 @@
 // check` name both zones when two configs want the same image (by file identity, not by path).
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { linkSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, linkSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Zone, type ZoneSpec } from "../src/zone/zone.js";
@@ -15,6 +15,8 @@ import type { DeviceConfig } from "../src/config/devices.js";
 import { allowedCpus } from "../src/host/affinity.js";
 import { buildAsm } from "./helpers/guest.js";
 import { CLI } from "./helpers/daemon.js";
+import { lockWholeFile, type LockMechanism } from "../src/host/file-lock.js";
+import { openDiskImage } from "../src/host/block-file.js";
 
 const M = 1024 * 1024;
 const tmp = mkdtempSync(join(tmpdir(), "tsvisor-disklock-"));
@@ -136,8 +138,65 @@ test("tsvisor check reports two zones on one writable image, and passes read-onl
   const r = spawnSync("node", [CLI, "check", a, b], { encoding: "utf8" });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`^${b}: device\\.1\\.path: zone "cb" and zone "ca" \\(${a}\\) both use disk image ${alias} ` +
-    `\\(as ${disk} in zone "ca"\\), writable in zone "ca": `, "m"));
+    `\\(as ${disk} in zone "ca"\\), writable in both: `, "m"));
   assert.doesNotMatch(r.stderr, /nonexistent/);
   const ok = spawnSync("node", [CLI, "check", zoneFile("cc", dev(disk, true)), zoneFile("cd", dev(alias, true))], { encoding: "utf8" });
   assert.equal(ok.status, 0, ok.stderr);
+});
+
+for (const mech of ["ofd", "flock"] as LockMechanism[]) {
+  test(`${mech} locks: one writer or many readers, per open of the file (also within one process)`, () => {
+    const open = (flags: string) => openSync(disk, flags);
+    const w1 = open("r+"), w2 = open("r+"), r1 = open("r"), r2 = open("r");
+    try {
+      assert.equal(lockWholeFile(r1, false, mech), undefined);
+      assert.equal(lockWholeFile(r2, false, mech), undefined);
+      assert.deepEqual(lockWholeFile(w1, true, mech), { heldFor: "reading" });
+      closeSync(r1);
+      closeSync(r2);
+      assert.equal(lockWholeFile(w1, true, mech), undefined);
+      assert.deepEqual(lockWholeFile(w2, true, mech), { heldFor: "writing" });
+      const r3 = open("r");
+      assert.deepEqual(lockWholeFile(r3, false, mech), { heldFor: "writing" });
+      closeSync(r3);
+    } finally {
+      for (const fd of [w1, w2]) closeSync(fd);
+    }
+  });
+}
+
+test("the lock follows the open file: a child process that inherited the fd keeps the image locked", async () => {
+  const { fd } = openDiskImage(disk, false);
+  const child = spawn(process.execPath, ["-e", "process.stdin.resume()"], { stdio: ["pipe", "ignore", "ignore", fd] });
+  closeSync(fd);
+  try {
+    assert.throws(() => openDiskImage(alias, true), /in use by another process or zone \(locked for writing\)/);
+  } finally {
+    child.stdin!.end();
+    await once(child, "exit");
+  }
+  closeSync(openDiskImage(alias, true).fd);
+});
+
+test("disk images must be regular files or block devices; a FIFO does not block the open", () => {
+  const fifo = join(tmp, "fifo");
+  spawnSync("mkfifo", [fifo]);
+  for (const ro of [true, false]) {
+    assert.throws(() => openDiskImage(fifo, ro), /^Error: disk image .*fifo is a FIFO \(named pipe\), not a regular file or a block device: /);
+  }
+  assert.throws(() => openDiskImage("/dev/null", true), /is a character device, not a regular file or a block device/);
+});
+
+test("a block device works as a disk image, locked like a file", (t) => {
+  const loop = spawnSync("losetup", ["--find", "--show", other], { encoding: "utf8" });
+  if (loop.status !== 0) return t.skip(`no loop device to test with (losetup: ${loop.stderr.trim() || "not available"})`);
+  const dev = loop.stdout.trim();
+  try {
+    const a = openDiskImage(dev, false);
+    assert.equal(a.size, M);
+    assert.throws(() => openDiskImage(dev, true), /locked for writing/);
+    closeSync(a.fd);
+  } finally {
+    spawnSync("losetup", ["--detach", dev]);
+  }
 });

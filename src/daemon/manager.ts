@@ -8,6 +8,7 @@ import { Zone } from "../zone/zone.js";
 import { CpuPartition, MemoryPool, PartitionError, zoneFootprint } from "../zone/partition.js";
 import { preflightZone } from "../zone/preflight.js";
 import { failAt } from "../zone/fault-points.js";
+import { diskConflicts } from "../zone/disk-conflicts.js";
 import { ConsoleRing } from "./console-ring.js";
 import type { ZoneInfo, ZoneList, ZoneState } from "./api-types.js";
 
@@ -87,6 +88,8 @@ export class ZoneManager {
   async start(cfg: ZoneConfig): Promise<ZoneInfo> {
     if (this.closing) throw new ApiError(503, "the daemon is shutting down");
     this.checkUnique(cfg);
+    const disks = diskConflicts(cfg, [...this.zones.values()].filter((r) => !this.isEnded(r)));
+    if (disks.length) throw new ApiError(409, disks.join("\n"), disks);
     const problems = preflightZone(cfg);
     if (problems.length) throw new ApiError(422, problems.join("\n"), problems);
     const rec: Managed = {
