@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI } from "./helpers/daemon.js";
+import { defaultSocketPath } from "../src/daemon/daemon.js";
 import { needsRoot, runAs, sharedTmp, spawnAs, testUser, userEnv, isRoot, type TestUser } from "./helpers/users.js";
 
 const dirs: string[] = [];
@@ -70,9 +71,15 @@ test("another user's fake socket at the default path gets nothing from a non-roo
     const r = runAs(v, [CLI, "zone", "start", zone], userEnv(t));
     assert.equal(r.status, 1, r.stderr);
     oneLine(r.stderr);
-    assert.match(r.stderr, new RegExp(`^tsvisor: .*${t}/tsvisor-${v.uid}.* is owned by tsvisor-test-other \\(uid ${a.uid}\\)`));
+    assert.match(r.stderr, new RegExp(`^tsvisor: ${t}/tsvisor-${v.uid}: owned by tsvisor-test-other \\(uid ${a.uid}\\), ` +
+      `not by you \\(uid ${v.uid}\\) or root: another user could have put a fake daemon there, so nothing was sent`));
     const l = runAs(v, [CLI, "zone", "list"], userEnv(t));
     assert.equal(l.status, 1, l.stderr);
+    // in a sticky directory anyone may use (like /tmp), the socket's own owner decides
+    const planted = runAs(v, [CLI, "zone", "start", zone, "--socket", join(t, "tsvisor.sock")], userEnv(t));
+    assert.equal(planted.status, 1, planted.stderr);
+    oneLine(planted.stderr);
+    assert.match(planted.stderr, new RegExp(`^tsvisor: ${t}/tsvisor\\.sock: owned by tsvisor-test-other \\(uid ${a.uid}\\)`));
     assert.equal(f.got(), "", "the fake daemon received data");
   } finally {
     f.stop();
@@ -88,7 +95,7 @@ test("a root client refuses a socket a non-root user owns", needsRoot, async () 
     const r = runAs({ name: "root", uid: 0, gid: 0 }, [CLI, "zone", "list", "--socket", path], userEnv(t));
     assert.equal(r.status, 1, r.stderr);
     oneLine(r.stderr);
-    assert.match(r.stderr, /is owned by tsvisor-test-other/);
+    assert.match(r.stderr, new RegExp(`^tsvisor: ${t}/theirs: owned by tsvisor-test-other \\(uid ${a.uid}\\), not by root: `));
     assert.equal(f.got(), "");
   } finally {
     f.stop();
@@ -154,4 +161,12 @@ test("a socket path longer than a Unix socket address can hold is refused up fro
   }
   assert.deepEqual(readdirSync(t), []);
   assert.equal(existsSync(long), false);
+});
+
+test("default socket: TSVISOR_SOCKET, else /run/tsvisor for root, else a directory of the user's own", () => {
+  assert.equal(defaultSocketPath(0, {}), "/run/tsvisor/tsvisor.sock");
+  assert.equal(defaultSocketPath(1000, { XDG_RUNTIME_DIR: "/run/user/1000" }), "/run/user/1000/tsvisor/tsvisor.sock");
+  assert.equal(defaultSocketPath(1000, {}), "/tmp/tsvisor-1000/tsvisor.sock");
+  assert.equal(defaultSocketPath(1000, { TMPDIR: "/var/tmp" }), "/var/tmp/tsvisor-1000/tsvisor.sock");
+  assert.equal(defaultSocketPath(1000, { TSVISOR_SOCKET: "/srv/t.sock", XDG_RUNTIME_DIR: "/run/user/1000" }), "/srv/t.sock");
 });

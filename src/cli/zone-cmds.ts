@@ -93,7 +93,7 @@ export function registerZoneCommands(program: Command): void {
   program
     .command("daemon")
     .description("run zone0's daemon: the zone manager and its API on a Unix socket (mode 0600)")
-    .option("--socket <path>", "API socket (default: $TSVISOR_SOCKET or /run/tsvisor/tsvisor.sock)")
+    .option("--socket <path>", "API socket (default: $TSVISOR_SOCKET, else /run/tsvisor/tsvisor.sock for root, $XDG_RUNTIME_DIR/tsvisor/ or /tmp/tsvisor-<uid>/ otherwise)")
     .option("--system <system.toml>", "what zone0 keeps: host CPUs, memory pool size (see docs/config.md)")
     .action(act(async (o: SocketOpt & { system?: string }) => {
       const log = (m: string) => process.stderr.write(`tsvisor daemon: ${m}\n`);
