@@ -44,9 +44,14 @@ test("import -o into a directory that does not exist is one line naming the path
   const out = join(tmp, "no", "such", "dir", "z.toml");
   const r = cli(["import", "hvisor", src, "-o", out]);
   assert.equal(r.code, 1, r.err);
-  oneLine(r.err);
-  assert.match(r.err, new RegExp(`^tsvisor import: cannot write ${out}: directory ${join(tmp, "no", "such", "dir")} not found: ` +
-    "create it or choose another -o path"));
+  // the import's notes come first, then the one line about the output
+  const last = r.err.trimEnd().split("\n").pop()!;
+  assert.doesNotMatch(r.err, /\n\s+at /, "a stack trace");
+  assert.match(last, new RegExp(`^tsvisor import: cannot write ${out}: directory ${join(tmp, "no", "such", "dir")} not found: ` +
+    "create it or choose another -o path$"));
+  const dir = cli(["import", "hvisor", src, "-o", tmp]);
+  assert.equal(dir.code, 1, dir.err);
+  assert.match(dir.err, new RegExp(`\ntsvisor import: cannot write ${tmp}: it is a directory: choose another -o path\n$`));
 });
 
 test("run | head -1: the closed pipe ends tsvisor quietly", () => {
@@ -56,4 +61,17 @@ test("run | head -1: the closed pipe ends tsvisor quietly", () => {
   assert.equal(r.stdout, "chatter\n");
   assert.equal(r.stderr, "");
   assert.equal(r.status, 141, "the status a process killed by SIGPIPE has");
+});
+
+test("an internal error is one line with a pointer to TSVISOR_DEBUG, which shows the stack", () => {
+  // a stdout that throws stands in for a bug: the error reaches the CLI's last resort
+  const inject = "data:text/javascript,process.stdout.write=()=>{throw new Error('injected failure')}";
+  const run = (env: NodeJS.ProcessEnv) => spawnSync("node", ["--import", inject, CLI, "schema", "zone"],
+    { encoding: "utf8", env: { ...process.env, ...env } });
+  const r = run({ TSVISOR_DEBUG: "" });
+  assert.equal(r.status, 70);
+  assert.equal(r.stderr, "tsvisor: internal error: injected failure (a bug in tsvisor: TSVISOR_DEBUG=1 prints where it happened)\n");
+  const d = run({ TSVISOR_DEBUG: "1" });
+  assert.equal(d.status, 70);
+  assert.match(d.stderr, /^tsvisor: internal error: Error: injected failure\n\s+at /);
 });

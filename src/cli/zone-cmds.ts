@@ -8,6 +8,7 @@ import type { ZoneInfo, ZoneList } from "../daemon/api-types.js";
 import { DaemonError, defaultSocketPath, startDaemon } from "../daemon/daemon.js";
 import { apiCall, ClientError, openConsole, zonePath } from "./client.js";
 import { attachConsole } from "./console.js";
+import { internalErrorText, surviveInternalErrors } from "./fatal.js";
 
 interface SocketOpt {
   socket?: string;
@@ -100,8 +101,7 @@ export function registerZoneCommands(program: Command): void {
       const system = loadSystemConfig(o.system);
       const d = await startDaemon({ socket: sock(o), system, log });
       // last resort: a bug in one handler must not take every zone down with the daemon
-      process.on("uncaughtException", (e) => log(`internal error (the daemon goes on): ${e.stack ?? e.message}`));
-      process.on("unhandledRejection", (e) => log(`internal error (the daemon goes on): ${String(e)}`));
+      surviveInternalErrors((e) => log(`${internalErrorText(e)}; the daemon goes on`));
       const z0 = d.manager.list().zone0;
       say(`tsvisor daemon: listening on ${z0.socket} (pid ${z0.pid}; zone0 CPUs: ${z0.hostCpus.join(",") || "none"}; ` +
         `zone CPUs: ${z0.freeHostCpus.join(",") || "none"}; pool ${formatSize(z0.pool.total)})`);
