@@ -2,6 +2,7 @@
 import { request } from "node:http";
 import type { Socket } from "node:net";
 import { API_PREFIX, CONSOLE_PROTOCOL, type ApiErrorBody } from "../daemon/api-types.js";
+import { SocketPathError, trustedSocketPath } from "../host/socket-path.js";
 
 export class ClientError extends Error {
   constructor(message: string, readonly status?: number) {
@@ -15,6 +16,17 @@ function unreachable(socket: string, e: NodeJS.ErrnoException): ClientError {
   return new ClientError(`cannot reach the tsvisor daemon at ${socket}: ${why} (start it with "tsvisor daemon", or pass --socket)`);
 }
 
+// Nothing goes to a socket that may not be the user's daemon (host/socket-path.ts).
+function checkedSocket(socket: string): string {
+  try {
+    return trustedSocketPath(socket);
+  } catch (e) {
+    if (e instanceof SocketPathError) throw new ClientError(e.message);
+    if ((e as NodeJS.ErrnoException).code) throw unreachable(socket, e as NodeJS.ErrnoException);
+    throw e;
+  }
+}
+
 export const zonePath = (ref: string, action?: string) =>
   `${API_PREFIX}/zones/${encodeURIComponent(ref)}${action ? `/${action}` : ""}`;
 
@@ -22,7 +34,7 @@ export function apiCall<T>(socket: string, method: string, path: string, body?: 
   return new Promise<T>((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request({
-      socketPath: socket, method, path,
+      socketPath: checkedSocket(socket), method, path,
       headers: data !== undefined ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {},
     }, (res) => {
       const chunks: Buffer[] = [];
@@ -49,7 +61,7 @@ export function apiCall<T>(socket: string, method: string, path: string, body?: 
 export function openConsole(socket: string, ref: string): Promise<Socket> {
   return new Promise<Socket>((resolve, reject) => {
     const req = request({
-      socketPath: socket, path: zonePath(ref, "console"),
+      socketPath: checkedSocket(socket), path: zonePath(ref, "console"),
       headers: { connection: "Upgrade", upgrade: CONSOLE_PROTOCOL },
     });
     req.on("upgrade", (_res, sock: Socket, head: Buffer) => {

@@ -5,6 +5,9 @@ import { BootError } from "../engine/riscv64/loader.js";
 import { resolveRunConfig, runZone, type RunOptions } from "./run.js";
 import { registerZoneCommands } from "./zone-cmds.js";
 import { registerToolCommands } from "./tools-cmds.js";
+import { dieOfInternalError, installErrorHandlers } from "./fatal.js";
+
+installErrorHandlers();
 
 const program = new Command();
 program.name("tsvisor").description("a partitioning hypervisor: zones with statically partitioned resources");
@@ -37,7 +40,6 @@ program
 registerZoneCommands(program);
 registerToolCommands(program);
 
-program.parseAsync(process.argv).catch((e: unknown) => {
-  process.stderr.write(`tsvisor: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(70);
-});
+// Every error a user can cause is handled where it happens (one line, exit 1 or 2); what arrives
+// here is a bug.
+program.parseAsync(process.argv).catch(dieOfInternalError);

@@ -61,7 +61,9 @@ export async function runZone(c: ZoneConfig): Promise<number> {
     }
   });
   runner.on("log", (m: string) => process.stderr.write(`tsvisor: ${m}\n`));
+  let ran = false; // once the guest ran, its last line may be unfinished: start ours on a new one
   runner.on("status", (s: ZoneStatus) => {
+    if (s.state === "running") ran = true;
     if (s.state === "rebooting") process.stderr.write(`\r\ntsvisor: zone ${c.name} rebooting\r\n`);
   });
   try {
@@ -71,7 +73,7 @@ export async function runZone(c: ZoneConfig): Promise<number> {
       return 0;
     }
     if (out.state === "off") return out.exitCode ? Math.min(255, Math.max(1, out.exitCode)) : 0;
-    process.stderr.write(`\r\ntsvisor: ${out.reason}\r\n`);
+    process.stderr.write(ran ? `\r\ntsvisor: ${out.reason}\r\n` : `tsvisor: ${out.reason}\n`);
     return 2;
   } finally {
     con.detach();

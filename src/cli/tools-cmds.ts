@@ -1,5 +1,6 @@
 // `tsvisor check`, `tsvisor import` and `tsvisor schema`: config tools that need no daemon.
 import { writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../config/zone-config.js";
 import { loadSystemConfig, type SystemConfig } from "../config/system-config.js";
@@ -10,6 +11,13 @@ import type { ImportResult } from "../config/import/common.js";
 import { jsonSchema, SCHEMAS, type SchemaName } from "../config/json-schema.js";
 import { allowedCpus } from "../host/affinity.js";
 import { checkZones } from "../zone/check.js";
+import { fileErrnoError } from "../host/user-file.js";
+
+function writeProblem(out: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return `directory ${dirname(out)} not found: create it or choose another -o path`;
+  return `${code === "EISDIR" ? "it is a directory" : fileErrnoError(out, e).reason}: choose another -o path`;
+}
 
 function runImport(fn: (file: string) => ImportResult, file: string, out: string | undefined): number {
   let r: ImportResult;
@@ -22,7 +30,12 @@ function runImport(fn: (file: string) => ImportResult, file: string, out: string
   }
   for (const n of r.notes) process.stderr.write(`tsvisor import: ${file}: ${n}\n`);
   if (out) {
-    writeFileSync(out, r.toml);
+    try {
+      writeFileSync(out, r.toml);
+    } catch (e) {
+      process.stderr.write(`tsvisor import: cannot write ${out}: ${writeProblem(out, e)}\n`);
+      return 1;
+    }
     process.stderr.write(`tsvisor import: wrote ${out}\n`);
   } else {
     process.stdout.write(r.toml);

@@ -1,14 +1,14 @@
 // `tsvisor daemon` and `tsvisor zone ...`: the management CLI, talking to the daemon's API.
 import { resolve } from "node:path";
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { ConfigError } from "../config/zone-config.js";
+import { ConfigError, readConfigText } from "../config/zone-config.js";
 import { loadSystemConfig } from "../config/system-config.js";
 import { formatSize } from "../config/size.js";
 import type { ZoneInfo, ZoneList } from "../daemon/api-types.js";
 import { DaemonError, defaultSocketPath, startDaemon } from "../daemon/daemon.js";
 import { apiCall, ClientError, openConsole, zonePath } from "./client.js";
 import { attachConsole } from "./console.js";
+import { internalErrorText, surviveInternalErrors } from "./fatal.js";
 
 interface SocketOpt {
   socket?: string;
@@ -94,7 +94,7 @@ export function registerZoneCommands(program: Command): void {
   program
     .command("daemon")
     .description("run zone0's daemon: the zone manager and its API on a Unix socket (mode 0600)")
-    .option("--socket <path>", "API socket (default: $TSVISOR_SOCKET or /run/tsvisor/tsvisor.sock)")
+    .option("--socket <path>", "API socket (default: $TSVISOR_SOCKET, else /run/tsvisor/tsvisor.sock for root, $XDG_RUNTIME_DIR/tsvisor/ or /tmp/tsvisor-<uid>/ otherwise)")
     .option("--system <system.toml>", "what zone0 keeps: host CPUs, memory pool size (see docs/config.md)")
     .option("--keep-zones", "on SIGINT/SIGTERM leave the zones running: the next daemon on this socket takes them back")
     .action(act(async (o: SocketOpt & { system?: string; keepZones?: boolean }) => {
@@ -102,8 +102,7 @@ export function registerZoneCommands(program: Command): void {
       const system = loadSystemConfig(o.system);
       const d = await startDaemon({ socket: sock(o), system, log });
       // last resort: a bug in one handler must not take every zone down with the daemon
-      process.on("uncaughtException", (e) => log(`internal error (the daemon goes on): ${e.stack ?? e.message}`));
-      process.on("unhandledRejection", (e) => log(`internal error (the daemon goes on): ${String(e)}`));
+      surviveInternalErrors((e) => log(`${internalErrorText(e)}; the daemon goes on`));
       const z0 = d.manager.list().zone0;
       say(`tsvisor daemon: listening on ${z0.socket} (pid ${z0.pid}; zone0 CPUs: ${z0.hostCpus.join(",") || "none"}; ` +
         `zone CPUs: ${z0.freeHostCpus.join(",") || "none"}; pool ${formatSize(z0.pool.total)})`);
@@ -124,12 +123,7 @@ export function registerZoneCommands(program: Command): void {
   withSocket(zone.command("start").argument("<zone.toml>").description("start a zone from its config file"))
     .action(act(async (file: string, o: SocketOpt) => {
       const path = resolve(file);
-      let toml: string;
-      try {
-        toml = readFileSync(path, "utf8");
-      } catch (e) {
-        throw new ConfigError(`${file}: cannot read zone config: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (e as Error).message}`);
-      }
+      const toml = readConfigText(path, "zone config");
       const z = await apiCall<ZoneInfo>(sock(o), "POST", "/v1/zones", { file: path, toml });
       say(`zone ${z.name} (id ${z.id}, ${z.kind}) started: ${z.vcpus.map((v) => `vCPU ${v.vcpu} on host CPU ${v.hostCpu}`).join(", ")}; ` +
         `memory ${formatSize(z.memory)}${z.memoryLocked ? " (locked)" : ""}`);

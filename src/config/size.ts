@@ -19,3 +19,9 @@ export function formatSize(bytes: number): string {
   }
   return `${bytes}B`;
 }
+
+/** formatSize when exact, else one decimal: "2.1G" (for messages about sizes of files). */
+export function formatSizeApprox(bytes: number): string {
+  const u = ["T", "G", "M", "K"].find((x) => bytes >= UNITS[x]);
+  return u === undefined || bytes % UNITS[u] === 0 ? formatSize(bytes) : `${(bytes / UNITS[u]).toFixed(1)}${u}`;
+}

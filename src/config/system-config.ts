@@ -1,10 +1,9 @@
 // The system file: what zone0 (the daemon's side of the host) keeps for itself and how much memory
 // the daemon reserves as the pool that guest zones are carved from.
-import { readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
 import { parseSize } from "./size.js";
-import { ConfigError, describeIssue } from "./zone-config.js";
+import { ConfigError, describeIssue, readConfigText } from "./zone-config.js";
 
 export const DEFAULT_POOL = "1G";
 
@@ -54,12 +53,5 @@ export function parseSystemConfig(text: string, file: string): SystemConfig {
 
 export function loadSystemConfig(file: string | undefined): SystemConfig {
   if (file === undefined) return defaultSystemConfig();
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${file}: cannot read system config: ${code === "ENOENT" ? "file not found" : (e as Error).message}`);
-  }
-  return parseSystemConfig(text, file);
+  return parseSystemConfig(readConfigText(file, "system config"), file);
 }

@@ -1,12 +1,12 @@
 // Zone configuration files (TOML), validated with a schema. Every problem is reported with the
 // file, the field and how to fix it.
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { homedir } from "node:os";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
 import { parseSize } from "./size.js";
 import { assignSlots, devicesSchema, type DeviceConfig } from "./devices.js";
+import { CONFIG_LIMIT, readUserFileSync, UserFileError } from "../host/user-file.js";
 
 export class ConfigError extends Error {}
 
@@ -113,12 +113,15 @@ export function parseZoneConfig(text: string, file: string): ZoneConfig {
 }
 
 export function loadZoneConfig(file: string): ZoneConfig {
-  let text: string;
+  return parseZoneConfig(readConfigText(file, "zone config"), file);
+}
+
+/** The text of a config file the user named (checked first: see host/user-file.ts); ConfigError if unreadable. */
+export function readConfigText(file: string, what: string): string {
   try {
-    text = readFileSync(file, "utf8");
+    return readUserFileSync(file, CONFIG_LIMIT).toString("utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${file}: cannot read zone config: ${code === "ENOENT" ? "file not found" : (e as Error).message}`);
+    if (!(e instanceof UserFileError)) throw e;
+    throw new ConfigError(`${file}: cannot read ${what}: ${e.reason}`);
   }
-  return parseZoneConfig(text, file);
 }

@@ -1,6 +1,7 @@
 // The daemon's JSON API as both sides see it: request bodies (validated with zod on arrival) and
 // the response shapes. docs/api.md and docs/openapi.json describe the same.
 import { z } from "zod";
+import { CONFIG_FILE_MAX } from "../host/user-file.js";
 
 export const API_PREFIX = "/v1";
 export const CONSOLE_PROTOCOL = "tsvisor-console";
@@ -9,7 +10,7 @@ export const createZoneBody = z.object({
   /** Path of the zone file: names it in messages and anchors relative paths in it. */
   file: z.string().min(1).max(4096),
   /** The file's TOML text; omitted: the daemon reads `file` itself. */
-  toml: z.string().max(1024 * 1024).optional(),
+  toml: z.string().max(CONFIG_FILE_MAX).optional(),
 }).strict();
 export type CreateZoneBody = z.infer<typeof createZoneBody>;
 

@@ -2,11 +2,11 @@
 // answered with a status and {"error": ...}; nothing a client sends can throw out of here.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { readFileSync } from "node:fs";
 import type { z } from "zod";
 import { ConfigError, parseZoneConfig, type ZoneConfig } from "../config/zone-config.js";
 import { API_PREFIX, CONSOLE_PROTOCOL, createZoneBody, type ApiErrorBody, type CreateZoneBody } from "./api-types.js";
 import { ApiError, type ZoneManager } from "./manager.js";
+import { CONFIG_LIMIT, readUserFile, UserFileError } from "../host/user-file.js";
 
 const MAX_BODY = 2 * 1024 * 1024;
 const SLOW_CONSOLE = 4 * 1024 * 1024; // bytes queued for one console client before it is dropped
@@ -61,13 +61,16 @@ async function readJson<T extends z.ZodTypeAny>(req: IncomingMessage, schema: T)
   return r.data;
 }
 
-function zoneConfigFrom(body: CreateZoneBody): ZoneConfig {
+// The daemon reads a zone file itself only after checking it (a FIFO, a device or a huge file is
+// refused at once), and off the event loop, so other clients are answered meanwhile.
+async function zoneConfigFrom(body: CreateZoneBody): Promise<ZoneConfig> {
   let text = body.toml;
   if (text === undefined) {
     try {
-      text = readFileSync(body.file, "utf8");
+      text = (await readUserFile(body.file, CONFIG_LIMIT)).toString("utf8");
     } catch (e) {
-      throw new ConfigError(`${body.file}: the daemon cannot read this zone file: ${(e as Error).message}; send its text as "toml"`);
+      if (!(e instanceof UserFileError)) throw e;
+      throw new ConfigError(`${body.file}: the daemon cannot read this zone file: ${e.reason}; send its text as "toml"`);
     }
   }
   return parseZoneConfig(text, body.file);
@@ -107,7 +110,7 @@ async function route(m: ZoneManager, req: IncomingMessage, res: ServerResponse):
     if (method === "GET") return send(res, 200, m.list());
     only("POST");
     const body = await readJson(req, createZoneBody);
-    return send(res, 201, await m.start(zoneConfigFrom(body)));
+    return send(res, 201, await m.start(await zoneConfigFrom(body)));
   }
   const hit = ZONE_PATH.exec(path);
   if (hit) {

@@ -1,26 +1,22 @@
 // `tsvisor daemon`: zone0's management service. Reserves the memory pool, keeps zone0's CPUs for
 // itself, and serves the API on a Unix socket only its owner can open (mode 0600).
-import { chmodSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
+import { chmodSync, lstatSync, readFileSync, unlinkSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { dirname } from "node:path";
-import { tmpdir } from "node:os";
 import type { Server } from "node:http";
 import type { SystemConfig } from "../config/system-config.js";
 import { allowedCpus, pinAllThreads } from "../host/affinity.js";
 import { createApiServer } from "./api.js";
 import { ApiError, ZoneManager } from "./manager.js";
+import { defaultSocketPath, prepareSocketDir, SocketPathError } from "../host/socket-path.js";
 
 export class DaemonError extends Error {}
 
 /** Connections the API serves at once; more are refused until one closes. */
 export const MAX_API_CONNECTIONS = 64;
 
-/** TSVISOR_SOCKET, else /run/tsvisor/tsvisor.sock for root, else $XDG_RUNTIME_DIR (or /tmp)/tsvisor.sock. */
-export function defaultSocketPath(): string {
-  if (process.env.TSVISOR_SOCKET) return process.env.TSVISOR_SOCKET;
-  if (process.getuid?.() === 0) return "/run/tsvisor/tsvisor.sock";
-  return `${process.env.XDG_RUNTIME_DIR ?? tmpdir()}/tsvisor.sock`;
-}
+// TSVISOR_SOCKET, else /run/tsvisor/tsvisor.sock for root, else $XDG_RUNTIME_DIR/tsvisor/ or
+// /tmp/tsvisor-<uid>/ (private to the user): see host/socket-path.ts.
+export { defaultSocketPath };
 
 function memAvailable(): number {
   const m = /^MemAvailable:\s*(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"));
@@ -40,13 +36,18 @@ function probe(path: string): Promise<boolean> {
   });
 }
 
-// A live socket means another daemon; a dead one is left over from a crash and is replaced.
+// The directory must be the user's (host/socket-path.ts). A live socket means another daemon; a
+// dead one is left over from a crash and is replaced.
 async function claimSocketPath(path: string, log: (m: string) => void): Promise<void> {
+  try {
+    prepareSocketDir(path);
+  } catch (e) {
+    throw e instanceof SocketPathError ? new DaemonError(e.message) : e;
+  }
   let isSocket: boolean;
   try {
     isSocket = lstatSync(path).isSocket();
   } catch {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     return;
   }
   if (!isSocket) throw new DaemonError(`${path} exists and is not a socket: remove it or choose another --socket`);
@@ -83,12 +84,12 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   }
   const hostCpus = allowedCpus();
   const zonesDir = zonesDirOf(o.socket);
+  await claimSocketPath(o.socket, o.log); // checks the socket path itself first
   // A zone's link socket is <zonesDir>/<id>.sock, and a Unix socket path has at most 107 bytes.
   if (Buffer.byteLength(zonesDir) + "/4095.sock".length > 107) {
     throw new DaemonError(`${o.socket}: the socket path is too long for its zones' link sockets (${zonesDir}/<id>.sock must fit ` +
       `in 107 bytes): choose a shorter --socket path`);
   }
-  await claimSocketPath(o.socket, o.log);
   let manager: ZoneManager;
   try {
     manager = new ZoneManager({ system: o.system, hostCpus, socket: o.socket, log: o.log, zonesDir });

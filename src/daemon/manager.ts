@@ -13,6 +13,7 @@ import { ConsoleRing } from "../zone/console-ring.js";
 import type { ZoneRecord, ZoneStatus } from "../zone/zone-link.js";
 import { detectCgroups, type CgroupHost, type ZoneCgroup } from "../host/cgroup.js";
 import { storedRecords, ZoneHandle } from "./zone-handle.js";
+import { diskConflicts } from "../zone/disk-conflicts.js";
 import type { ZoneInfo, ZoneList, ZoneState } from "./api-types.js";
 
 export { REBOOT_LOOP, lastPanic } from "../zone/zone-runner.js";
@@ -127,6 +128,8 @@ export class ZoneManager {
   async start(cfg: ZoneConfig): Promise<ZoneInfo> {
     if (this.closing) throw new ApiError(503, "the daemon is shutting down");
     this.checkUnique(cfg);
+    const disks = diskConflicts(cfg, [...this.zones.values()].filter((r) => !this.isEnded(r)));
+    if (disks.length) throw new ApiError(409, disks.join("\n"), disks);
     const problems = preflightZone(cfg);
     if (problems.length) throw new ApiError(422, problems.join("\n"), problems);
     const rec = this.record(cfg, cfg.id ?? this.freeId());

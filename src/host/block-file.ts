@@ -1,12 +1,17 @@
 // A raw disk image on the host as a virtio-blk backend. The file is opened by the zone's owner
-// (so a bad path fails before the guest runs) and used by fd from the VMM thread.
+// (so a bad path fails before the guest runs) and used by fd from the VMM thread. An image is
+// locked while its fd is open (host/file-lock.ts): one writer and nobody else, or any number of
+// readers, so two kernels never write one file system.
 import { closeSync, constants, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import type { BlockBackend } from "../devices/virtio/blk.js";
-import { errno, libc } from "./libc.js";
+import { errno, libc, strerror } from "./libc.js";
+import { LockError, lockWholeFile, type LockConflict } from "./file-lock.js";
+import { fileKind, USER_OPEN_FLAGS } from "./user-file.js";
 
 const FALLOC_FL_KEEP_SIZE = 0x01;
 const FALLOC_FL_PUNCH_HOLE = 0x02;
 const FALLOC_FL_ZERO_RANGE = 0x10;
+const BLKGETSIZE64 = 0x80081272;
 
 type Fallocate = (fd: number, mode: number, offset: number, len: number) => number;
 let fallocateFn: Fallocate | undefined;
@@ -15,29 +20,65 @@ function fallocate(): Fallocate {
   return fallocateFn;
 }
 
-/** Open a disk image; throws an Error whose message says what is wrong and how to fix it. */
+type Ioctl = (fd: number, req: number, type: string, arg: Uint8Array) => number;
+let ioctlFn: Ioctl | undefined;
+
+/** Size in bytes of the block device open on fd. */
+function blockDeviceSize(fd: number, path: string): number {
+  ioctlFn ??= libc().func("int ioctl(int fd, unsigned long req, ...)") as Ioctl;
+  const out = new Uint8Array(8);
+  if (ioctlFn(fd, BLKGETSIZE64, "uint8_t *", out) !== 0) throw new Error(`disk image ${path}: BLKGETSIZE64: ${strerror(errno())}`);
+  return Number(new DataView(out.buffer).getBigUint64(0, true));
+}
+
+function openFailure(path: string, readonly: boolean, e: unknown): Error {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return new Error(`disk image ${path} not found: create it (e.g. truncate -s 1G ${path} && mkfs.ext4 ${path})`);
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
+    return new Error(`disk image ${path}: permission denied${readonly ? "" : " for writing: set readonly = true or fix its permissions"}`);
+  }
+  return new Error(`disk image ${path}: ${(e as Error).message}`);
+}
+
+/**
+ * Open and lock a disk image (a regular file or a block device); throws an Error whose message
+ * says what is wrong and how to fix it. The lock goes when the returned fd is closed.
+ */
 export function openDiskImage(path: string, readonly: boolean): { fd: number; size: number } {
   let fd: number;
   try {
-    fd = openSync(path, readonly ? constants.O_RDONLY : constants.O_RDWR);
+    // non-blocking: opening a FIFO for reading would otherwise wait for a writer
+    fd = openSync(path, (USER_OPEN_FLAGS & ~constants.O_RDONLY) | (readonly ? constants.O_RDONLY : constants.O_RDWR));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new Error(`disk image ${path} not found: create it (e.g. truncate -s 1G ${path} && mkfs.ext4 ${path})`);
-    if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
-      throw new Error(`disk image ${path}: permission denied${readonly ? "" : " for writing: set readonly = true or fix its permissions"}`);
+    throw openFailure(path, readonly, e);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() && !st.isBlockDevice()) {
+      throw new Error(`disk image ${path} is ${fileKind(st)}, not a regular file or a block device: point path at the image`);
     }
-    throw new Error(`disk image ${path}: ${(e as Error).message}`);
-  }
-  const st = fstatSync(fd);
-  if (!st.isFile()) {
+    const size = st.isBlockDevice() ? blockDeviceSize(fd, path) : st.size;
+    if (size < 512 || size % 512 !== 0) {
+      throw new Error(`disk image ${path}: size ${size} is not a positive multiple of 512 bytes: resize it (truncate -s)`);
+    }
+    let clash: LockConflict | undefined;
+    try {
+      clash = lockWholeFile(fd, !readonly);
+    } catch (e) {
+      if (!(e instanceof LockError)) throw e;
+      throw new Error(`disk image ${path}: cannot lock it (${e.message}): move it to a file system with file locks (ext4, xfs, btrfs, tmpfs)`);
+    }
+    if (clash) {
+      const fix = clash.heldFor === "reading" ? "stop the zones or programs reading it, or set readonly = true here too"
+        : "stop the zone or program using it, or give this zone its own copy";
+      throw new Error(`disk image ${path} is in use by another process or zone (locked for ${clash.heldFor}` +
+        `${clash.pid ? ` by pid ${clash.pid}` : ""}): ${fix} (fuser -v ${path} shows who has it open)`);
+    }
+    return { fd, size };
+  } catch (e) {
     closeSync(fd);
-    throw new Error(`disk image ${path} is not a regular file`);
+    throw e;
   }
-  if (st.size < 512 || st.size % 512 !== 0) {
-    closeSync(fd);
-    throw new Error(`disk image ${path}: size ${st.size} is not a positive multiple of 512 bytes: resize it (truncate -s)`);
-  }
-  return { fd, size: st.size };
 }
 
 export class FileBlockBackend implements BlockBackend {

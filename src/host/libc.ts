@@ -17,3 +17,10 @@ export function errno(): number {
 }
 
 export { koffi };
+
+let strerrorFn: ((e: number) => string) | undefined;
+/** The C library's text for errno `e` ("Resource temporarily unavailable"). */
+export function strerror(e: number): string {
+  strerrorFn ??= libc().func("const char *strerror(int e)") as (e: number) => string;
+  return strerrorFn(e);
+}

@@ -4,6 +4,7 @@ import { ConfigError, loadZoneConfig, type ZoneConfig } from "../config/zone-con
 import type { SystemConfig } from "../config/system-config.js";
 import { CpuPartition, MemoryPool, PartitionError } from "./partition.js";
 import { preflightZone } from "./preflight.js";
+import { diskConflicts, type DiskHolder } from "./disk-conflicts.js";
 
 export interface CheckResult {
   problems: string[];
@@ -24,6 +25,7 @@ export function checkZones(files: readonly string[], system: SystemConfig, hostC
   const pool = new MemoryPool(system.poolBytes);
   const names = new Map<string, string>();
   const ids = new Map<number, string>();
+  const loaded: DiskHolder[] = [];
   for (const file of files) {
     let c: ZoneConfig;
     try {
@@ -38,6 +40,8 @@ export function checkZones(files: readonly string[], system: SystemConfig, hostC
     if (other !== undefined) mine.push(`${file}: zone.name: "${c.name}" is also the name of the zone in ${other}: names must be unique`);
     const otherId = c.id !== undefined ? ids.get(c.id) : undefined;
     if (otherId !== undefined) mine.push(`${file}: zone.id: ${c.id} is also the id of the zone in ${otherId}: ids must be unique`);
+    mine.push(...diskConflicts(c, loaded));
+    loaded.push({ cfg: c });
     names.set(c.name, file);
     if (c.id !== undefined) ids.set(c.id, file);
     let got: number[] | undefined;

@@ -1,22 +1,29 @@
 // Checks of a zone config that need the host but no resources: memory size rules, and kernel /
 // initrd that exist, are readable, are a RISC-V Image, and fit in the zone's memory. Shared by
 // `tsvisor check` and the daemon, so both refuse the same configs with the same words.
-import { readFileSync, statSync } from "node:fs";
 import type { ZoneConfig } from "../config/zone-config.js";
 import { formatSize } from "../config/size.js";
 import * as L from "../engine/riscv64/layout.js";
-import { BootError, parseImageHeader, planLayout } from "../engine/riscv64/loader.js";
+import { BootError, HEADER_SIZE, parseImageHeader, planLayout } from "../engine/riscv64/loader.js";
 import { buildDtb } from "../engine/riscv64/platform.js";
-import { MAX_ZONE_MEM } from "./zone.js";
+import { userFileHead, UserFileError } from "../host/user-file.js";
+import { imageLimit, MAX_ZONE_MEM } from "./zone.js";
 
-function fileProblem(path: string, what: string): string | undefined {
+const FIX: Record<Exclude<UserFileError["problem"], "size">, string> = {
+  missing: "fix the path (relative paths are relative to the zone file)",
+  access: "fix the path (relative paths are relative to the zone file) or the file's permissions",
+  type: "point it at the image file",
+  io: "check the file and the disk it is on",
+};
+
+// Only the header and the size are needed here: the whole image is read once, when the zone starts.
+function imageHead(path: string, what: string, c: ZoneConfig): { head: Uint8Array; size: number } | string {
   try {
-    if (!statSync(path).isFile()) return `${what} ${path} is not a regular file: point it at the image file`;
-    return undefined;
+    return userFileHead(path, imageLimit(c.memBytes), HEADER_SIZE);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : (e as Error).message;
-    return `cannot read ${what} ${path}: ${why}: fix the path (relative paths are relative to the zone file)`;
+    if (!(e instanceof UserFileError)) throw e;
+    const fix = e.problem === "size" ? `use a smaller ${what} or give the zone more memory` : FIX[e.problem];
+    return `cannot read ${what} ${path}: ${e.reason}: ${fix}`;
   }
 }
 
@@ -32,15 +39,15 @@ export function preflightZone(c: ZoneConfig): string[] {
     add("zone.memory", `${formatSize(c.memBytes)} is more than a zone can have: use at most ${Math.floor(MAX_ZONE_MEM / 1024 ** 2)}M`);
     memOk = false;
   }
-  const kErr = fileProblem(c.kernel, "kernel");
-  if (kErr) add("boot.kernel", kErr);
-  const iErr = c.initrd !== undefined ? fileProblem(c.initrd, "initrd") : undefined;
-  if (iErr) add("boot.initrd", iErr);
-  if (kErr) return out;
+  const k = imageHead(c.kernel, "kernel", c);
+  if (typeof k === "string") add("boot.kernel", k);
+  const i = c.initrd !== undefined ? imageHead(c.initrd, "initrd", c) : undefined;
+  if (typeof i === "string") add("boot.initrd", i);
+  if (typeof k === "string") return out;
   try {
-    const hdr = parseImageHeader(readFileSync(c.kernel), c.kernel);
-    if (iErr || !memOk) return out;
-    const initrdLen = c.initrd !== undefined ? statSync(c.initrd).size : undefined;
+    const hdr = parseImageHeader(k.head, c.kernel, k.size);
+    if (typeof i === "string" || !memOk) return out;
+    const initrdLen = i?.size;
     const dtb = buildDtb({ harts: c.cpus, ramSize: c.memBytes, bootargs: c.cmdline,
       initrd: initrdLen !== undefined ? { start: L.RAM_BASE, end: L.RAM_BASE + 1 } : undefined });
     try {

@@ -1,7 +1,6 @@
 // A running zone as its owner (the CLI's main thread, later the daemon) sees it: loads the
 // images, lays out memory, starts the VMM thread and one thread per vCPU, and reports the outcome.
 import { EventEmitter } from "node:events";
-import { readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import * as L from "../engine/riscv64/layout.js";
 import { coreModule, instantiateCore } from "../engine/riscv64/core-module.js";
@@ -17,6 +16,8 @@ import { lockMemory, type MemoryLock } from "../host/memlock.js";
 import { failAt, isArmed } from "./fault-points.js";
 import { virtioSlotCount, type DeviceConfig } from "../config/devices.js";
 import { openVirtioDevices } from "./virtio-devices.js";
+import { readUserFile, readUserFileSync, UserFileError, type UserFileLimit } from "../host/user-file.js";
+import { formatSize } from "../config/size.js";
 
 export interface ZoneSpec {
   name: string;
@@ -35,13 +36,20 @@ export interface ZoneSpec {
 
 export const MAX_ZONE_MEM = 4 * 1024 ** 3 - L.GUEST_RAM_OFF - L.WASM_PAGE;
 
-function readImage(zone: string, what: string, path: string): Uint8Array {
+/** Kernel and initrd are copied into the zone's memory: a larger file is refused unread. */
+export function imageLimit(memBytes: number): UserFileLimit {
+  return { maxBytes: memBytes, limit: `the zone's ${formatSize(memBytes)} of memory` };
+}
+
+function imageError(zone: string, what: string, e: unknown): unknown {
+  return e instanceof UserFileError ? new BootError(`zone ${zone}: cannot read ${what} ${e.path}: ${e.reason}`) : e;
+}
+
+function readImage(zone: string, what: string, path: string, memBytes: number): Uint8Array {
   try {
-    return readFileSync(path);
+    return readUserFileSync(path, imageLimit(memBytes));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : (e as Error).message;
-    throw new BootError(`zone ${zone}: cannot read ${what} ${path}: ${why}`);
+    throw imageError(zone, what, e);
   }
 }
 
@@ -50,11 +58,22 @@ export class Zone extends EventEmitter {
   private workers: Worker[] = [];
   private errorReason: string | undefined;
   private memLock: MemoryLock | undefined;
+  private images: { kernel: Uint8Array; initrd?: Uint8Array } | undefined;
   /** Linux thread id of each vCPU once it reported ready (0: not pinned, not known). */
   readonly vcpuTids: number[] = [];
 
   constructor(readonly spec: ZoneSpec) {
     super();
+  }
+
+  /** Read kernel and initrd off the event loop before start() (the daemon); else start() reads them. */
+  async load(): Promise<void> {
+    const s = this.spec;
+    const read = (what: string, path: string) => readUserFile(path, imageLimit(s.memBytes)).catch((e) => {
+      throw imageError(s.name, what, e);
+    });
+    const kernel = await read("kernel", s.kernel);
+    this.images = { kernel, initrd: s.initrd !== undefined ? await read("initrd", s.initrd) : undefined };
   }
 
   /** Boot the zone; resolves when it has stopped (poweroff, reboot request or error). */
@@ -70,8 +89,9 @@ export class Zone extends EventEmitter {
       throw new BootError(`zone ${s.name}: ${s.hostCpus.length} host CPUs given for ${s.cpus} vCPUs`);
     }
     failAt("read-images");
-    const kernel = readImage(s.name, "kernel", s.kernel);
-    const initrd = s.initrd !== undefined ? readImage(s.name, "initrd", s.initrd) : undefined;
+    const kernel = this.images?.kernel ?? readImage(s.name, "kernel", s.kernel, s.memBytes);
+    const initrd = this.images ? this.images.initrd : s.initrd !== undefined ? readImage(s.name, "initrd", s.initrd, s.memBytes) : undefined;
+    this.images = undefined;
     const hdr = parseImageHeader(kernel, s.kernel);
     const virtioSlots = virtioSlotCount(s.devices ?? []);
     const probe = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline, virtioSlots,

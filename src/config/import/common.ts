@@ -1,9 +1,8 @@
 // Shared parts of `tsvisor import`: the draft zone it builds, the notes about what did not carry
 // over, and writing the draft as a tsvisor zone file.
-import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { stringify } from "smol-toml";
-import { ConfigError } from "../zone-config.js";
+import { ConfigError, readConfigText } from "../zone-config.js";
 import { formatSize } from "../size.js";
 
 export const RAM_BASE = 0x8000_0000;
@@ -26,10 +25,9 @@ export class ImportError extends ConfigError {}
 
 export function readSource(file: string, what: string): string {
   try {
-    return readFileSync(file, "utf8");
+    return readConfigText(file, `the ${what}`);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ImportError(`${file}: cannot read the ${what}: ${code === "ENOENT" ? "file not found" : (e as Error).message}`);
+    throw e instanceof ConfigError ? new ImportError(e.message) : e;
   }
 }
 

@@ -9,12 +9,13 @@ export interface ImageHeader {
   version: number;
 }
 
-const HEADER_SIZE = 64;
+export const HEADER_SIZE = 64;
 const MAGIC2 = 0x05435352; // "RSC\x05"
 const MAGIC_LE = 0x5643534952n; // "RISCV\0\0\0" (deprecated but still written)
 const MIB = 1024 * 1024;
 
-export function parseImageHeader(img: Uint8Array, file: string): ImageHeader {
+/** `img` may be just the first 64 bytes when `fileSize` gives the whole file's size. */
+export function parseImageHeader(img: Uint8Array, file: string, fileSize = img.length): ImageHeader {
   if (img.length < HEADER_SIZE) {
     throw new BootError(`${file}: not a RISC-V Linux Image (only ${img.length} bytes, the header alone is 64)`);
   }
@@ -31,7 +32,7 @@ export function parseImageHeader(img: Uint8Array, file: string): ImageHeader {
   if (textOffset % 4096 !== 0 || textOffset > 64 * MIB) {
     throw new BootError(`${file}: implausible text_offset 0x${textOffset.toString(16)} in the Image header`);
   }
-  return { textOffset, imageSize: Math.max(imageSize, img.length), version: dv.getUint32(32, true) };
+  return { textOffset, imageSize: Math.max(imageSize, fileSize), version: dv.getUint32(32, true) };
 }
 
 export interface BootLayout {
