@@ -44,12 +44,18 @@ test("a missing kernel file is named in the error", () => {
   assert.match(r.err, /nope\.Image.*file not found/);
 });
 
-test("a file that is not a RISC-V Image is rejected with the reason", () => {
+test("a file that is no payload, or not the format asked for, is rejected with the reason", () => {
   const f = join(tmp, "junk.bin");
   writeFileSync(f, Buffer.alloc(4096, 0x41));
   const r = run(["run", "--kernel", f]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /junk\.bin: not a RISC-V Linux Image/);
+  assert.match(r.err, /^tsvisor: .*junk\.bin: not a Linux Image, an ELF executable or a raw binary: it looks like a text file\n$/);
+  const img = run(["run", "--kernel", f, "--format", "image"]);
+  assert.equal(img.code, 2);
+  assert.match(img.err, /junk\.bin: not a RISC-V Linux Image/);
+  const bad = run(["run", "--kernel", f, "--format", "bzimage"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^tsvisor: --format: expected auto, image, elf, raw, got "bzimage"\n$/);
 });
 
 test("too little memory for kernel + initrd is refused before booting", () => {

@@ -1,5 +1,5 @@
 // `tsvisor run`: boot one zone in the foreground with its console on this terminal.
-import { loadZoneConfig, ConfigError, type ZoneConfig } from "../config/zone-config.js";
+import { loadZoneConfig, ConfigError, PAYLOAD_FORMATS, type FormatChoice, type ZoneConfig } from "../config/zone-config.js";
 import { parseSize } from "../config/size.js";
 import { ZoneRunner } from "../zone/zone-runner.js";
 import type { ZoneStatus } from "../zone/zone-link.js";
@@ -7,6 +7,7 @@ import { attachConsole } from "./console.js";
 
 export interface RunOptions {
   kernel?: string;
+  format?: string;
   initrd?: string;
   append?: string;
   mem?: string;
@@ -21,6 +22,12 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
   const c = { ...base };
   if (o.name !== undefined) c.name = o.name;
   if (o.kernel !== undefined) c.kernel = o.kernel;
+  if (o.format !== undefined) {
+    if (!(PAYLOAD_FORMATS as readonly string[]).includes(o.format)) {
+      throw new ConfigError(`--format: expected ${PAYLOAD_FORMATS.join(", ")}, got "${o.format}"`);
+    }
+    c.format = o.format as FormatChoice;
+  }
   if (o.initrd !== undefined) c.initrd = o.initrd;
   if (o.append !== undefined) c.cmdline = o.append;
   if (o.mem !== undefined) {
@@ -38,7 +45,7 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
       throw new ConfigError(`--cpus ${n}: the config pins ${c.hostCpus.length} vCPU(s) with host_cpus = [${c.hostCpus.join(", ")}]: change host_cpus too`);
     }
   }
-  if (!c.kernel) throw new ConfigError("no kernel: give a zone config file or --kernel <Image>");
+  if (!c.kernel) throw new ConfigError("no kernel: give a zone config file or --kernel <file> (a Linux Image, an ELF or a raw binary)");
   return c;
 }
 
@@ -46,7 +53,7 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
 export async function runZone(c: ZoneConfig): Promise<number> {
   let quit = false;
   const runner = new ZoneRunner({ name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd,
-    cmdline: c.cmdline, devices: c.devices, hostCpus: c.hostCpus, lockMemory: c.kind === "realtime" });
+    cmdline: c.cmdline, format: c.format, loadAddr: c.loadAddr, entry: c.entry, devices: c.devices, hostCpus: c.hostCpus, lockMemory: c.kind === "realtime" });
   const con = attachConsole((d) => runner.input(d), {
     quit: () => {
       quit = true;

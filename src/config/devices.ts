@@ -97,7 +97,11 @@ export function assignSlots(zone: string, list: DeviceEntry[], resolvePath: (p: 
   });
 }
 
-/** virtio-mmio slots the device tree must describe: up to the highest used one. */
-export function virtioSlotCount(devices: readonly DeviceConfig[]): number {
-  return devices.reduce((n, d) => Math.max(n, d.slot + 1), 0);
+/**
+ * virtio-mmio slots the machine has: all of them, used or not, as on QEMU virt. Guests written
+ * for that machine (RT-Thread's BSP, U-Boot) probe every slot's registers; an empty slot answers
+ * with device ID 0, which drivers skip.
+ */
+export function virtioSlotCount(_devices: readonly DeviceConfig[]): number {
+  return VIRTIO_SLOTS;
 }

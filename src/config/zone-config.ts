@@ -8,6 +8,10 @@ import { parseSize } from "./size.js";
 import { assignSlots, devicesSchema, type DeviceConfig } from "./devices.js";
 import { CONFIG_LIMIT, readUserFileSync, UserFileError } from "../host/user-file.js";
 
+/** How a zone's kernel file is read: told from its contents, or forced. */
+export const PAYLOAD_FORMATS = ["auto", "image", "elf", "raw"] as const;
+export type FormatChoice = (typeof PAYLOAD_FORMATS)[number];
+
 export class ConfigError extends Error {}
 
 const sizeField = z.union([z.string(), z.number()]).superRefine((v, ctx) => {
@@ -47,7 +51,17 @@ export const zoneFileSchema = z.object({
     kernel: z.string().min(1),
     initrd: z.string().min(1).optional(),
     cmdline: z.string().default("console=ttyS0"),
-  }).strict(),
+    format: z.enum(PAYLOAD_FORMATS, { errorMap: () => ({ message: `use one of ${PAYLOAD_FORMATS.map((f) => `"${f}"`).join(", ")}` }) }).default("auto"),
+    load_addr: z.number().int().min(0).max(2 ** 48).optional(),
+    entry: z.number().int().min(0).max(2 ** 48).optional(),
+  }).strict().superRefine((b, ctx) => {
+    const raw = b.format === "raw" || b.format === "auto";
+    for (const f of ["load_addr", "entry"] as const) {
+      if (b[f] !== undefined && !raw) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [f], message: `only raw binaries take ${f}: remove it, or set format = "raw"` });
+      }
+    }
+  }),
   device: devicesSchema.default([]),
 }).strict();
 
@@ -63,6 +77,10 @@ export interface ZoneConfig {
   kernel: string;
   initrd?: string;
   cmdline: string;
+  /** How to read the kernel file ("auto": from its contents); raw binaries: load address and entry. */
+  format?: FormatChoice;
+  loadAddr?: number;
+  entry?: number;
   /** Host CPU of each vCPU; omitted: the daemon picks free CPUs, `run` leaves threads unpinned. */
   hostCpus?: number[];
   /** zoneU only: accept host CPUs that zone0 or other sharing zoneU also use. */
@@ -108,6 +126,9 @@ export function parseZoneConfig(text: string, file: string): ZoneConfig {
     kernel: resolvePath(f.boot.kernel, dir),
     initrd: f.boot.initrd !== undefined ? resolvePath(f.boot.initrd, dir) : undefined,
     cmdline: f.boot.cmdline,
+    format: f.boot.format,
+    ...(f.boot.load_addr !== undefined ? { loadAddr: f.boot.load_addr } : {}),
+    ...(f.boot.entry !== undefined ? { entry: f.boot.entry } : {}),
     devices: assignSlots(f.zone.name, f.device, (p) => resolvePath(p, dir)),
   };
 }

@@ -4,7 +4,8 @@
 import type { ZoneConfig } from "../config/zone-config.js";
 import { formatSize } from "../config/size.js";
 import * as L from "../engine/riscv64/layout.js";
-import { BootError, HEADER_SIZE, parseImageHeader, planLayout } from "../engine/riscv64/loader.js";
+import { BootError, planBoot } from "../engine/riscv64/loader.js";
+import { describePayload, PAYLOAD_HEAD_BYTES } from "../engine/riscv64/payload.js";
 import { buildDtb } from "../engine/riscv64/platform.js";
 import { userFileHead, UserFileError } from "../host/user-file.js";
 import { imageLimit, MAX_ZONE_MEM } from "./zone.js";
@@ -19,7 +20,7 @@ const FIX: Record<Exclude<UserFileError["problem"], "size">, string> = {
 // Only the header and the size are needed here: the whole image is read once, when the zone starts.
 function imageHead(path: string, what: string, c: ZoneConfig): { head: Uint8Array; size: number } | string {
   try {
-    return userFileHead(path, imageLimit(c.memBytes), HEADER_SIZE);
+    return userFileHead(path, imageLimit(c.memBytes), PAYLOAD_HEAD_BYTES);
   } catch (e) {
     if (!(e instanceof UserFileError)) throw e;
     const fix = e.problem === "size" ? `use a smaller ${what} or give the zone more memory` : FIX[e.problem];
@@ -45,19 +46,15 @@ export function preflightZone(c: ZoneConfig): string[] {
   if (typeof i === "string") add("boot.initrd", i);
   if (typeof k === "string") return out;
   try {
-    const hdr = parseImageHeader(k.head, c.kernel, k.size);
+    const payload = describePayload(k.head, k.size, c.kernel, { format: c.format, loadAddr: c.loadAddr, entry: c.entry });
     if (typeof i === "string" || !memOk) return out;
     const initrdLen = i?.size;
     const dtb = buildDtb({ harts: c.cpus, ramSize: c.memBytes, bootargs: c.cmdline,
       initrd: initrdLen !== undefined ? { start: L.RAM_BASE, end: L.RAM_BASE + 1 } : undefined });
-    try {
-      planLayout(L.RAM_BASE, c.memBytes, hdr, initrdLen, dtb.length, c.name);
-    } catch (e) {
-      add("zone.memory", (e as Error).message);
-    }
+    planBoot(L.RAM_BASE, c.memBytes, payload, initrdLen, dtb.length, c.name, c.kernel);
   } catch (e) {
     if (!(e instanceof BootError)) throw e;
-    add("boot.kernel", e.message);
+    add(e.field, e.message);
   }
   return out;
 }

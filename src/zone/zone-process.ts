@@ -52,7 +52,7 @@ pinAllThreads(rec.zone0Cpus.length ? rec.zone0Cpus : rec.hostCpus);
 if (rec.fault && (START_STEPS as readonly string[]).includes(rec.fault)) armFault(rec.fault as StartStep);
 
 const runner = new ZoneRunner({
-  name: cfg.name, cpus: cfg.cpus, memBytes: cfg.memBytes, kernel: cfg.kernel, initrd: cfg.initrd, cmdline: cfg.cmdline,
+  name: cfg.name, cpus: cfg.cpus, memBytes: cfg.memBytes, kernel: cfg.kernel, initrd: cfg.initrd, cmdline: cfg.cmdline, format: cfg.format, loadAddr: cfg.loadAddr, entry: cfg.entry,
   hostCpus: rec.hostCpus, lockMemory: cfg.kind === "realtime", devices: cfg.devices,
 });
 

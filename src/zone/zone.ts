@@ -5,7 +5,9 @@ import { Worker } from "node:worker_threads";
 import * as L from "../engine/riscv64/layout.js";
 import { coreModule, instantiateCore } from "../engine/riscv64/core-module.js";
 import { HSM_STARTED, HSM_STOPPED } from "../engine/riscv64/hart-view.js";
-import { parseImageHeader, planLayout, BootError } from "../engine/riscv64/loader.js";
+import { planBoot, BootError } from "../engine/riscv64/loader.js";
+import { describePayload } from "../engine/riscv64/payload.js";
+import type { FormatChoice } from "../config/zone-config.js";
 import { buildDtb } from "../engine/riscv64/platform.js";
 import type { ZoneOutcome } from "../engine/exit.js";
 import { ZoneControl } from "./control.js";
@@ -23,9 +25,14 @@ export interface ZoneSpec {
   name: string;
   cpus: number;
   memBytes: number;
+  /** The payload: a Linux Image, an ELF executable or a raw binary (see payload.ts). */
   kernel: string;
   initrd?: string;
   cmdline: string;
+  /** How to read `kernel` (default: told from its contents); raw binaries: where they load and start. */
+  format?: FormatChoice;
+  loadAddr?: number;
+  entry?: number;
   /** Static partitioning: host CPU of each vCPU (each vCPU thread pins itself to it). */
   hostCpus?: number[];
   /** Pre-fault and mlock the zone's memory (realtime zones); failing to lock fails the start. */
@@ -92,11 +99,11 @@ export class Zone extends EventEmitter {
     const kernel = this.images?.kernel ?? readImage(s.name, "kernel", s.kernel, s.memBytes);
     const initrd = this.images ? this.images.initrd : s.initrd !== undefined ? readImage(s.name, "initrd", s.initrd, s.memBytes) : undefined;
     this.images = undefined;
-    const hdr = parseImageHeader(kernel, s.kernel);
+    const payload = describePayload(kernel, kernel.length, s.kernel, { format: s.format, loadAddr: s.loadAddr, entry: s.entry });
     const virtioSlots = virtioSlotCount(s.devices ?? []);
     const probe = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline, virtioSlots,
       initrd: initrd ? { start: L.RAM_BASE, end: L.RAM_BASE + 1 } : undefined });
-    const layout = planLayout(L.RAM_BASE, s.memBytes, hdr, initrd?.length, probe.length, s.name);
+    const layout = planBoot(L.RAM_BASE, s.memBytes, payload, initrd?.length, probe.length, s.name, s.kernel);
     const dtb = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline, virtioSlots,
       initrd: initrd ? { start: layout.initrdStart!, end: layout.initrdEnd! } : undefined });
 
@@ -114,7 +121,8 @@ export class Zone extends EventEmitter {
       }
     }
     const ram = (gpa: number) => L.GUEST_RAM_OFF + (gpa - L.RAM_BASE);
-    bytes.set(kernel, ram(layout.kernelAddr));
+    // Fresh memory is zero, so a region's part beyond its file bytes (ELF .bss) needs no clearing.
+    for (const r of payload.regions) bytes.set(kernel.subarray(r.fileOff, r.fileOff + r.fileLen), ram(r.start));
     if (initrd) bytes.set(initrd, ram(layout.initrdStart!));
     bytes.set(dtb, ram(layout.dtbAddr));
 
@@ -133,7 +141,8 @@ export class Zone extends EventEmitter {
       i32[L.H_HARTID / 4] = i;
       i32[L.H_HSM / 4] = i === 0 ? HSM_STARTED : HSM_STOPPED;
       if (i === 0) {
-        u64[L.H_PC / 8] = BigInt(layout.kernelAddr);
+        // As OpenSBI hands over to the next stage: S-mode, MMU and interrupts off, a0/a1 below.
+        u64[L.H_PC / 8] = BigInt(layout.entry);
         u64[(L.H_X + 10 * 8) / 8] = 0n; // a0 = hartid
         u64[(L.H_X + 11 * 8) / 8] = BigInt(layout.dtbAddr); // a1 = device tree
       }

@@ -56,6 +56,7 @@ export async function boot(o: BootOptions): Promise<BootResult> {
   const zone = new Zone({
     name: o.name ?? "test", cpus: o.cpus ?? 1, memBytes: o.memBytes ?? 64 * 1024 * 1024,
     kernel: o.kernel, initrd: o.initrd, cmdline: o.cmdline ?? "console=ttyS0", devices: o.devices,
+    format: o.format, loadAddr: o.loadAddr, entry: o.entry,
   });
   let out = "";
   const logs: string[] = [];

@@ -1,0 +1,24 @@
+// Booting every payload format: the same program as a Linux Image, as an ELF executable and as a
+// raw binary gets the OpenSBI hand-over (a0 = hart id, a1 = device tree, MMU and interrupts off).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { boot, buildAsm } from "./helpers/guest.js";
+
+const bin = buildAsm(["handover.S"]); // flat binary with a Linux Image header, linked at 0x8020_0000
+const elf = `${bin}.elf`;
+
+for (const [what, kernel, format] of [["a Linux Image", bin, undefined], ["an ELF executable", elf, undefined],
+  ["a raw binary at 0x8020_0000", bin, "raw"], ["an ELF given format = elf", elf, "elf"]] as const) {
+  test(`${what} boots with the OpenSBI hand-over registers`, async () => {
+    const r = await boot({ kernel, format, timeoutMs: 10000 });
+    assert.match(r.console, /PASS/, r.console);
+    assert.deepEqual(r.outcome, { state: "poweroff", code: 0 });
+  });
+}
+
+test("a payload that does not fit is refused before anything runs, naming the zone, file and cause", async () => {
+  // a raw load 64 bytes below the end of a 4 MiB zone leaves the program no room
+  await assert.rejects(boot({ kernel: bin, format: "raw", loadAddr: 0x80000000 + 4 * 1024 * 1024 - 64, memBytes: 4 * 1024 * 1024 }),
+    /zone test: .*handover.*: raw binary \[0x803fffc0, 0x8040[0-9a-f]+\) lies beyond the zone's RAM \[0x80000000, 0x80400000\): give the zone at least 5 MiB/);
+  await assert.rejects(boot({ kernel: elf, format: "image" }), /not a RISC-V Linux Image/);
+});
