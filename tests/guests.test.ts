@@ -1,0 +1,50 @@
+// Guests beyond Linux, as a new user would run them: the seed projects' prebuilt RT-Thread (ELF)
+// and U-Boot (raw binary) exactly as shipped (../shared/guests/seed/), and Debian's S-mode U-Boot
+// booting the demo Linux from a virtio disk, the way real boards boot.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { boot } from "./helpers/guest.js";
+import { demoGuest } from "./helpers/demo-guest.js";
+
+const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const SEED = process.env.TSVISOR_SEED ?? resolve(ROOT, "..", "shared", "guests", "seed");
+const UBOOT_SMODE = "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf";
+const G = 1024 ** 3;
+
+function seed(file: string): string {
+  const p = join(SEED, file);
+  if (!existsSync(p)) throw new Error(`${p} is missing: the seed guests come from ../shared/guests/seed/`);
+  return p;
+}
+
+test("RT-Thread (the seed's ELF) boots to its msh shell", async () => {
+  const r = await boot({ kernel: seed("rtthread.elf"), memBytes: G, until: "msh />", timeoutMs: 60000 });
+  assert.match(r.console, /RT -\s+Thread Operating System/);
+  assert.match(r.console, /Hello RISC-V\r?\nmsh \/>/, r.console.slice(-2000));
+});
+
+test("U-Boot (the seed's raw binary) boots to its prompt", async () => {
+  const r = await boot({ kernel: seed("u-boot.bin"), memBytes: G, until: "=> ", timeoutMs: 60000 });
+  assert.match(r.console, /U-Boot 2023\.04/);
+  assert.match(r.console, /DRAM:\s+1 GiB/);
+});
+
+test("Debian's S-mode U-Boot boots the demo Linux from a virtio disk (extlinux.conf), no --kernel Image", {
+  skip: existsSync(UBOOT_SMODE) ? false : `${UBOOT_SMODE} is missing: apt-get install u-boot-qemu`,
+}, async () => {
+  const g = demoGuest();
+  const disk = join(mkdtempSync(join(tmpdir(), "tsvisor-uboot-")), "boot.img");
+  execFileSync("bash", [join(ROOT, "guests", "build-uboot-disk.sh"), g.kernel, g.initrd, disk], { stdio: "ignore" });
+  const r = await boot({
+    kernel: UBOOT_SMODE, memBytes: 256 * 1024 ** 2, until: "tsvisor:~# ", timeoutMs: 120000,
+    devices: [{ type: "blk", slot: 0, path: disk, readonly: true, serial: "boot" }],
+  });
+  assert.match(r.console, /U-Boot 2023\.01/);
+  assert.match(r.console, /extlinux\.conf/);
+  assert.match(r.console, /Run \/init as init process[^]*TSVISOR-INIT-OK[^]*tsvisor:~# /, r.console.slice(-3000));
+});
