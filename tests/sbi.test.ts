@@ -15,3 +15,9 @@ test("SBI on four harts: HSM start/stop/errors, cross-hart atomics, IPIs, remote
 test("SBI HSM hart_suspend: retentive and non-retentive, woken by IPI and by the timer", async () => {
   await expectPass("hsm-suspend.S", { cpus: 2, timeoutMs: 5000 });
 });
+
+test("SBI RFENCE to a suspended hart returns promptly; the hart stays suspended until its IPI", async () => {
+  // The guest times each call with the time CSR (it used to wait 20 s for an acknowledgement the
+  // suspended hart never gave, while that hart's thread spun on the pending request).
+  await expectPass("hsm-rfence.S", { cpus: 2, timeoutMs: 15000 });
+});

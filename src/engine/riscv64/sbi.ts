@@ -212,7 +212,8 @@ export function remoteSfence(host: SbiHost, ids: number[], local: "tlb" | "code"
   }
 }
 
-function serviceOwnFlush(host: SbiHost): void {
+/** Serve a remote fence request pending for the calling hart (TLB and compiled code) and acknowledge it. */
+export function serviceOwnFlush(host: SbiHost): void {
   const h = host.self;
   const gen = Atomics.load(h.words, h.word(L.H_FLUSH));
   if (gen !== Atomics.load(h.words, h.word(L.H_FLUSH_ACK))) {

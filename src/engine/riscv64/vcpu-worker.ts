@@ -4,7 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import * as L from "./layout.js";
 import { instantiateCore } from "./core-module.js";
 import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED } from "./hart-view.js";
-import { handleSbi, type SbiHost } from "./sbi.js";
+import { handleSbi, serviceOwnFlush, type SbiHost } from "./sbi.js";
 import { ZoneControl } from "../../zone/control.js";
 import { BlockJit } from "./jit/block-jit.js";
 import type { ZoneThreadMessage } from "../../zone/messages.js";
@@ -254,7 +254,13 @@ function loop(): void {
           self.hsmState = HSM_STOPPED;
         } else if (action === "suspend" || action === "suspend-nonretentive") {
           self.hsmState = HSM_SUSPENDED;
-          while (ctl.running && (Atomics.load(words, self.word(L.H_IP)) & u32(L.H_SIE)) === 0) waitForInterrupt();
+          // A remote fence to a suspended hart is served here, without resuming it (SBI HSM:
+          // suspend keeps the hart's state, the caller must not wait for a resume). Unserved,
+          // the request would end every wait at once: a busy spin, and a caller stuck for seconds.
+          while (ctl.running && (Atomics.load(words, self.word(L.H_IP)) & u32(L.H_SIE)) === 0) {
+            serviceOwnFlush(sbiHost);
+            waitForInterrupt();
+          }
           if (action === "suspend") self.hsmState = HSM_STARTED;
           else startAt(self.load64(L.H_START_ADDR), self.load64(L.H_START_ARG));
         }
