@@ -252,6 +252,12 @@ function loop(): void {
         const action = handleSbi(sbiHost);
         if (action === "stop") {
           self.hsmState = HSM_STOPPED;
+          // Only a running hart can start a stopped one (hart_start): once all are stopped the
+          // zone can never run again. Of harts stopping at once, the last store is seen by its
+          // own check (the HSM words are sequentially consistent), so one of them ends the zone.
+          if (harts.every((h) => h.hsmState === HSM_STOPPED)) {
+            fatal(`zone ${data.zoneName}: every hart has stopped (SBI HSM hart_stop) and none can be started again`);
+          }
         } else if (action === "suspend" || action === "suspend-nonretentive") {
           self.hsmState = HSM_SUSPENDED;
           // A remote fence to a suspended hart is served here, without resuming it (SBI HSM:
