@@ -30,3 +30,27 @@ test("a zone whose every hart has stopped (SBI HSM hart_stop) ends in error, say
   assert.match((r.outcome as { reason: string }).reason,
     /^zone stopped: every hart has stopped \(SBI HSM hart_stop\) and none can be started again$/);
 });
+
+test("a million distinct unsupported SBI calls: a few log lines that account for all of them, flat memory", async () => {
+  let rssAtStart = 0;
+  let peak = 0;
+  const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const r = await boot({
+    kernel: buildAsm(["sbi-flood.S"]), name: "sbi-flood", timeoutMs: 60000,
+    onConsole: () => { if (rssAtStart === 0) peak = rssAtStart = process.memoryUsage().rss; }, // "START"
+  }).finally(() => clearInterval(sample));
+  assert.deepEqual(r.outcome, { state: "poweroff", code: 0 }, describe(r));
+  assert.match(r.console, /PASS\n/);
+  const sbiLines = r.logs.filter((l) => /SBI|similar|other kinds/.test(l));
+  assert.ok(sbiLines.length <= 100, `${sbiLines.length} log lines, e.g.\n${sbiLines.slice(0, 5).join("\n")}`);
+  // every call is either logged or counted in a "suppressed" line
+  let accounted = 0;
+  for (const l of sbiLines) {
+    const m = /(\d+) (?:similar messages?|more messages?)/.exec(l);
+    accounted += m ? Number(m[1]) : /not supported/.test(l) ? 1 : 0;
+  }
+  assert.equal(accounted, 1_000_000, sbiLines.join("\n"));
+  // the old module-level Set of every (eid, fid) and a message per call grew by ~200 MB here
+  const grew = (peak - rssAtStart) / 2 ** 20;
+  assert.ok(grew < 64, `owner RSS grew by ${grew.toFixed(0)} MiB during the flood`);
+});

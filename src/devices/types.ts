@@ -25,6 +25,12 @@ export interface GuestMemory {
   view(gpa: number, len: number): Uint8Array | null;
 }
 
+/**
+ * Diagnostics from a device model. The guest decides how often they happen (a driver looping on
+ * resets), so the host rate-limits them: `kind` names the message's category for that.
+ */
+export type DeviceLog = (kind: string, msg: string) => void;
+
 /** Notifications from platform devices to the zone (poweroff / reboot requests). */
 export interface PlatformEvents {
   poweroff(code: number): void;

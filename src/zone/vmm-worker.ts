@@ -13,6 +13,7 @@ import type { ZoneThreadMessage } from "./messages.js";
 import { SharedGuestMemory } from "../devices/guest-memory.js";
 import { CodePages } from "../engine/riscv64/code-pages.js";
 import { VirtioDevices, type VirtioSetup } from "./virtio-devices.js";
+import { LogLimiter } from "./log-limiter.js";
 
 const VMM_SPIN = Number(process.env.TSVISOR_VMM_SPIN ?? 20000); // doorbell polls before sleeping
 
@@ -31,6 +32,8 @@ const ctl = new ZoneControl(buffer);
 const words = new Int32Array(buffer);
 const harts = Array.from({ length: data.harts }, (_, i) => new HartView(buffer, i));
 const post = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
+// Device diagnostics are the guest's to provoke: rate-limited (see log-limiter.ts).
+const limiter = new LogLimiter((msg) => post({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }));
 
 const bus = new MmioBus();
 const plic = new Plic(P.PLIC_NDEV, data.harts, (ctx, level) => {
@@ -51,7 +54,7 @@ const guestMem = new SharedGuestMemory(buffer, L.GUEST_RAM_OFF, L.RAM_BASE, ramB
 const virtio = new VirtioDevices(data.virtio ?? [], bus, guestMem, (slot) => plic.line(P.VIRTIO_IRQ_BASE + slot),
   P.VIRTIO_BASE, data.virtioSlots ?? 0, {
     bell: words, bellIndex: ctl.doorbellIndex,
-    log: (msg) => post({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }),
+    log: (kind, msg) => limiter.log(kind, msg),
     consoleOut: (bytes) => post({ type: "console", data: bytes }),
   });
 
@@ -111,6 +114,7 @@ try {
     pumpInput();
     bus.pollAll();
     publishShadows();
+    limiter.tick();
     ctl.sleepUntilRung(bell, 20, VMM_SPIN);
   }
   uart.flush();
@@ -119,4 +123,5 @@ try {
   for (const h of harts) h.wake();
 }
 await virtio.close();
+limiter.flush();
 post({ type: "exited" });

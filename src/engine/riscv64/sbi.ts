@@ -1,6 +1,6 @@
 // tsvisor's SBI v2.0 implementation: what HS-mode firmware does for a guest in virtual S-mode.
 // Guest-controlled values are untrusted: every id, mask and address is range-checked, and
-// unknown calls return SBI_ERR_NOT_SUPPORTED (logged once per call kind), never throw.
+// unknown calls return SBI_ERR_NOT_SUPPORTED (logged, rate-limited by the host), never throw.
 import * as L from "./layout.js";
 import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED, SIP_SSIP } from "./hart-view.js";
 
@@ -37,14 +37,12 @@ export interface SbiHost {
   /** fence.i on this hart: drop compiled code whose guest bytes changed. */
   flushLocalCode(): void;
   systemReset(kind: "poweroff" | "reboot", code: number): void;
-  /** Diagnostics (called at most once per unsupported call kind). */
-  log(msg: string): void;
+  /** Diagnostics the guest can trigger at will: the host rate-limits them per `kind`. */
+  log(kind: string, msg: string): void;
 }
 
 /** What the vCPU loop must do after the call. */
 export type SbiAction = "continue" | "stop" | "suspend" | "suspend-nonretentive" | "reset";
-
-const logged = new Set<string>();
 
 function ret(h: HartView, err: bigint, val: bigint): void {
   h.setX(10, err);
@@ -138,11 +136,8 @@ export function handleSbi(host: SbiHost): SbiAction {
 }
 
 function unsupported(host: SbiHost, eid: number, fid: number): SbiAction {
-  const key = `${eid.toString(16)}/${fid}`;
-  if (!logged.has(key)) {
-    logged.add(key);
-    host.log(`SBI call eid=0x${eid.toString(16)} fid=${fid} not supported (hart ${host.self.hartId})`);
-  }
+  host.log(`SBI eid=0x${eid.toString(16)} fid=${fid}`,
+    `SBI call eid=0x${eid.toString(16)} fid=${fid} not supported (hart ${host.self.hartId})`);
   ret(host.self, SBI_ERR_NOT_SUPPORTED, 0n);
   return "continue";
 }
@@ -207,7 +202,7 @@ export function remoteSfence(host: SbiHost, ids: number[], local: "tlb" | "code"
       if (st !== HSM_STARTED && st !== HSM_SUSPENDED) break; // stopped harts flush when they start
       serviceOwnFlush(host); // the target may be waiting on us in the same way
       Atomics.wait(w.h.words, ackIdx, ack, 1);
-      if (spins > 20000) { host.log(`hart ${w.h.hartId} did not acknowledge a remote fence`); break; }
+      if (spins > 20000) { host.log("rfence timeout", `hart ${w.h.hartId} did not acknowledge a remote fence`); break; }
     }
   }
 }

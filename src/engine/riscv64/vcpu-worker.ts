@@ -10,6 +10,7 @@ import { BlockJit } from "./jit/block-jit.js";
 import type { ZoneThreadMessage } from "../../zone/messages.js";
 import { pinVcpuThread } from "../../host/affinity.js";
 import { PcProfiler } from "./pc-profiler.js";
+import { LogLimiter } from "../../zone/log-limiter.js";
 import { CodePages } from "./code-pages.js";
 import * as P from "./platform.js";
 
@@ -45,6 +46,8 @@ const harts = Array.from({ length: data.harts }, (_, i) => new HartView(buffer, 
 const self = harts[data.hartId];
 const profiler = process.env.TSVISOR_PROFILE ? new PcProfiler(self) : undefined;
 const send = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
+// Diagnostics the guest can provoke at will go through this (see log-limiter.ts).
+const limiter = new LogLimiter((msg) => send({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }));
 const pinned = data.hostCpu === undefined ? { tid: 0 } : pinVcpuThread(data.hostCpu, `v${data.hartId}:${data.zoneName}`);
 
 // Zone time: ms since the zone's origin, shared by all threads of the zone.
@@ -58,7 +61,7 @@ const core = instantiateCore(data.module, data.memory, now, (msg) => {
 }, table);
 const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
   (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr }, data.hostCpu,
-  (msg) => send({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${msg}` }),
+  (msg) => limiter.log("jit", `vCPU ${data.hartId}: ${msg}`),
   process.env.TSVISOR_JIT_SYNC === "1"); // tests: compile in step with execution, not in the background
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
 if (profiler) core.setProfiling(1);
@@ -82,7 +85,7 @@ const sbiHost: SbiHost = {
     ctl.end(kind === "poweroff" ? L.ZONE_POWEROFF : L.ZONE_REBOOT, code);
     wakeAll();
   },
-  log: (msg) => send({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }),
+  log: (kind, msg) => limiter.log(kind, msg),
 };
 
 function wakeAll(): void {
@@ -230,6 +233,7 @@ function loop(): void {
     switch (exit) {
       case L.EXIT_BUDGET:
         profiler?.sample(self.pc, performance.now() - t0);
+        limiter.tick();
         break;
       case L.EXIT_MMIO_LOAD:
         if (mmioLoad()) core.completeMmioLoad();
@@ -240,6 +244,7 @@ function loop(): void {
         break;
       case L.EXIT_WFI:
         waitForInterrupt();
+        limiter.tick();
         break;
       case L.EXIT_JIT_FLUSH:
         jit.flush();
@@ -297,6 +302,7 @@ try {
 } catch (e) {
   fatal(`zone ${data.zoneName}: vCPU ${data.hartId} failed at pc ${hex(self.pc)}: ${(e as Error).message}`);
 }
+limiter.flush();
 if (process.env.TSVISOR_STATS) {
   const total = self.load64(L.H_INSTRET);
   const inJit = self.load64(L.H_STAT_JIT_INSNS);
