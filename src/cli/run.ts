@@ -41,6 +41,24 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
   return c;
 }
 
+/**
+ * The zone's console output into `out` (the terminal). When `out` stops keeping up (write()
+ * returns false: a slow terminal, a pipe nobody reads), the zone's console pauses until 'drain',
+ * so the guest waits instead of the host buffering without end.
+ */
+export function pipeConsole(zone: Zone, out: NodeJS.WritableStream): void {
+  let waiting = false;
+  zone.on("console", (d: Buffer) => {
+    if (out.write(d) || waiting) return;
+    waiting = true;
+    zone.pauseConsole();
+    out.once("drain", () => {
+      waiting = false;
+      zone.resumeConsole();
+    });
+  });
+}
+
 /** Runs until the guest powers off (rebooting it on request). Returns the process exit code. */
 export async function runZone(c: ZoneConfig): Promise<number> {
   let quit = false;
@@ -55,7 +73,7 @@ export async function runZone(c: ZoneConfig): Promise<number> {
     for (;;) {
       zone = new Zone({ name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd, cmdline: c.cmdline, devices: c.devices,
         hostCpus: c.hostCpus, lockMemory: c.kind === "realtime" });
-      zone.on("console", (d: Buffer) => process.stdout.write(d));
+      pipeConsole(zone, process.stdout);
       zone.on("log", (m: string) => process.stderr.write(`tsvisor: ${m}\n`));
       const out = await zone.start();
       if (quit) {

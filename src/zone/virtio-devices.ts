@@ -7,7 +7,7 @@ import { openDiskImage, FileBlockBackend } from "../host/block-file.js";
 import { openTap, TapIo } from "../host/tap.js";
 import { FdPoller } from "../host/fd-poller.js";
 import type { MmioBus } from "../devices/bus.js";
-import type { DeviceLog, GuestMemory, IrqLine } from "../devices/types.js";
+import type { ConsoleSink, DeviceLog, GuestMemory, IrqLine } from "../devices/types.js";
 import { VirtioMmio, VirtioMmioPlaceholder, VIRTIO_MMIO_SIZE } from "../devices/virtio/mmio.js";
 import { VirtioBlk } from "../devices/virtio/blk.js";
 import { VirtioNet } from "../devices/virtio/net.js";
@@ -55,8 +55,8 @@ export interface VirtioHost {
   bellIndex: number;
   /** Rate-limited per kind (the guest decides how often devices have something to say). */
   log: DeviceLog;
-  /** Output of the virtio console (hvc0). */
-  consoleOut(bytes: Uint8Array): void;
+  /** Where the virtio console's output goes (hvc0): the zone's console ring. */
+  console: ConsoleSink;
 }
 
 /** The VMM thread's virtio devices. */
@@ -99,7 +99,7 @@ export class VirtioDevices {
         return dev;
       }
       case "console":
-        this.console = new VirtioConsole((b) => host.consoleOut(b));
+        this.console = new VirtioConsole(host.console);
         return this.console;
       case "rng":
         return new VirtioRng();

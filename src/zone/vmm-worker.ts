@@ -1,5 +1,6 @@
 // The zone's VMM thread: owns the device models, serves vCPU MMIO mailboxes, moves console
-// input to the guest and console output to the zone's owner. Devices see memory + IRQ lines only.
+// input to the guest. Console devices write into the zone's console ring (control.ts), which the
+// owner drains; a full ring holds them back. Devices see memory + IRQ lines (+ that sink) only.
 import { parentPort, workerData } from "node:worker_threads";
 import * as L from "../engine/riscv64/layout.js";
 import { HartView, SIP_SEIP } from "../engine/riscv64/hart-view.js";
@@ -40,7 +41,7 @@ const plic = new Plic(P.PLIC_NDEV, data.harts, (ctx, level) => {
   if (level) harts[ctx].raiseIrq(SIP_SEIP);
   else harts[ctx].lowerIrq(SIP_SEIP);
 });
-const uart = new Uart16550(plic.line(P.UART_IRQ), (bytes) => post({ type: "console", data: bytes }));
+const uart = new Uart16550(plic.line(P.UART_IRQ), ctl.consoleSink);
 const syscon = new TestFinisher({
   poweroff: (code) => endZone(L.ZONE_POWEROFF, code),
   reboot: () => endZone(L.ZONE_REBOOT, 0),
@@ -55,7 +56,7 @@ const virtio = new VirtioDevices(data.virtio ?? [], bus, guestMem, (slot) => pli
   P.VIRTIO_BASE, data.virtioSlots ?? 0, {
     bell: words, bellIndex: ctl.doorbellIndex,
     log: (kind, msg) => limiter.log(kind, msg),
-    consoleOut: (bytes) => post({ type: "console", data: bytes }),
+    console: ctl.consoleSink,
   });
 
 function endZone(state: number, code: number): void {
@@ -71,6 +72,15 @@ function publishShadows(): void {
 
 const mmioHead = (L.ZONE_CTL_OFF + L.ZC_MMIO_HEAD) >> 2;
 const mmioTail = (L.ZONE_CTL_OFF + L.ZC_MMIO_TAIL) >> 2;
+
+// Output bytes the UART lost (written to a full transmit FIFO): said as it happens (rate-limited)
+// and in total when the zone ends.
+let uartDropped = 0;
+function noteUartDrops(): void {
+  if (uart.droppedOutput === uartDropped) return;
+  uartDropped = uart.droppedOutput;
+  limiter.log("uart overrun", `UART: ${uartDropped} output bytes lost so far (written while its transmit FIFO was full)`);
+}
 
 /** Serve the harts' MMIO requests in ring order (see layout.ts ZC_MMIO_RING). */
 function serveRequests(): void {
@@ -114,10 +124,14 @@ try {
     pumpInput();
     bus.pollAll();
     publishShadows();
+    noteUartDrops();
     limiter.tick();
     ctl.sleepUntilRung(bell, 20, VMM_SPIN);
   }
   uart.flush();
+  if (uart.droppedOutput > 0) {
+    post({ type: "log", msg: `zone ${data.zoneName}: UART: ${uart.droppedOutput} output bytes lost in all (written while its transmit FIFO was full)` });
+  }
 } catch (e) {
   if (ctl.end(L.ZONE_ERROR)) post({ type: "error", reason: `zone ${data.zoneName}: VMM failed: ${(e as Error).message}` });
   for (const h of harts) h.wake();

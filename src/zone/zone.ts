@@ -9,7 +9,7 @@ import { HSM_STARTED, HSM_STOPPED } from "../engine/riscv64/hart-view.js";
 import { parseImageHeader, planLayout, BootError } from "../engine/riscv64/loader.js";
 import { buildDtb } from "../engine/riscv64/platform.js";
 import type { ZoneOutcome } from "../engine/exit.js";
-import { ZoneControl } from "./control.js";
+import { ConsoleDrain, ZoneControl } from "./control.js";
 import type { ZoneThreadMessage } from "./messages.js";
 import type { VcpuWorkerData } from "../engine/riscv64/vcpu-worker.js";
 import type { VmmWorkerData } from "./vmm-worker.js";
@@ -47,6 +47,8 @@ function readImage(zone: string, what: string, path: string): Uint8Array {
 
 export class Zone extends EventEmitter {
   private ctl!: ZoneControl;
+  private drain: ConsoleDrain | undefined;
+  private consolePaused = false;
   private workers: Worker[] = [];
   private errorReason: string | undefined;
   private memLock: MemoryLock | undefined;
@@ -131,8 +133,7 @@ export class Zone extends EventEmitter {
     return new Promise<ZoneOutcome>((resolve) => {
       let alive = 0;
       const onMessage = (m: ZoneThreadMessage) => {
-        if (m.type === "console") this.emit("console", Buffer.from(m.data));
-        else if (m.type === "log") this.emit("log", m.msg);
+        if (m.type === "log") this.emit("log", m.msg);
         else if (m.type === "error") this.errorReason ??= m.reason;
         else if (m.type === "ready") {
           this.vcpuTids[m.hart] = m.tid;
@@ -140,7 +141,13 @@ export class Zone extends EventEmitter {
         }
       };
       let ready = 0;
+      // Console output: the ring in the control block, drained here ("console" events).
+      const drain = new ConsoleDrain(this.ctl, (d) => this.emit("console", Buffer.from(d.buffer, d.byteOffset, d.length)));
+      this.drain = drain;
+      if (this.consolePaused) drain.pause();
+      drain.start();
       const finish = () => {
+        drain.close(); // what the guest wrote last comes out before the outcome
         this.memLock?.unlock();
         virtio.close();
         resolve(this.outcome());
@@ -189,6 +196,21 @@ export class Zone extends EventEmitter {
       off += n;
       if (n === 0) break; // ring full: drop the rest, as a terminal line would
     }
+  }
+
+  /**
+   * Stop taking console output (e.g. the terminal is not keeping up): the zone's console ring
+   * fills and the guest's console writes wait (SBI, UART, virtio-console) until resumeConsole().
+   * Output left when the zone ends is still emitted.
+   */
+  pauseConsole(): void {
+    this.consolePaused = true;
+    this.drain?.pause();
+  }
+
+  resumeConsole(): void {
+    this.consolePaused = false;
+    this.drain?.resume();
   }
 
   /** Forced stop: ends the zone now (the guest gets no say). */

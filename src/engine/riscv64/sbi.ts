@@ -30,7 +30,13 @@ export interface SbiHost {
   readonly harts: readonly HartView[];
   /** Guest physical RAM view of [pa, pa+len), or null if outside RAM. */
   guestBytes(pa: bigint, len: number): Uint8Array | null;
-  consoleWrite(bytes: Uint8Array): void;
+  /** Console output: takes what fits in the zone's console ring now; returns how many bytes. */
+  consoleWrite(bytes: Uint8Array): number;
+  /**
+   * Wait a little (bounded, a few ms) for room in the console ring, serving this hart's remote
+   * fence requests meanwhile; returns early when there is room or the zone ends.
+   */
+  consoleWait(): void;
   /** Up to `max` bytes of pending console input (may be empty). */
   consoleRead(max: number): Uint8Array;
   flushLocalTlb(): void;
@@ -81,8 +87,8 @@ export function handleSbi(host: SbiHost): SbiAction {
       ret(h, 0n, 0n);
       h.setX(11, a1); // legacy calls return only a0
       return "continue";
-    case 0x01:
-      host.consoleWrite(Uint8Array.of(Number(a0 & 0xffn)));
+    case 0x01: // console_putchar: blocks while the console is full (see putByte)
+      if (!putByte(host, a0)) return "continue";
       h.setX(10, 0n);
       h.pc = h.pc + 4n;
       return "continue";
@@ -260,9 +266,8 @@ function hsm(host: SbiHost, fid: number, a0: bigint, a1: bigint, a2: bigint): Sb
 
 function dbcn(host: SbiHost, fid: number, a0: bigint, a1: bigint, a2: bigint): SbiAction {
   const h = host.self;
-  if (fid === 2) { // write_byte
-    host.consoleWrite(Uint8Array.of(Number(a0 & 0xffn)));
-    ret(h, SBI_SUCCESS, 0n);
+  if (fid === 2) { // write_byte: blocks while the console is full (see putByte)
+    if (putByte(host, a0)) ret(h, SBI_SUCCESS, 0n);
     return "continue";
   }
   if (fid !== 0 && fid !== 1) return unsupported(host, EXT_DBCN, fid);
@@ -272,14 +277,31 @@ function dbcn(host: SbiHost, fid: number, a0: bigint, a1: bigint, a2: bigint): S
   const mem = addr < 1n << 64n ? host.guestBytes(addr, len) : null;
   if (!mem) { ret(h, SBI_ERR_INVALID_PARAM, 0n); return "continue"; }
   if (fid === 0) {
-    host.consoleWrite(mem.slice());
-    ret(h, SBI_SUCCESS, BigInt(len));
+    // As many bytes as fit (the spec lets write return fewer); when none do, after a short wait.
+    let n = host.consoleWrite(mem);
+    if (n === 0 && len > 0) {
+      host.consoleWait();
+      n = host.consoleWrite(mem);
+    }
+    ret(h, SBI_SUCCESS, BigInt(n));
   } else {
     const got = host.consoleRead(len);
     mem.set(got);
     ret(h, SBI_SUCCESS, BigInt(got.length));
   }
   return "continue";
+}
+
+/**
+ * One console byte for the calls the spec makes blocking (DBCN write_byte, legacy putchar).
+ * False when the console stayed full for the short wait: the caller leaves the pc on the ecall,
+ * so the guest makes the call again after the vCPU loop's turn (zone stop, fences, interrupts).
+ */
+function putByte(host: SbiHost, a0: bigint): boolean {
+  const b = Uint8Array.of(Number(a0 & 0xffn));
+  if (host.consoleWrite(b) === 1) return true;
+  host.consoleWait();
+  return host.consoleWrite(b) === 1;
 }
 
 export { HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED };

@@ -31,6 +31,8 @@ export interface VcpuWorkerData {
 const BUDGET = process.env.TSVISOR_PROFILE ? 997 : 1 << 20;
 const JIT_WAIT_BUDGET = Math.min(BUDGET, 1 << 15);
 const SPIN_BEFORE_SLEEP = 20000; // ~10-20 µs of polling for an MMIO answer
+const CONSOLE_WAIT_MS = 2; // longest an SBI console call waits for room in the console ring
+const CONSOLE_WAIT_SLICE_MS = 0.25; // remote fences and the zone state are checked this often meanwhile
 const CAUSES: Record<number, string> = {
   0: "instruction address misaligned", 1: "instruction access fault", 2: "illegal instruction", 3: "breakpoint",
   4: "load address misaligned", 5: "load access fault", 6: "store/AMO address misaligned", 7: "store/AMO access fault",
@@ -77,7 +79,16 @@ const sbiHost: SbiHost = {
     codePages.written(Number(off), len); // the caller may write (DBCN read)
     return bytes.subarray(L.GUEST_RAM_OFF + Number(off), L.GUEST_RAM_OFF + Number(off) + len);
   },
-  consoleWrite: (d) => send({ type: "console", data: d }),
+  consoleWrite: (d) => ctl.writeConsole(d),
+  consoleWait() {
+    const until = performance.now() + CONSOLE_WAIT_MS;
+    while (ctl.running && ctl.consoleRoom() === 0) {
+      serviceOwnFlush(sbiHost); // a hart waiting here must not stall another's remote fence
+      const left = until - performance.now();
+      if (left <= 0) return;
+      ctl.waitConsoleRoom(Math.min(left, CONSOLE_WAIT_SLICE_MS));
+    }
+  },
   consoleRead: (max) => ctl.takeInput(max),
   flushLocalTlb: () => core.flushTlb(),
   flushLocalCode: () => jit.flush(),
@@ -135,6 +146,7 @@ const windows = P.mmioWindows(data.virtioSlots);
 const mmioHead = (L.ZONE_CTL_OFF + L.ZC_MMIO_HEAD) >> 2;
 const mmioTail = (L.ZONE_CTL_OFF + L.ZC_MMIO_TAIL) >> 2;
 const lsrShadow = (L.ZONE_CTL_OFF + L.ZC_UART_LSR) >> 2;
+const LSR_DR = 0x01, LSR_THRE = 0x20;
 
 function mapped(addr: number, size: number): boolean {
   return windows.some((w) => addr >= w.base && addr - w.base <= w.size - size);
@@ -187,11 +199,14 @@ function mmioStore(): boolean {
 function mmioLoad(): boolean {
   const size = u32(L.H_EXIT_SIZE);
   if (size === 1 && u64n(L.H_EXIT_ADDR) === P.UART_BASE + 5) {
-    // Exact once the ring is drained; with stores still queued, only while no received byte is
-    // waiting (a queued FIFO reset could take it away; transmit status never changes here).
+    // Exact once the ring is drained. With stores still queued, only where they cannot change
+    // it: no received byte waiting (a queued FIFO reset could take it away), and the transmitter
+    // either busy (a stale "busy" only makes the driver poll again) or sure to stay empty: the
+    // console ring has room for every queued store, so queued THR bytes go straight through.
     const lsr = Atomics.load(words, lsrShadow);
-    const drained = Atomics.load(words, mmioTail) === Atomics.load(words, mmioHead);
-    if ((lsr & L.ZC_SHADOW_VALID) !== 0 && (drained || (lsr & 1) === 0)) {
+    const queued = (Atomics.load(words, mmioHead) - Atomics.load(words, mmioTail)) | 0;
+    const txStays = (lsr & LSR_THRE) === 0 || ctl.consoleRoom() > queued;
+    if ((lsr & L.ZC_SHADOW_VALID) !== 0 && (queued === 0 || ((lsr & LSR_DR) === 0 && txStays))) {
       words[(self.base + L.H_EXIT_DATA) >> 2] = lsr & 0xff;
       words[(self.base + L.H_EXIT_DATA + 4) >> 2] = 0;
       return true;
