@@ -28,7 +28,7 @@ let slices = 0;
 let ms = 0;
 let interp = 0;
 for (const [pc, n, t, i] of rows) {
-  const s = symbol(BigInt(`0x${pc}`));
+  const s = pc === "untracked" ? "(new pcs past the profiler's bound)" : symbol(BigInt(`0x${pc}`));
   const e = per.get(s) ?? [0, 0, 0];
   e[0] += n; e[1] += t; e[2] += i;
   per.set(s, e);

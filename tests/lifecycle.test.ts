@@ -160,6 +160,15 @@ test("guest reboot restarts the zone with the same config; a reboot loop ends in
   await settlesTo(base, "reboot loop");
 });
 
+test("a zone whose guest stops every hart ends in error, with the reason", async () => {
+  await mgr.start(cfg("stopper", { cpus: Math.min(2, host.length), kernel: buildAsm(["all-stopped.S"]) }));
+  await until(() => mgr.get("stopper").state === "error", 5000, "every hart stopped");
+  assert.match(mgr.get("stopper").reason ?? "", /zone stopper: every hart has stopped \(SBI HSM hart_stop\)/);
+  assert.equal(mgr.pool.used, 0);
+  await mgr.shutdown("stopper");
+  await settlesTo(base, "stopper");
+});
+
 test("reboot on request gives fresh vCPU threads; a wedged zone fails alone while another keeps running", async () => {
   const a = await mgr.start(cfg("steady"));
   const b = await mgr.reboot("steady");

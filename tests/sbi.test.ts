@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { expectPass } from "./helpers/asm-run.js";
+import { describe, expectPass } from "./helpers/asm-run.js";
+import { boot, buildAsm } from "./helpers/guest.js";
 
 test("SBI on one hart: BASE, probing, unknown calls, TIME, DBCN, legacy console, HSM, RFENCE, SRST", async () => {
   const r = await expectPass("sbi.S", { input: [{ when: "READ>", text: "xyzQ" }] });
@@ -14,4 +15,42 @@ test("SBI on four harts: HSM start/stop/errors, cross-hart atomics, IPIs, remote
 
 test("SBI HSM hart_suspend: retentive and non-retentive, woken by IPI and by the timer", async () => {
   await expectPass("hsm-suspend.S", { cpus: 2, timeoutMs: 5000 });
+});
+
+test("SBI RFENCE to a suspended hart returns promptly; the hart stays suspended until its IPI", async () => {
+  // The guest times each call with the time CSR (it used to wait 20 s for an acknowledgement the
+  // suspended hart never gave, while that hart's thread spun on the pending request).
+  await expectPass("hsm-rfence.S", { cpus: 2, timeoutMs: 15000 });
+});
+
+test("a zone whose every hart has stopped (SBI HSM hart_stop) ends in error, saying so", async () => {
+  const r = await boot({ kernel: buildAsm(["all-stopped.S"]), name: "stopped", cpus: 2, timeoutMs: 10000 });
+  assert.ok(r.console.includes("stopping\n"), describe(r));
+  assert.equal(r.outcome.state, "error", describe(r)); // it used to stay running until the timeout
+  assert.match((r.outcome as { reason: string }).reason,
+    /^zone stopped: every hart has stopped \(SBI HSM hart_stop\) and none can be started again$/);
+});
+
+test("a million distinct unsupported SBI calls: a few log lines that account for all of them, flat memory", async () => {
+  let rssAtStart = 0;
+  let peak = 0;
+  const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const r = await boot({
+    kernel: buildAsm(["sbi-flood.S"]), name: "sbi-flood", timeoutMs: 60000,
+    onConsole: () => { if (rssAtStart === 0) peak = rssAtStart = process.memoryUsage().rss; }, // "START"
+  }).finally(() => clearInterval(sample));
+  assert.deepEqual(r.outcome, { state: "poweroff", code: 0 }, describe(r));
+  assert.match(r.console, /PASS\n/);
+  const sbiLines = r.logs.filter((l) => /SBI|similar|other kinds/.test(l));
+  assert.ok(sbiLines.length <= 100, `${sbiLines.length} log lines, e.g.\n${sbiLines.slice(0, 5).join("\n")}`);
+  // every call is either logged or counted in a "suppressed" line
+  let accounted = 0;
+  for (const l of sbiLines) {
+    const m = /(\d+) (?:similar messages?|more messages?)/.exec(l);
+    accounted += m ? Number(m[1]) : /not supported/.test(l) ? 1 : 0;
+  }
+  assert.equal(accounted, 1_000_000, sbiLines.join("\n"));
+  // the old module-level Set of every (eid, fid) and a message per call grew by ~200 MB here
+  const grew = (peak - rssAtStart) / 2 ** 20;
+  assert.ok(grew < 64, `owner RSS grew by ${grew.toFixed(0)} MiB during the flood`);
 });

@@ -49,6 +49,31 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
   return c;
 }
 
+/** What pipeConsole needs: a zone's (or a ZoneRunner's) console output and its flow control. */
+export interface ConsoleSource {
+  on(event: "console", f: (d: Buffer) => void): unknown;
+  pauseConsole(): void;
+  resumeConsole(): void;
+}
+
+/**
+ * The zone's console output into `out` (the terminal). When `out` stops keeping up (write()
+ * returns false: a slow terminal, a pipe nobody reads), the zone's console pauses until 'drain',
+ * so the guest waits instead of the host buffering without end.
+ */
+export function pipeConsole(zone: ConsoleSource, out: NodeJS.WritableStream): void {
+  let waiting = false;
+  zone.on("console", (d: Buffer) => {
+    if (out.write(d) || waiting) return;
+    waiting = true;
+    zone.pauseConsole();
+    out.once("drain", () => {
+      waiting = false;
+      zone.resumeConsole();
+    });
+  });
+}
+
 /** Runs until the guest powers off or the zone fails (rebooting it on request). Returns the process exit code. */
 export async function runZone(c: ZoneConfig): Promise<number> {
   let quit = false;
@@ -60,13 +85,7 @@ export async function runZone(c: ZoneConfig): Promise<number> {
       runner.stop();
     },
   });
-  runner.on("console", (d: Buffer) => {
-    // A terminal or pipe that is behind slows the guest's console down instead of queueing here.
-    if (!process.stdout.write(d)) {
-      runner.pauseConsole();
-      process.stdout.once("drain", () => runner.resumeConsole());
-    }
-  });
+  pipeConsole(runner, process.stdout);
   runner.on("log", (m: string) => process.stderr.write(`tsvisor: ${m}\n`));
   let ran = false; // once the guest ran, its last line may be unfinished: start ours on a new one
   runner.on("status", (s: ZoneStatus) => {

@@ -25,6 +25,23 @@ export interface GuestMemory {
   view(gpa: number, len: number): Uint8Array | null;
 }
 
+/**
+ * Where a console device's output goes. It is bounded: it takes what fits and says how much, and
+ * the device holds the rest back from the guest (a full transmitter, descriptors left unused).
+ */
+export interface ConsoleSink {
+  /** Take up to `bytes.length` bytes (copied); returns how many were taken, 0 when full. */
+  write(bytes: Uint8Array): number;
+  /** How many bytes write() would take now. */
+  room(): number;
+}
+
+/**
+ * Diagnostics from a device model. The guest decides how often they happen (a driver looping on
+ * resets), so the host rate-limits them: `kind` names the message's category for that.
+ */
+export type DeviceLog = (kind: string, msg: string) => void;
+
 /** Notifications from platform devices to the zone (poweroff / reboot requests). */
 export interface PlatformEvents {
   poweroff(code: number): void;

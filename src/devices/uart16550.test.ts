@@ -1,17 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Uart16550 } from "./uart16550.js";
+import { MemConsole } from "./virtio/mem-backends.js";
 
 const RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7;
 
 function mk(opts?: { hostQueueBytes?: number }) {
   const irq = { level: false, edges: 0, set(l: boolean) { if (l !== this.level) this.edges++; this.level = l; } };
-  const out: number[] = [];
-  const chunks: Uint8Array[] = [];
-  const uart = new Uart16550(irq, (b) => { chunks.push(b); out.push(...b); }, "ttyS0", opts);
+  const sink = new MemConsole();
+  const out = sink.out;
+  const uart = new Uart16550(irq, sink, "ttyS0", opts);
   const rd = (o: number) => uart.read(o, 1);
   const wr = (o: number, v: number) => uart.write(o, 1, v);
-  return { uart, irq, out, chunks, rd, wr };
+  return { uart, irq, out, sink, rd, wr };
 }
 
 test("8250 autoconfig probe sequence identifies a 16550A", () => {
@@ -217,20 +218,51 @@ test("modem status: deltas, interrupt, cleared by MSR read", () => {
   assert.equal(rd(MSR) & 0x0f, 0x04);
 });
 
-test("output batching flushes on newline, when full, and on poll", () => {
-  const { wr, uart, chunks, out } = mk();
-  for (const c of "ab") wr(THR, c.charCodeAt(0));
-  assert.equal(chunks.length, 0);
-  wr(THR, 0x0a);
-  assert.equal(chunks.length, 1);
-  assert.deepEqual([...chunks[0]], [0x61, 0x62, 0x0a]);
-  for (let i = 0; i < 300; i++) wr(THR, 0x20);
-  assert.equal(chunks.length, 2);
+test("output reaches the sink at once while it has room; THRE stays set", () => {
+  const { wr, rd, out } = mk();
+  for (const c of "ab\n") wr(THR, c.charCodeAt(0));
+  assert.deepEqual(out, [0x61, 0x62, 0x0a]);
+  assert.equal(rd(LSR) & 0x60, 0x60);
+});
+
+test("a full sink holds bytes in the transmit FIFO: THRE/TEMT clear, THRE interrupt once drained", () => {
+  const { wr, rd, uart, irq, out, sink } = mk();
+  wr(FCR, 0x01); // FIFOs on: 16 bytes
+  wr(IER, 0x02);
+  assert.equal(rd(IIR) & 0x0f, 0x02);
+  sink.space = 0;
+  for (let i = 0; i < 16; i++) wr(THR, 0x30 + i);
+  assert.deepEqual(out, []);
+  assert.equal(rd(LSR) & 0x60, 0, "THRE and TEMT clear while bytes wait");
+  assert.equal(irq.level, false, "no THRE interrupt while the FIFO holds bytes");
+  wr(THR, 0x7a); // FIFO full: lost, and counted
+  assert.equal(uart.droppedOutput, 1);
   uart.poll();
-  assert.equal(chunks.length, 3);
+  assert.deepEqual(out, []);
+  sink.space = 10; // room for part of it: THRE stays clear
   uart.poll();
-  assert.equal(chunks.length, 3, "empty poll emits nothing");
-  assert.equal(out.length, 303);
+  assert.equal(out.length, 10);
+  assert.equal(rd(LSR) & 0x60, 0);
+  assert.equal(irq.level, false);
+  sink.space = 100;
+  uart.poll();
+  assert.deepEqual(out, Array.from({ length: 16 }, (_, i) => 0x30 + i), "in order, none lost");
+  assert.equal(rd(LSR) & 0x60, 0x60);
+  assert.equal(irq.level, true, "THRE interrupt once the FIFO has drained");
+  assert.equal(rd(IIR) & 0x0f, 0x02);
+});
+
+test("FIFOs off: the transmit holding register holds one byte", () => {
+  const { wr, rd, uart, out, sink } = mk();
+  sink.space = 0;
+  wr(THR, 0x41);
+  assert.equal(rd(LSR) & 0x60, 0);
+  wr(THR, 0x42);
+  assert.equal(uart.droppedOutput, 1);
+  sink.space = 5;
+  uart.flush();
+  assert.deepEqual(out, [0x41]);
+  assert.equal(rd(LSR) & 0x60, 0x60);
 });
 
 test("hostile accesses never throw; bad sizes/offsets read 0", () => {

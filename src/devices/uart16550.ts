@@ -1,9 +1,13 @@
 // NS16550A UART, register stride 1 (reg-shift 0), as Linux's 8250 driver and firmware use it.
-// Transmission is instantaneous: THR and the shift register are always empty (LSR.THRE|TEMT = 1).
+// Output: bytes written to THR enter the transmit FIFO (16 bytes, or the one-byte holding
+// register with FIFOs off) and leave it for the console sink as fast as the sink takes them, at
+// once while it has room. While the sink is full they wait there: LSR.THRE/TEMT are clear and the
+// THRE interrupt comes when the FIFO has drained (poll()). A byte written to a full FIFO is lost,
+// as on the chip, and counted (drivers wait for THRE; a guest that does not only loses its own).
 // Host input waits in a capped host-side queue (the "wire") and moves into the RX FIFO as the
 // guest drains it, so host bursts never overrun the guest; overrun only happens in loopback.
 
-import type { IrqLine, MmioDevice } from "./types.js";
+import type { ConsoleSink, IrqLine, MmioDevice } from "./types.js";
 
 // Register offsets.
 const RBR_THR_DLL = 0, IER_DLM = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7;
@@ -32,7 +36,6 @@ const MSR_EXTERNAL = MSR_CTS | MSR_DSR | MSR_DCD;
 
 const FIFO_SIZE = 16;
 const TRIGGER_LEVELS = [1, 4, 8, 14];
-const OUT_BATCH = 256;
 
 export const UART16550_DEFAULT_HOST_QUEUE = 64 * 1024;
 
@@ -49,6 +52,8 @@ export class Uart16550 implements MmioDevice {
   droppedInput = 0;
   /** Loopback bytes lost to overrun (the guest's own fault; counted for diagnostics). */
   overruns = 0;
+  /** Output bytes lost: written to THR while the transmit FIFO was full (the guest ignored THRE). */
+  droppedOutput = 0;
 
   // Registers.
   private ier = 0;
@@ -73,15 +78,15 @@ export class Uart16550 implements MmioDevice {
   private hostHead = 0;
   private hostCount = 0;
 
-  // Output batch; flushed on newline, when full, or in poll()/flush().
-  private readonly out = new Uint8Array(OUT_BATCH);
-  private outLen = 0;
+  // Transmit FIFO: bytes the sink has not taken yet, oldest first.
+  private readonly tx = new Uint8Array(FIFO_SIZE);
+  private txCount = 0;
 
   private irqLevel = false;
 
   constructor(
     private readonly irq: IrqLine,
-    private readonly onOutput: (bytes: Uint8Array) => void,
+    private readonly output: ConsoleSink,
     name = "uart16550",
     opts: Uart16550Options = {},
   ) {
@@ -91,7 +96,7 @@ export class Uart16550 implements MmioDevice {
     this.hostQ = new Uint8Array(q);
   }
 
-  /** Back to power-on state (host queue and pending output survive: they are outside the chip). */
+  /** Back to power-on state (the host queue survives, outside the chip; so do bytes already written). */
   reset(): void {
     this.ier = this.lcr = this.mcr = this.lsrErr = this.msrDelta = this.scr = this.dll = this.dlm = 0;
     this.fifoEnabled = false;
@@ -126,14 +131,14 @@ export class Uart16550 implements MmioDevice {
   }
 
   poll(): void {
-    this.flush();
+    if (this.txCount === 0) return;
+    this.drainTx();
+    this.updateIrq();
   }
 
+  /** Hand what the sink takes now to it (the zone is ending: last chance). */
   flush(): void {
-    if (this.outLen === 0) return;
-    const bytes = this.out.slice(0, this.outLen); // a copy: the callback may keep it
-    this.outLen = 0;
-    this.onOutput(bytes);
+    this.drainTx();
   }
 
   read(offset: number, size: 1 | 2 | 4): number {
@@ -197,7 +202,7 @@ export class Uart16550 implements MmioDevice {
           // Enabling ETBEI while THR is empty raises THRE again, even if it was acknowledged before;
           // Linux's startup THRE test relies on this.
           if (this.ier & IER_ETBEI) {
-            if (!(old & IER_ETBEI)) this.thrIpending = true;
+            if (!(old & IER_ETBEI) && this.txCount === 0) this.thrIpending = true;
           } else {
             this.thrIpending = false;
           }
@@ -239,22 +244,36 @@ export class Uart16550 implements MmioDevice {
     // Other FCR bits only take effect with FCR0 set.
     if (enable) {
       if (v & FCR_CLEAR_RX) this.rxHead = this.rxCount = 0;
-      // FCR_CLEAR_TX: nothing to clear, transmission is instantaneous.
+      // FCR_CLEAR_TX is not honoured: bytes the guest already wrote still reach the console.
       this.trigger = TRIGGER_LEVELS[(v >> 6) & 3];
     }
     this.refill();
   }
 
   private transmit(b: number): void {
-    // Writing THR clears the THRE interrupt; the byte leaves at once, so THR is empty again
-    // and (with ETBEI set) THRE is re-raised.
-    this.thrIpending = (this.ier & IER_ETBEI) !== 0;
+    // Writing THR clears the THRE interrupt; it is raised again once the FIFO is empty, at once
+    // while the sink has room.
     if (this.mcr & MCR_LOOP) {
+      this.thrIpending = (this.ier & IER_ETBEI) !== 0;
       this.pushRxLoopback(b);
       return;
     }
-    this.out[this.outLen++] = b;
-    if (this.outLen === OUT_BATCH || b === 0x0a) this.flush();
+    this.thrIpending = false;
+    if (this.txCount >= (this.fifoEnabled ? FIFO_SIZE : 1)) {
+      this.droppedOutput++;
+      return;
+    }
+    this.tx[this.txCount++] = b;
+    this.drainTx();
+  }
+
+  private drainTx(): void {
+    if (this.txCount === 0) return;
+    const n = this.output.write(this.tx.subarray(0, this.txCount));
+    if (n <= 0) return;
+    this.tx.copyWithin(0, n, this.txCount);
+    this.txCount -= n;
+    if (this.txCount === 0 && (this.ier & IER_ETBEI) !== 0) this.thrIpending = true;
   }
 
   private get rxCap(): number {
@@ -301,7 +320,7 @@ export class Uart16550 implements MmioDevice {
   }
 
   private lsr(): number {
-    return (this.rxCount > 0 ? LSR_DR : 0) | LSR_THRE | LSR_TEMT | this.lsrErr;
+    return (this.rxCount > 0 ? LSR_DR : 0) | (this.txCount === 0 ? LSR_THRE | LSR_TEMT : 0) | this.lsrErr;
   }
 
   private modemLines(): number {

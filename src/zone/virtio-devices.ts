@@ -7,7 +7,7 @@ import { openDiskImage, FileBlockBackend } from "../host/block-file.js";
 import { openTap, TapIo } from "../host/tap.js";
 import { FdPoller } from "../host/fd-poller.js";
 import type { MmioBus } from "../devices/bus.js";
-import type { GuestMemory, IrqLine } from "../devices/types.js";
+import type { ConsoleSink, DeviceLog, GuestMemory, IrqLine } from "../devices/types.js";
 import { VirtioMmio, VirtioMmioPlaceholder, VIRTIO_MMIO_SIZE } from "../devices/virtio/mmio.js";
 import { VirtioBlk } from "../devices/virtio/blk.js";
 import { VirtioNet } from "../devices/virtio/net.js";
@@ -53,9 +53,10 @@ export interface VirtioHost {
   /** Zone doorbell: an fd poller bumps it when a TAP has frames. */
   bell: Int32Array;
   bellIndex: number;
-  log(msg: string): void;
-  /** Output of the virtio console (hvc0). */
-  consoleOut(bytes: Uint8Array): void;
+  /** Rate-limited per kind (the guest decides how often devices have something to say). */
+  log: DeviceLog;
+  /** Where the virtio console's output goes (hvc0): the zone's console ring. */
+  console: ConsoleSink;
 }
 
 /** The VMM thread's virtio devices. */
@@ -86,19 +87,19 @@ export class VirtioDevices {
   private model(s: VirtioSetup, name: string, host: VirtioHost) {
     switch (s.type) {
       case "blk":
-        return new VirtioBlk(new FileBlockBackend(s.fd, s.size, s.readonly), s.serial, (m) => host.log(`${name}: ${m}`));
+        return new VirtioBlk(new FileBlockBackend(s.fd, s.size, s.readonly), s.serial, (k, m) => host.log(`${name} ${k}`, `${name}: ${m}`));
       case "net": {
         const io = new TapIo(s.fd);
-        const poller = new FdPoller(s.fd, host.bell, host.bellIndex, (m) => host.log(`${name} (${s.tap}): ${m}`));
+        const poller = new FdPoller(s.fd, host.bell, host.bellIndex, (m) => host.log(`${name} poller`, `${name} (${s.tap}): ${m}`));
         this.pollers.push(poller);
         const mac = Uint8Array.from(s.mac.split(":").map((x) => parseInt(x, 16)));
         const dev = new VirtioNet({ send: (f) => io.send(f), receive: (d) => io.receive(d), armReceive: () => poller.arm(),
           mayReceive: () => !poller.armed }, mac);
-        this.closers.push(() => { if (process.env.TSVISOR_DEBUG_NET) host.log(`${name}: ${JSON.stringify(dev.stats)}`); });
+        this.closers.push(() => { if (process.env.TSVISOR_DEBUG_NET) host.log(`${name} stats`, `${name}: ${JSON.stringify(dev.stats)}`); });
         return dev;
       }
       case "console":
-        this.console = new VirtioConsole((b) => host.consoleOut(b));
+        this.console = new VirtioConsole(host.console);
         return this.console;
       case "rng":
         return new VirtioRng();

@@ -1,5 +1,6 @@
 // The zone's VMM thread: owns the device models, serves vCPU MMIO mailboxes, moves console
-// input to the guest and console output to the zone's owner. Devices see memory + IRQ lines only.
+// input to the guest. Console devices write into the zone's console ring (control.ts), which the
+// owner drains; a full ring holds them back. Devices see memory + IRQ lines (+ that sink) only.
 import { parentPort, workerData } from "node:worker_threads";
 import * as L from "../engine/riscv64/layout.js";
 import { HartView, SIP_SEIP } from "../engine/riscv64/hart-view.js";
@@ -13,6 +14,7 @@ import type { ZoneThreadMessage } from "./messages.js";
 import { SharedGuestMemory } from "../devices/guest-memory.js";
 import { CodePages } from "../engine/riscv64/code-pages.js";
 import { VirtioDevices, type VirtioSetup } from "./virtio-devices.js";
+import { LogLimiter } from "./log-limiter.js";
 
 const VMM_SPIN = Number(process.env.TSVISOR_VMM_SPIN ?? 20000); // doorbell polls before sleeping
 
@@ -31,13 +33,15 @@ const ctl = new ZoneControl(buffer);
 const words = new Int32Array(buffer);
 const harts = Array.from({ length: data.harts }, (_, i) => new HartView(buffer, i));
 const post = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
+// Device diagnostics are the guest's to provoke: rate-limited (see log-limiter.ts).
+const limiter = new LogLimiter((msg) => post({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }));
 
 const bus = new MmioBus();
 const plic = new Plic(P.PLIC_NDEV, data.harts, (ctx, level) => {
   if (level) harts[ctx].raiseIrq(SIP_SEIP);
   else harts[ctx].lowerIrq(SIP_SEIP);
 });
-const uart = new Uart16550(plic.line(P.UART_IRQ), (bytes) => post({ type: "console", data: bytes }));
+const uart = new Uart16550(plic.line(P.UART_IRQ), ctl.consoleSink);
 const syscon = new TestFinisher({
   poweroff: (code) => endZone(L.ZONE_POWEROFF, code),
   reboot: () => endZone(L.ZONE_REBOOT, 0),
@@ -51,8 +55,8 @@ const guestMem = new SharedGuestMemory(buffer, L.GUEST_RAM_OFF, L.RAM_BASE, ramB
 const virtio = new VirtioDevices(data.virtio ?? [], bus, guestMem, (slot) => plic.line(P.VIRTIO_IRQ_BASE + slot),
   P.VIRTIO_BASE, data.virtioSlots ?? 0, {
     bell: words, bellIndex: ctl.doorbellIndex,
-    log: (msg) => post({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }),
-    consoleOut: (bytes) => post({ type: "console", data: bytes }),
+    log: (kind, msg) => limiter.log(kind, msg),
+    console: ctl.consoleSink,
   });
 
 function endZone(state: number, code: number): void {
@@ -68,6 +72,15 @@ function publishShadows(): void {
 
 const mmioHead = (L.ZONE_CTL_OFF + L.ZC_MMIO_HEAD) >> 2;
 const mmioTail = (L.ZONE_CTL_OFF + L.ZC_MMIO_TAIL) >> 2;
+
+// Output bytes the UART lost (written to a full transmit FIFO): said as it happens (rate-limited)
+// and in total when the zone ends.
+let uartDropped = 0;
+function noteUartDrops(): void {
+  if (uart.droppedOutput === uartDropped) return;
+  uartDropped = uart.droppedOutput;
+  limiter.log("uart overrun", `UART: ${uartDropped} output bytes lost so far (written while its transmit FIFO was full)`);
+}
 
 /** Serve the harts' MMIO requests in ring order (see layout.ts ZC_MMIO_RING). */
 function serveRequests(): void {
@@ -111,12 +124,18 @@ try {
     pumpInput();
     bus.pollAll();
     publishShadows();
+    noteUartDrops();
+    limiter.tick();
     ctl.sleepUntilRung(bell, 20, VMM_SPIN);
   }
   uart.flush();
+  if (uart.droppedOutput > 0) {
+    post({ type: "log", msg: `zone ${data.zoneName}: UART: ${uart.droppedOutput} output bytes lost in all (written while its transmit FIFO was full)` });
+  }
 } catch (e) {
   if (ctl.end(L.ZONE_ERROR)) post({ type: "error", reason: `zone ${data.zoneName}: VMM failed: ${(e as Error).message}` });
   for (const h of harts) h.wake();
 }
 await virtio.close();
+limiter.flush();
 post({ type: "exited" });

@@ -10,7 +10,7 @@ import { describePayload } from "../engine/riscv64/payload.js";
 import type { FormatChoice } from "../config/zone-config.js";
 import { buildDtb } from "../engine/riscv64/platform.js";
 import type { ZoneOutcome } from "../engine/exit.js";
-import { ZoneControl } from "./control.js";
+import { ConsoleDrain, ZoneControl } from "./control.js";
 import type { ZoneThreadMessage } from "./messages.js";
 import type { VcpuWorkerData } from "../engine/riscv64/vcpu-worker.js";
 import type { VmmWorkerData } from "./vmm-worker.js";
@@ -62,6 +62,8 @@ function readImage(zone: string, what: string, path: string, memBytes: number): 
 
 export class Zone extends EventEmitter {
   private ctl!: ZoneControl;
+  private drain: ConsoleDrain | undefined;
+  private consolePaused = false;
   private workers: Worker[] = [];
   private errorReason: string | undefined;
   private memLock: MemoryLock | undefined;
@@ -160,8 +162,7 @@ export class Zone extends EventEmitter {
     return new Promise<ZoneOutcome>((resolve) => {
       let alive = 0;
       const onMessage = (m: ZoneThreadMessage) => {
-        if (m.type === "console") this.emit("console", Buffer.from(m.data));
-        else if (m.type === "log") this.emit("log", m.msg);
+        if (m.type === "log") this.emit("log", m.msg);
         else if (m.type === "error") this.errorReason ??= m.reason;
         else if (m.type === "ready") {
           this.vcpuTids[m.hart] = m.tid;
@@ -169,7 +170,13 @@ export class Zone extends EventEmitter {
         }
       };
       let ready = 0;
+      // Console output: the ring in the control block, drained here ("console" events).
+      const drain = new ConsoleDrain(this.ctl, (d) => this.emit("console", Buffer.from(d.buffer, d.byteOffset, d.length)));
+      this.drain = drain;
+      if (this.consolePaused) drain.pause();
+      drain.start();
       const finish = () => {
+        drain.close(); // what the guest wrote last comes out before the outcome
         this.memLock?.unlock();
         virtio.close();
         resolve(this.outcome());
@@ -220,10 +227,20 @@ export class Zone extends EventEmitter {
     }
   }
 
-  /** Stop draining console output (its reader is behind). Replaced by the console ring's flow control. */
-  pauseConsole(): void {}
+  /**
+   * Stop taking console output (e.g. the terminal is not keeping up): the zone's console ring
+   * fills and the guest's console writes wait (SBI, UART, virtio-console) until resumeConsole().
+   * Output left when the zone ends is still emitted.
+   */
+  pauseConsole(): void {
+    this.consolePaused = true;
+    this.drain?.pause();
+  }
 
-  resumeConsole(): void {}
+  resumeConsole(): void {
+    this.consolePaused = false;
+    this.drain?.resume();
+  }
 
   /** Forced stop: ends the zone now (the guest gets no say). */
   stop(): void {

@@ -50,6 +50,8 @@ export interface BootOptions extends Partial<ZoneSpec> {
   until?: string;
   /** Type this into the console once `when` appears. */
   input?: { when: string; text: string }[];
+  /** Sees each console chunk as it arrives. */
+  onConsole?: (chunk: Buffer, zone: Zone) => void;
 }
 
 export async function boot(o: BootOptions): Promise<BootResult> {
@@ -62,6 +64,7 @@ export async function boot(o: BootOptions): Promise<BootResult> {
   const logs: string[] = [];
   const pending = [...(o.input ?? [])];
   zone.on("console", (d: Buffer) => {
+    o.onConsole?.(d, zone);
     out += d.toString("latin1");
     if (o.until && out.includes(o.until)) zone.stop();
     while (pending.length && out.includes(pending[0].when)) zone.input(Buffer.from(pending.shift()!.text));

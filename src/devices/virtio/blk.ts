@@ -3,6 +3,7 @@
 // the backend and guest buffers. Malformed requests complete with IOERR / UNSUPP.
 import { drainQueue, type VirtioContext, type VirtioDevice } from "./mmio.js";
 import type { Chain } from "./queue.js";
+import type { DeviceLog } from "../types.js";
 
 export const VIRTIO_ID_BLOCK = 2;
 export const SECTOR = 512;
@@ -59,7 +60,7 @@ export class VirtioBlk implements VirtioDevice {
   private readonly hdrView = new DataView(this.hdr.buffer);
   private readonly bounce = new Uint8Array(BOUNCE);
 
-  constructor(private readonly disk: BlockBackend, serial = "", private readonly log: (m: string) => void = () => {}) {
+  constructor(private readonly disk: BlockBackend, serial = "", private readonly log: DeviceLog = () => {}) {
     if (disk.size % SECTOR !== 0) throw new Error(`virtio-blk: size ${disk.size} is not a multiple of ${SECTOR}`);
     let f = (1n << BigInt(BLK_F_SEG_MAX)) | (1n << BigInt(BLK_F_BLK_SIZE)) | (1n << BigInt(BLK_F_FLUSH));
     if (disk.readonly) f |= 1n << BigInt(BLK_F_RO);
@@ -144,7 +145,7 @@ export class VirtioBlk implements VirtioDevice {
           return this.finish(status, S_UNSUPP, 0);
       }
     } catch (e) {
-      this.log(`virtio-blk: host I/O error: ${(e as Error).message}`);
+      this.log("host I/O error", `virtio-blk: host I/O error: ${(e as Error).message}`);
       return this.finish(status, S_IOERR, 0);
     }
   }

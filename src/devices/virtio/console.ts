@@ -1,7 +1,11 @@
-// virtio-console (virtio 1.2 §5.3), single port: the guest's hvc0. Output goes to a host
-// callback; input is queued by the host and handed to the guest as receive buffers allow.
-import { drainQueue, type VirtioContext, type VirtioDevice } from "./mmio.js";
-import { readFromChain, writeToChain } from "./queue.js";
+// virtio-console (virtio 1.2 §5.3), single port: the guest's hvc0. Output goes to a bounded
+// console sink: a transmit buffer is used (returned to the driver) only once the sink has taken
+// all of it, so while the sink is full the driver's buffers stay with the device and hvc0 waits;
+// poll() goes on when room returns. Input is queued by the host and handed to the guest as
+// receive buffers allow.
+import type { VirtioContext, VirtioDevice } from "./mmio.js";
+import { readFromChain, writeToChain, type Chain } from "./queue.js";
+import type { ConsoleSink } from "../types.js";
 
 export const VIRTIO_ID_CONSOLE = 3;
 const RXQ = 0;
@@ -11,6 +15,8 @@ const QUEUE_SIZE = 64;
 const MAX_PENDING = 64 * 1024;
 /** Bytes of output taken from one transmit request; the rest of a huge request is dropped. */
 const MAX_TX = 64 * 1024;
+/** Bytes copied out of guest memory per step of a transmit request. */
+const TX_STEP = 4096;
 
 export class VirtioConsole implements VirtioDevice {
   readonly deviceId = VIRTIO_ID_CONSOLE;
@@ -20,8 +26,12 @@ export class VirtioConsole implements VirtioDevice {
   private ctx: VirtioContext | null = null;
   private input: Uint8Array[] = [];
   private pendingBytes = 0;
+  // The transmit request being written out, and how far.
+  private tx: Chain | null = null;
+  private txOff = 0;
+  private readonly txBuf = new Uint8Array(TX_STEP);
 
-  constructor(private readonly output: (bytes: Uint8Array) => void) {}
+  constructor(private readonly output: ConsoleSink) {}
 
   /** Whether the driver is up and more host input fits. */
   get canReceive(): boolean {
@@ -44,6 +54,7 @@ export class VirtioConsole implements VirtioDevice {
     this.ctx = null;
     this.input = [];
     this.pendingBytes = 0;
+    this.tx = null;
   }
 
   notify(q: number): void {
@@ -53,19 +64,41 @@ export class VirtioConsole implements VirtioDevice {
 
   poll(): void {
     this.deliver();
+    if (this.tx !== null || this.ctx?.queues[TXQ].hasAvail()) this.transmit();
   }
 
+  /** Write out transmit requests in order while the sink takes them. */
   private transmit(): void {
     const ctx = this.ctx;
     if (ctx === null) return;
-    drainQueue(ctx, TXQ, (c) => {
-      if (c.fault === null && c.readLen > 0) {
-        const out = new Uint8Array(Math.min(c.readLen, MAX_TX));
-        readFromChain(c, 0, out);
-        this.output(out);
+    const q = ctx.queues[TXQ];
+    let served = 0;
+    for (;;) {
+      if (this.tx === null) {
+        if (this.output.room() === 0) break; // leave the next request with the driver
+        this.tx = q.pop(ctx.mem);
+        this.txOff = 0;
+        if (this.tx === null) {
+          if (q.armNotify()) continue;
+          break;
+        }
       }
-      return 0;
-    });
+      const c = this.tx;
+      const len = c.fault === null ? Math.min(c.readLen, MAX_TX) : 0;
+      while (this.txOff < len) {
+        const step = this.txBuf.subarray(0, Math.min(TX_STEP, len - this.txOff, this.output.room()));
+        if (step.length === 0) break;
+        readFromChain(c, this.txOff, step);
+        const n = this.output.write(step); // the sink copies; `step` is reused
+        this.txOff += n;
+        if (n < step.length) break;
+      }
+      if (this.txOff < len) break; // the sink is full: go on from here in poll()
+      q.push(c.head, 0);
+      this.tx = null;
+      served++;
+    }
+    if (served > 0) ctx.signalUsed(TXQ);
   }
 
   /** Up to `max` bytes of queued input. */

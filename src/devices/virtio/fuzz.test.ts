@@ -10,7 +10,7 @@ import { VirtioBlk } from "./blk.js";
 import { VirtioNet } from "./net.js";
 import { VirtioConsole } from "./console.js";
 import { VirtioRng } from "./rng.js";
-import { MemDisk, MemNic } from "./mem-backends.js";
+import { MemConsole, MemDisk, MemNic } from "./mem-backends.js";
 
 const RUNS = Number(process.env.TSVISOR_FUZZ_RUNS ?? 100_000);
 const RAM_SIZE = 1 << 20;
@@ -92,7 +92,7 @@ const nic = new MemNic();
 fuzz("virtio-net", new VirtioNet(nic, Uint8Array.from([2, 0, 0, 0, 0, 1])), {
   input: (b) => { nic.inbox.length = 0; nic.sent.length = 0; if (b.length > 0) nic.inbox.push(b); },
 });
-const con = new VirtioConsole(() => {});
+const con = new VirtioConsole(new MemConsole());
 fuzz("virtio-console", con, { input: (b) => con.receive(b) });
 fuzz("virtio-rng", new VirtioRng());
 

@@ -1,6 +1,7 @@
-// In-memory backends for tests and fuzzing: a RAM disk and a loopback-style NIC.
+// In-memory backends for tests and fuzzing: a RAM disk, a loopback-style NIC and a console sink.
 import type { BlockBackend } from "./blk.js";
 import type { NetBackend } from "./net.js";
+import type { ConsoleSink } from "../types.js";
 
 export class MemDisk implements BlockBackend {
   readonly data: Uint8Array;
@@ -43,5 +44,23 @@ export class MemNic implements NetBackend {
   }
   armReceive(): void {
     this.arms++;
+  }
+}
+
+/** Console output with `space` bytes of room left (unbounded unless a test sets it). */
+export class MemConsole implements ConsoleSink {
+  readonly out: number[] = [];
+  space = Infinity;
+  write(b: Uint8Array): number {
+    const n = Math.min(b.length, this.space);
+    for (let i = 0; i < n; i++) this.out.push(b[i]);
+    this.space -= n;
+    return n;
+  }
+  room(): number {
+    return this.space;
+  }
+  get text(): string {
+    return Buffer.from(this.out).toString("latin1");
   }
 }

@@ -2,7 +2,7 @@
 // the driver must accept VIRTIO_F_VERSION_1. Queue notifications are recorded and served from
 // poll() on the VMM thread, so the notifying vCPU resumes at once. A device model that throws or
 // a driver that corrupts a queue gets DEVICE_NEEDS_RESET, never an exception past this class.
-import type { GuestMemory, IrqLine, MmioDevice } from "../types.js";
+import type { DeviceLog, GuestMemory, IrqLine, MmioDevice } from "../types.js";
 import { VirtQueue, type Chain } from "./queue.js";
 
 export const VIRTIO_MMIO_MAGIC = 0x74726976; // "virt"
@@ -111,7 +111,7 @@ export class VirtioMmio implements MmioDevice {
     private readonly dev: VirtioDevice,
     private readonly mem: GuestMemory,
     private readonly irq: IrqLine,
-    private readonly log: (msg: string) => void = () => {},
+    private readonly log: DeviceLog = () => {},
   ) {
     if (dev.queueSizes.length > 31) throw new Error(`${name}: too many queues`);
     this.queues = dev.queueSizes.map((n, i) => new VirtQueue(n, i));
@@ -237,7 +237,7 @@ export class VirtioMmio implements MmioDevice {
       const unknown = this.driverFeatures & ~this.offered;
       if (unknown !== 0n || !this.has(VIRTIO_F_VERSION_1)) {
         next &= ~STATUS_FEATURES_OK; // refused: the driver reads it back and fails (§3.1.1)
-        this.log(`${this.name}: features refused (driver 0x${this.driverFeatures.toString(16)})`);
+        this.log(`${this.name} features refused`, `${this.name}: features refused (driver 0x${this.driverFeatures.toString(16)})`);
       }
     }
     this.status = next;
@@ -286,7 +286,7 @@ export class VirtioMmio implements MmioDevice {
   private needsReset(reason: string): void {
     if (this.status & STATUS_NEEDS_RESET) return;
     this.lastError = reason;
-    this.log(`${this.name}: device needs reset: ${reason}`);
+    this.log(`${this.name} needs reset`, `${this.name}: device needs reset: ${reason}`);
     this.active = false;
     this.kicks = 0;
     this.status |= STATUS_NEEDS_RESET;

@@ -31,7 +31,7 @@ export class TestDriver {
     this.bytes.fill(GUARD_BYTE, 0, GUARD);
     this.bytes.fill(GUARD_BYTE, GUARD + ramSize);
     this.mem = new SharedGuestMemory(this.bytes.buffer, GUARD, RAM, ramSize);
-    this.mmio = new VirtioMmio("test", dev, this.mem, this.irq, (m) => this.logs.push(m));
+    this.mmio = new VirtioMmio("test", dev, this.mem, this.irq, (_kind, m) => this.logs.push(m));
   }
 
   /** Whether the guard bytes around RAM are untouched. */

@@ -43,6 +43,17 @@ export const MMIO_STORE = 0;
 export const MMIO_LOAD = 1;
 export const ZC_CONIN_BUF = 0x100; // CONIN_SIZE bytes
 export const ZC_CONIN_SIZE = 0x1000;
+// Console output ring (guest -> host), the only way console bytes leave a zone: producers are
+// the vCPU threads (SBI console) and the VMM thread (UART, virtio-console), serialised by a spin
+// lock; the one consumer is the zone's owner thread. A full ring back-pressures the guest. The
+// protocol lives in src/zone/control.ts alone.
+export const ZC_CONOUT_HEAD = 0x70; // i32 free-running: bytes committed (owner waits on it)
+export const ZC_CONOUT_TAIL = 0x74; // i32 free-running: bytes consumed (vCPUs wait on it for room)
+export const ZC_CONOUT_LOCK = 0x78; // i32 producers' lock: 0 free, 1 held, 2 held with waiters
+export const ZC_CONOUT_READER = 0x7c; // i32: 1 while the owner waits for data (producers notify HEAD)
+export const ZC_CONOUT_WANT_ROOM = 0x80; // i32: 1 once a producer found the ring full (the owner rings the doorbell when it frees room)
+export const ZC_CONOUT_BUF = 0x8000; // ZC_CONOUT_SIZE bytes, to the end of the 64 KiB control block
+export const ZC_CONOUT_SIZE = 0x8000;
 
 export const ZONE_RUNNING = 0;
 export const ZONE_POWEROFF = 1;

@@ -1,6 +1,6 @@
 // tsvisor's SBI v2.0 implementation: what HS-mode firmware does for a guest in virtual S-mode.
 // Guest-controlled values are untrusted: every id, mask and address is range-checked, and
-// unknown calls return SBI_ERR_NOT_SUPPORTED (logged once per call kind), never throw.
+// unknown calls return SBI_ERR_NOT_SUPPORTED (logged, rate-limited by the host), never throw.
 import * as L from "./layout.js";
 import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED, SIP_SSIP } from "./hart-view.js";
 
@@ -30,21 +30,25 @@ export interface SbiHost {
   readonly harts: readonly HartView[];
   /** Guest physical RAM view of [pa, pa+len), or null if outside RAM. */
   guestBytes(pa: bigint, len: number): Uint8Array | null;
-  consoleWrite(bytes: Uint8Array): void;
+  /** Console output: takes what fits in the zone's console ring now; returns how many bytes. */
+  consoleWrite(bytes: Uint8Array): number;
+  /**
+   * Wait a little (bounded, a few ms) for room in the console ring, serving this hart's remote
+   * fence requests meanwhile; returns early when there is room or the zone ends.
+   */
+  consoleWait(): void;
   /** Up to `max` bytes of pending console input (may be empty). */
   consoleRead(max: number): Uint8Array;
   flushLocalTlb(): void;
   /** fence.i on this hart: drop compiled code whose guest bytes changed. */
   flushLocalCode(): void;
   systemReset(kind: "poweroff" | "reboot", code: number): void;
-  /** Diagnostics (called at most once per unsupported call kind). */
-  log(msg: string): void;
+  /** Diagnostics the guest can trigger at will: the host rate-limits them per `kind`. */
+  log(kind: string, msg: string): void;
 }
 
 /** What the vCPU loop must do after the call. */
 export type SbiAction = "continue" | "stop" | "suspend" | "suspend-nonretentive" | "reset";
-
-const logged = new Set<string>();
 
 function ret(h: HartView, err: bigint, val: bigint): void {
   h.setX(10, err);
@@ -83,8 +87,8 @@ export function handleSbi(host: SbiHost): SbiAction {
       ret(h, 0n, 0n);
       h.setX(11, a1); // legacy calls return only a0
       return "continue";
-    case 0x01:
-      host.consoleWrite(Uint8Array.of(Number(a0 & 0xffn)));
+    case 0x01: // console_putchar: blocks while the console is full (see putByte)
+      if (!putByte(host, a0)) return "continue";
       h.setX(10, 0n);
       h.pc = h.pc + 4n;
       return "continue";
@@ -138,11 +142,8 @@ export function handleSbi(host: SbiHost): SbiAction {
 }
 
 function unsupported(host: SbiHost, eid: number, fid: number): SbiAction {
-  const key = `${eid.toString(16)}/${fid}`;
-  if (!logged.has(key)) {
-    logged.add(key);
-    host.log(`SBI call eid=0x${eid.toString(16)} fid=${fid} not supported (hart ${host.self.hartId})`);
-  }
+  host.log(`SBI eid=0x${eid.toString(16)} fid=${fid}`,
+    `SBI call eid=0x${eid.toString(16)} fid=${fid} not supported (hart ${host.self.hartId})`);
   ret(host.self, SBI_ERR_NOT_SUPPORTED, 0n);
   return "continue";
 }
@@ -207,12 +208,13 @@ export function remoteSfence(host: SbiHost, ids: number[], local: "tlb" | "code"
       if (st !== HSM_STARTED && st !== HSM_SUSPENDED) break; // stopped harts flush when they start
       serviceOwnFlush(host); // the target may be waiting on us in the same way
       Atomics.wait(w.h.words, ackIdx, ack, 1);
-      if (spins > 20000) { host.log(`hart ${w.h.hartId} did not acknowledge a remote fence`); break; }
+      if (spins > 20000) { host.log("rfence timeout", `hart ${w.h.hartId} did not acknowledge a remote fence`); break; }
     }
   }
 }
 
-function serviceOwnFlush(host: SbiHost): void {
+/** Serve a remote fence request pending for the calling hart (TLB and compiled code) and acknowledge it. */
+export function serviceOwnFlush(host: SbiHost): void {
   const h = host.self;
   const gen = Atomics.load(h.words, h.word(L.H_FLUSH));
   if (gen !== Atomics.load(h.words, h.word(L.H_FLUSH_ACK))) {
@@ -264,9 +266,8 @@ function hsm(host: SbiHost, fid: number, a0: bigint, a1: bigint, a2: bigint): Sb
 
 function dbcn(host: SbiHost, fid: number, a0: bigint, a1: bigint, a2: bigint): SbiAction {
   const h = host.self;
-  if (fid === 2) { // write_byte
-    host.consoleWrite(Uint8Array.of(Number(a0 & 0xffn)));
-    ret(h, SBI_SUCCESS, 0n);
+  if (fid === 2) { // write_byte: blocks while the console is full (see putByte)
+    if (putByte(host, a0)) ret(h, SBI_SUCCESS, 0n);
     return "continue";
   }
   if (fid !== 0 && fid !== 1) return unsupported(host, EXT_DBCN, fid);
@@ -276,14 +277,31 @@ function dbcn(host: SbiHost, fid: number, a0: bigint, a1: bigint, a2: bigint): S
   const mem = addr < 1n << 64n ? host.guestBytes(addr, len) : null;
   if (!mem) { ret(h, SBI_ERR_INVALID_PARAM, 0n); return "continue"; }
   if (fid === 0) {
-    host.consoleWrite(mem.slice());
-    ret(h, SBI_SUCCESS, BigInt(len));
+    // As many bytes as fit (the spec lets write return fewer); when none do, after a short wait.
+    let n = host.consoleWrite(mem);
+    if (n === 0 && len > 0) {
+      host.consoleWait();
+      n = host.consoleWrite(mem);
+    }
+    ret(h, SBI_SUCCESS, BigInt(n));
   } else {
     const got = host.consoleRead(len);
     mem.set(got);
     ret(h, SBI_SUCCESS, BigInt(got.length));
   }
   return "continue";
+}
+
+/**
+ * One console byte for the calls the spec makes blocking (DBCN write_byte, legacy putchar).
+ * False when the console stayed full for the short wait: the caller leaves the pc on the ecall,
+ * so the guest makes the call again after the vCPU loop's turn (zone stop, fences, interrupts).
+ */
+function putByte(host: SbiHost, a0: bigint): boolean {
+  const b = Uint8Array.of(Number(a0 & 0xffn));
+  if (host.consoleWrite(b) === 1) return true;
+  host.consoleWait();
+  return host.consoleWrite(b) === 1;
 }
 
 export { HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED };

@@ -4,12 +4,13 @@ import { parentPort, workerData } from "node:worker_threads";
 import * as L from "./layout.js";
 import { instantiateCore } from "./core-module.js";
 import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED } from "./hart-view.js";
-import { handleSbi, type SbiHost } from "./sbi.js";
+import { handleSbi, serviceOwnFlush, type SbiHost } from "./sbi.js";
 import { ZoneControl } from "../../zone/control.js";
 import { BlockJit } from "./jit/block-jit.js";
 import type { ZoneThreadMessage } from "../../zone/messages.js";
 import { pinVcpuThread } from "../../host/affinity.js";
 import { PcProfiler } from "./pc-profiler.js";
+import { LogLimiter } from "../../zone/log-limiter.js";
 import { CodePages } from "./code-pages.js";
 import * as P from "./platform.js";
 
@@ -30,6 +31,8 @@ export interface VcpuWorkerData {
 const BUDGET = process.env.TSVISOR_PROFILE ? 997 : 1 << 20;
 const JIT_WAIT_BUDGET = Math.min(BUDGET, 1 << 15);
 const SPIN_BEFORE_SLEEP = 20000; // ~10-20 µs of polling for an MMIO answer
+const CONSOLE_WAIT_MS = 2; // longest an SBI console call waits for room in the console ring
+const CONSOLE_WAIT_SLICE_MS = 0.25; // remote fences and the zone state are checked this often meanwhile
 const CAUSES: Record<number, string> = {
   0: "instruction address misaligned", 1: "instruction access fault", 2: "illegal instruction", 3: "breakpoint",
   4: "load address misaligned", 5: "load access fault", 6: "store/AMO address misaligned", 7: "store/AMO access fault",
@@ -45,6 +48,8 @@ const harts = Array.from({ length: data.harts }, (_, i) => new HartView(buffer, 
 const self = harts[data.hartId];
 const profiler = process.env.TSVISOR_PROFILE ? new PcProfiler(self) : undefined;
 const send = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
+// Diagnostics the guest can provoke at will go through this (see log-limiter.ts).
+const limiter = new LogLimiter((msg) => send({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }));
 const pinned = data.hostCpu === undefined ? { tid: 0 } : pinVcpuThread(data.hostCpu, `v${data.hartId}:${data.zoneName}`);
 
 // Zone time: ms since the zone's origin, shared by all threads of the zone.
@@ -58,7 +63,7 @@ const core = instantiateCore(data.module, data.memory, now, (msg) => {
 }, table);
 const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
   (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr }, data.hostCpu,
-  (msg) => send({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${msg}` }),
+  (msg) => limiter.log("jit", `vCPU ${data.hartId}: ${msg}`),
   process.env.TSVISOR_JIT_SYNC === "1"); // tests: compile in step with execution, not in the background
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
 if (profiler) core.setProfiling(1);
@@ -74,7 +79,16 @@ const sbiHost: SbiHost = {
     codePages.written(Number(off), len); // the caller may write (DBCN read)
     return bytes.subarray(L.GUEST_RAM_OFF + Number(off), L.GUEST_RAM_OFF + Number(off) + len);
   },
-  consoleWrite: (d) => send({ type: "console", data: d }),
+  consoleWrite: (d) => ctl.writeConsole(d),
+  consoleWait() {
+    const until = performance.now() + CONSOLE_WAIT_MS;
+    while (ctl.running && ctl.consoleRoom() === 0) {
+      serviceOwnFlush(sbiHost); // a hart waiting here must not stall another's remote fence
+      const left = until - performance.now();
+      if (left <= 0) return;
+      ctl.waitConsoleRoom(Math.min(left, CONSOLE_WAIT_SLICE_MS));
+    }
+  },
   consoleRead: (max) => ctl.takeInput(max),
   flushLocalTlb: () => core.flushTlb(),
   flushLocalCode: () => jit.flush(),
@@ -82,7 +96,7 @@ const sbiHost: SbiHost = {
     ctl.end(kind === "poweroff" ? L.ZONE_POWEROFF : L.ZONE_REBOOT, code);
     wakeAll();
   },
-  log: (msg) => send({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }),
+  log: (kind, msg) => limiter.log(kind, msg),
 };
 
 function wakeAll(): void {
@@ -132,6 +146,7 @@ const windows = P.mmioWindows(data.virtioSlots);
 const mmioHead = (L.ZONE_CTL_OFF + L.ZC_MMIO_HEAD) >> 2;
 const mmioTail = (L.ZONE_CTL_OFF + L.ZC_MMIO_TAIL) >> 2;
 const lsrShadow = (L.ZONE_CTL_OFF + L.ZC_UART_LSR) >> 2;
+const LSR_DR = 0x01, LSR_THRE = 0x20;
 
 function mapped(addr: number, size: number): boolean {
   return windows.some((w) => addr >= w.base && addr - w.base <= w.size - size);
@@ -184,11 +199,14 @@ function mmioStore(): boolean {
 function mmioLoad(): boolean {
   const size = u32(L.H_EXIT_SIZE);
   if (size === 1 && u64n(L.H_EXIT_ADDR) === P.UART_BASE + 5) {
-    // Exact once the ring is drained; with stores still queued, only while no received byte is
-    // waiting (a queued FIFO reset could take it away; transmit status never changes here).
+    // Exact once the ring is drained. With stores still queued, only where they cannot change
+    // it: no received byte waiting (a queued FIFO reset could take it away), and the transmitter
+    // either busy (a stale "busy" only makes the driver poll again) or sure to stay empty: the
+    // console ring has room for every queued store, so queued THR bytes go straight through.
     const lsr = Atomics.load(words, lsrShadow);
-    const drained = Atomics.load(words, mmioTail) === Atomics.load(words, mmioHead);
-    if ((lsr & L.ZC_SHADOW_VALID) !== 0 && (drained || (lsr & 1) === 0)) {
+    const queued = (Atomics.load(words, mmioHead) - Atomics.load(words, mmioTail)) | 0;
+    const txStays = (lsr & LSR_THRE) === 0 || ctl.consoleRoom() > queued;
+    if ((lsr & L.ZC_SHADOW_VALID) !== 0 && (queued === 0 || ((lsr & LSR_DR) === 0 && txStays))) {
       words[(self.base + L.H_EXIT_DATA) >> 2] = lsr & 0xff;
       words[(self.base + L.H_EXIT_DATA + 4) >> 2] = 0;
       return true;
@@ -230,6 +248,7 @@ function loop(): void {
     switch (exit) {
       case L.EXIT_BUDGET:
         profiler?.sample(self.pc, performance.now() - t0);
+        limiter.tick();
         break;
       case L.EXIT_MMIO_LOAD:
         if (mmioLoad()) core.completeMmioLoad();
@@ -240,6 +259,7 @@ function loop(): void {
         break;
       case L.EXIT_WFI:
         waitForInterrupt();
+        limiter.tick();
         break;
       case L.EXIT_JIT_FLUSH:
         jit.flush();
@@ -252,9 +272,21 @@ function loop(): void {
         const action = handleSbi(sbiHost);
         if (action === "stop") {
           self.hsmState = HSM_STOPPED;
+          // Only a running hart can start a stopped one (hart_start): once all are stopped the
+          // zone can never run again. Of harts stopping at once, the last store is seen by its
+          // own check (the HSM words are sequentially consistent), so one of them ends the zone.
+          if (harts.every((h) => h.hsmState === HSM_STOPPED)) {
+            fatal(`zone ${data.zoneName}: every hart has stopped (SBI HSM hart_stop) and none can be started again`);
+          }
         } else if (action === "suspend" || action === "suspend-nonretentive") {
           self.hsmState = HSM_SUSPENDED;
-          while (ctl.running && (Atomics.load(words, self.word(L.H_IP)) & u32(L.H_SIE)) === 0) waitForInterrupt();
+          // A remote fence to a suspended hart is served here, without resuming it (SBI HSM:
+          // suspend keeps the hart's state, the caller must not wait for a resume). Unserved,
+          // the request would end every wait at once: a busy spin, and a caller stuck for seconds.
+          while (ctl.running && (Atomics.load(words, self.word(L.H_IP)) & u32(L.H_SIE)) === 0) {
+            serviceOwnFlush(sbiHost);
+            waitForInterrupt();
+          }
           if (action === "suspend") self.hsmState = HSM_STARTED;
           else startAt(self.load64(L.H_START_ADDR), self.load64(L.H_START_ARG));
         }
@@ -285,6 +317,7 @@ try {
 } catch (e) {
   fatal(`zone ${data.zoneName}: vCPU ${data.hartId} failed at pc ${hex(self.pc)}: ${(e as Error).message}`);
 }
+limiter.flush();
 if (process.env.TSVISOR_STATS) {
   const total = self.load64(L.H_INSTRET);
   const inJit = self.load64(L.H_STAT_JIT_INSNS);

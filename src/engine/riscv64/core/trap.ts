@@ -14,7 +14,10 @@ export const INTERRUPT_BIT: u64 = 0x8000000000000000;
 
 // Wedge detection. (a) A trap taken at the very address the previous trap vectored to means
 // the handler itself cannot run (e.g. stvec points at unmapped memory or at an illegal
-// instruction). (b) S-mode taking the same exception at the same pc over and over is stuck.
+// instruction). (b) S-mode taking the same exception at the same pc over and over, with no sret
+// in between that moves past it, is stuck. A handler that emulates or skips the instruction
+// (sret to another pc) makes progress however often the same trap comes back: leaveTrap resets
+// the count then, so only handlers that return to the very instruction that trapped add up.
 export let stormCount: i32 = 0;
 let lastVector: u64 = 1;
 let sameCount: i32 = 0;
@@ -97,5 +100,7 @@ export function leaveTrap(): u64 {
   store<i32>(hart + H_PRIV, toPriv);
   releaseReservation();
   selectTlb();
-  return load<u64>(hart + H_SEPC);
+  const epc = load<u64>(hart + H_SEPC);
+  if (epc != lastPc) sameCount = 0; // the handler moved the guest past its last trap: progress
+  return epc;
 }

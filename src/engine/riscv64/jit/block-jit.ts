@@ -10,6 +10,9 @@ import type { CompileWorkerData } from "./compile-worker.js";
 import { CodePages } from "../code-pages.js";
 
 const MAX_BLOCKS = 1 << 16; // bound on table growth; past it, code stays interpreted
+// Bound on remembered "not compilable" verdicts (the guest decides how many places fail to
+// compile); past it a verdict lives only in the core's table and is redone if pushed out there.
+const MAX_VERDICTS = 1 << 16;
 const BATCH = 48; // blocks per module at most
 
 interface Cached {
@@ -29,7 +32,8 @@ function stopKey(insn: number): string {
 const key = (host: number, set: number) => host * 4 + set;
 
 export class BlockJit {
-  private readonly cache = new Map<number, Cached>();
+  private readonly cache = new Map<number, Cached>(); // compiled (<= MAX_BLOCKS) and verdicts (<= MAX_VERDICTS)
+  private verdicts = 0;
   private readonly pending = new Set<number>();
   private readonly mem: Uint8Array;
   private readonly words: Int32Array;
@@ -128,7 +132,7 @@ export class BlockJit {
     for (const f of r.failed) {
       this.pending.delete(key(f.host, f.set));
       this.failed++;
-      this.cache.set(key(f.host, f.set), { page: this.pageOf(f.host), epoch: f.epoch, func: -2 });
+      this.remember(key(f.host, f.set), { page: this.pageOf(f.host), epoch: f.epoch, func: -2 });
       this.bind(f.host, f.set, -2);
     }
     this.compileMs += r.ms;
@@ -143,7 +147,7 @@ export class BlockJit {
       // the block warms up again and compiles from the new bytes.
       const page = this.pageOf(b.host);
       if (this.codePages.epoch(page) !== b.epoch || !this.sameCode(b.start, b.code)) return;
-      this.cache.set(key(b.host, b.set), { page, epoch: b.epoch, func });
+      this.remember(key(b.host, b.set), { page, epoch: b.epoch, func });
       this.bind(b.host, b.set, func);
     });
     this.compiled += r.blocks.length;
@@ -151,11 +155,21 @@ export class BlockJit {
     this.bindMs += performance.now() - t0;
   }
 
+  /** Cache an answer; a new "not compilable" verdict only while there are fewer than MAX_VERDICTS. */
+  private remember(k: number, c: Cached): void {
+    const was = this.cache.get(k)?.func;
+    const verdicts = this.verdicts - (was === -2 ? 1 : 0) + (c.func === -2 ? 1 : 0);
+    if (verdicts > MAX_VERDICTS) return;
+    this.verdicts = verdicts;
+    this.cache.set(k, c);
+  }
+
   /** fence.i: unbind and forget code (and "not compilable" verdicts) from pages written since. */
   flush(): void {
     for (const [k, c] of this.cache) {
       if (this.codePages.epoch(c.page) === c.epoch) continue;
       this.cache.delete(k);
+      if (c.func === -2) this.verdicts--;
       this.dropped++;
       this.bind(Math.floor(k / 4), k % 4, -1);
     }
