@@ -156,7 +156,7 @@ test("bad configs are refused by zone start and by check with clear messages, an
     [bad("nocpu", `[zone]\nname = "x"\nhost_cpus = [999]\n${boot}`), /bad-nocpu\.toml: zone\.host_cpus: zone "x": host CPU 999 does not exist here/],
     [bad("count", `[zone]\nname = "x"\ncpus = 2\nhost_cpus = [0]\n${boot}`), /bad-count\.toml: zone\.host_cpus: lists 1 host CPU\(s\) for cpus = 2/],
     [bad("rtshare", `[zone]\nname = "x"\nkind = "realtime"\nshare_cpus = true\n${boot}`), /bad-rtshare\.toml: zone\.share_cpus: realtime zones never share CPUs/],
-    [bad("image", `[zone]\nname = "x"\n[boot]\nkernel = "${junk}"\n`), /bad-image\.toml: boot\.kernel: .*junk\.img: not a RISC-V Linux Image/],
+    [bad("image", `[zone]\nname = "x"\n[boot]\nkernel = "${junk}"\n`), /bad-image\.toml: boot\.kernel: .*junk\.img: not a Linux Image, an ELF executable or a raw binary: it looks like a text file/],
     [bad("small", `[zone]\nname = "x"\nmemory = "16M"\n${boot}`), /bad-small\.toml: zone\.memory: zone x: too little memory for kernel \+ initrd/],
     [bad("kind", `[zone]\nname = "x"\nkind = "batch"\n${boot}`), /bad-kind\.toml: zone\.kind: Invalid enum value/],
     [bad("name", `[zone]\nname = "no spaces"\n${boot}`), /bad-name\.toml: zone\.name: use letters, digits/],

@@ -83,6 +83,7 @@ export class Uart16550 implements MmioDevice {
   private txCount = 0;
 
   private irqLevel = false;
+  private lineSet = false;
 
   constructor(
     private readonly irq: IrqLine,
@@ -100,6 +101,7 @@ export class Uart16550 implements MmioDevice {
   reset(): void {
     this.ier = this.lcr = this.mcr = this.lsrErr = this.msrDelta = this.scr = this.dll = this.dlm = 0;
     this.fifoEnabled = false;
+    this.lineSet = false;
     this.trigger = 1;
     this.thrIpending = false;
     this.rxHead = this.rxCount = 0;
@@ -120,12 +122,17 @@ export class Uart16550 implements MmioDevice {
     return n;
   }
 
-  /** Bytes still waiting in the host queue (not yet in the RX FIFO). */
   /** True once the guest driver listens for input (RX data interrupt enabled). */
   get rxInterruptEnabled(): boolean {
     return (this.ier & IER_ERBFI) !== 0;
   }
 
+  /** True once a guest driver has set up the port (written a line format), interrupts or not. */
+  get inUse(): boolean {
+    return this.lineSet;
+  }
+
+  /** Bytes still waiting in the host queue (not yet in the RX FIFO). */
   get pendingInput(): number {
     return this.hostCount;
   }
@@ -213,6 +220,9 @@ export class Uart16550 implements MmioDevice {
         break;
       case LCR:
         this.lcr = v;
+        // A driver that sets a line format means to use the port, even if it never enables
+        // interrupts: boot loaders (U-Boot's ns16550) and RTOS shells poll LSR/RBR instead.
+        if ((v & 0x80) === 0) this.lineSet = true;
         break;
       case MCR: {
         const before = this.modemLines();

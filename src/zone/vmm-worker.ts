@@ -37,9 +37,11 @@ const post = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
 const limiter = new LogLimiter((msg) => post({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }));
 
 const bus = new MmioBus();
-const plic = new Plic(P.PLIC_NDEV, data.harts, (ctx, level) => {
-  if (level) harts[ctx].raiseIrq(SIP_SEIP);
-  else harts[ctx].lowerIrq(SIP_SEIP);
+const plic = new Plic(P.PLIC_NDEV, data.harts * P.PLIC_CONTEXTS_PER_HART, (ctx, level) => {
+  const hart = harts[P.plicContextHart(ctx)];
+  if (!hart) return; // an M-mode context: nothing runs in M-mode
+  if (level) hart.raiseIrq(SIP_SEIP);
+  else hart.lowerIrq(SIP_SEIP);
 });
 const uart = new Uart16550(plic.line(P.UART_IRQ), ctl.consoleSink);
 const syscon = new TestFinisher({
@@ -65,6 +67,7 @@ function endZone(state: number, code: number): void {
 }
 
 const lsrShadow = (L.ZONE_CTL_OFF + L.ZC_UART_LSR) >> 2;
+const uartPolled = (L.ZONE_CTL_OFF + L.ZC_UART_POLLED) >> 2;
 function publishShadows(): void {
   const lsr = uart.lineStatus;
   Atomics.store(words, lsrShadow, lsr === null ? 0 : lsr | L.ZC_SHADOW_VALID);
@@ -107,14 +110,18 @@ function serveRequests(): void {
   Atomics.notify(words, mmioTail);
 }
 
-// Console input goes to the UART once its driver listens; until then it stays in the ring
-// where SBI console reads (earlycon / hvc over SBI) can take it.
-// With no UART listener, a running virtio console (hvc0) gets it instead.
+// Console input goes to the UART once its driver listens (RX interrupt enabled); else to a
+// running virtio console (hvc0); else to the UART if a driver has set it up and polls it; until
+// then it stays in the ring where SBI console reads (earlycon / hvc over SBI) can take it.
 function pumpInput(): void {
   if (ctl.pendingInput === 0) return;
-  if (uart.rxInterruptEnabled) {
+  const toUart = () => {
     if (uart.pendingInput <= 4096) uart.receive(ctl.takeInput(4096));
-  } else if (virtio.console?.canReceive) virtio.console.receive(ctl.takeInput(4096));
+  };
+  if (uart.rxInterruptEnabled) toUart();
+  else if (virtio.console?.canReceive) virtio.console.receive(ctl.takeInput(4096));
+  // A driver polling the UART (interrupts off: boot loaders, RTOS shells) reads it through LSR/RBR.
+  else if (uart.inUse || Atomics.load(words, uartPolled) !== 0) toUart();
 }
 
 try {

@@ -161,10 +161,10 @@ TEST_PROLOGUE
   li t0, PLIC + 10 * 4                  /* UART source priority 1 */
   li t1, 1
   sw t1, 0(t0)
-  li t0, PLIC + 0x2000                  /* context 0 (hart 0 S-mode) enables source 10 */
+  li t0, PLIC + 0x2080                  /* context 1 (hart 0 S-mode, as on QEMU virt) enables source 10 */
   li t1, 1 << 10
   sw t1, 0(t0)
-  li t0, PLIC + 0x200000                /* threshold 0 */
+  li t0, PLIC + 0x201000                /* threshold 0 */
   sw zero, 0(t0)
   li t0, UART + 1                       /* IER: THR-empty interrupt */
   li t1, 2
@@ -217,7 +217,7 @@ irq_handler:
 2: li t5, -1
   csrw STIMECMP, t5
   j 4f
-3: li t0, PLIC + 0x200004               /* claim */
+3: li t0, PLIC + 0x201004               /* claim */
   lw t1, 0(t0)
   li t5, UART + 1                        /* silence the UART */
   sb zero, 0(t5)

@@ -3,7 +3,7 @@
 #include "test.h"
 #define UART 0x10000000
 #define PLIC 0x0c000000
-#define CLAIM (PLIC + 0x200004)
+#define CLAIM (PLIC + 0x201004)
 #define MS 10000
 TEST_PROLOGUE
   .option norvc
@@ -19,10 +19,10 @@ TEST_PROLOGUE
   li t0, PLIC + 10 * 4
   li t1, 1
   sw t1, 0(t0)                 /* priority of source 10 */
-  li t0, PLIC + 0x2000
+  li t0, PLIC + 0x2080
   li t1, 1 << 10
-  sw t1, 0(t0)                 /* enable it for context 0 */
-  li t0, PLIC + 0x200000
+  sw t1, 0(t0)                 /* enable it for context 1 (hart 0 S-mode, as on QEMU virt) */
+  li t0, PLIC + 0x201000
   sw zero, 0(t0)               /* threshold 0 */
   li t0, 1
   sb t0, 1(s0)                 /* IER: received-data interrupt */

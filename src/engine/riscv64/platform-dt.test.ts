@@ -129,8 +129,8 @@ test("full platform tree decompiles cleanly with the expected contents", () => {
   assert.deepEqual(cells(plic.get("#address-cells")), [0]);
   assert.deepEqual(cells(plic.get("reg")), [0, 0xc000000, 0, 0x600000]);
   assert.deepEqual(cells(plic.get("riscv,ndev")), [95]);
-  // Only S-mode external interrupts: context N is hart N.
-  assert.deepEqual(cells(plic.get("interrupts-extended")), intcPhandles.flatMap((ph) => [ph, 9]));
+  // QEMU virt's contexts: 2N is hart N's M-mode external interrupt (11), 2N + 1 its S-mode one (9).
+  assert.deepEqual(cells(plic.get("interrupts-extended")), intcPhandles.flatMap((ph) => [ph, 11, ph, 9]));
   const plicPh = cells(plic.get("phandle"));
 
   const soc = t.get("/soc")!;
@@ -177,7 +177,7 @@ test("minimal platform: optional nodes and properties are absent", () => {
   assert.equal([...t.keys()].some((k) => k.includes("virtio")), false);
   const plic = t.get("/soc/interrupt-controller@c000000")!;
   const intc = cells(t.get("/cpus/cpu@0/interrupt-controller")!.get("phandle"));
-  assert.deepEqual(cells(plic.get("interrupts-extended")), [...intc, 9]);
+  assert.deepEqual(cells(plic.get("interrupts-extended")), [...intc, 11, ...intc, 9]);
 });
 
 test("32 harts and memory above 4 GiB", () => {
@@ -189,7 +189,7 @@ test("32 harts and memory above 4 GiB", () => {
   assert.deepEqual(cells(t.get("/memory@80000000")!.get("reg")), [0, 0x80000000, 1, 0x40000000]);
   assert.deepEqual(cells(t.get("/chosen")!.get("linux,initrd-start")), [1, 0x80000000]);
   const ext = cells(t.get("/soc/interrupt-controller@c000000")!.get("interrupts-extended"));
-  assert.equal(ext.length, 64);
+  assert.equal(ext.length, 128);
 });
 
 test("dtc re-encodes the blob byte for byte (same layout as the reference tool)", () => {

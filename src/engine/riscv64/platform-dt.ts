@@ -24,6 +24,7 @@ export interface PlatformDescription {
 const SYSCON_POWEROFF = 0x5555;
 const SYSCON_REBOOT = 0x7777;
 const IRQ_S_EXT = 9; // scause/sip bit of the supervisor external interrupt
+const IRQ_M_EXT = 11; // the machine external interrupt: its PLIC contexts exist but reach no guest
 const PLIC_MAX_SOURCES = 1023; // source 0 is reserved, so ids are 1..1023
 
 /** Unit-address text: lowercase hex without leading zeros (spec 2.2.1). */
@@ -178,9 +179,10 @@ export function buildPlatformDtb(p: PlatformDescription): Uint8Array {
       fdt.propStrings("compatible", ["sifive,plic-1.0.0", "riscv,plic0"]);
       fdt.propU32("#interrupt-cells", 1).propU32("#address-cells", 0).propEmpty("interrupt-controller");
       fdt.propCells("reg", reg64(p.plic.base, p.plic.size)).propU32("riscv,ndev", p.plic.ndev);
-      // Context N = hart N's S-mode external interrupt; the guest never sees M-mode contexts.
+      // QEMU virt's context layout: hart N has context 2N (M-mode, never delivered: guests run in
+      // S-mode) and 2N + 1 (S-mode). Guests written for that machine hard-code it (RT-Thread).
       const ext: number[] = [];
-      for (let n = 0; n < p.harts; n++) ext.push(fdt.ref(intcLabel(n)), IRQ_S_EXT);
+      for (let n = 0; n < p.harts; n++) ext.push(fdt.ref(intcLabel(n)), IRQ_M_EXT, fdt.ref(intcLabel(n)), IRQ_S_EXT);
       fdt.propCells("interrupts-extended", ext);
       fdt.endNode();
     },

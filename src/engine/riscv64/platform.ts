@@ -9,6 +9,12 @@ export const UART_CLOCK = 3686400;
 export const PLIC_BASE = 0x0c000000;
 export const PLIC_SIZE = 0x600000;
 export const PLIC_NDEV = 63;
+/** PLIC contexts per hart, as on QEMU virt: 2N is hart N's M-mode context, 2N + 1 its S-mode one. */
+export const PLIC_CONTEXTS_PER_HART = 2;
+/** The hart whose S-mode external interrupt PLIC context `ctx` drives, or -1 (an M-mode context). */
+export function plicContextHart(ctx: number): number {
+  return ctx % PLIC_CONTEXTS_PER_HART === 1 ? (ctx - 1) / PLIC_CONTEXTS_PER_HART : -1;
+}
 export const SYSCON_BASE = 0x100000;
 export const SYSCON_SIZE = 0x1000;
 export const VIRTIO_BASE = 0x10001000;
