@@ -3,6 +3,7 @@ import { loadZoneConfig, ConfigError, type ZoneConfig } from "../config/zone-con
 import { parseSize } from "../config/size.js";
 import { Zone } from "../zone/zone.js";
 import { attachConsole } from "./console.js";
+import type { Writable } from "node:stream";
 
 export interface RunOptions {
   kernel?: string;
@@ -46,7 +47,7 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
  * returns false: a slow terminal, a pipe nobody reads), the zone's console pauses until 'drain',
  * so the guest waits instead of the host buffering without end.
  */
-export function pipeConsole(zone: Zone, out: NodeJS.WritableStream): void {
+export function pipeConsole(zone: Zone, out: Writable): void {
   let waiting = false;
   zone.on("console", (d: Buffer) => {
     if (out.write(d) || waiting) return;
