@@ -4,6 +4,7 @@ import { parseSize } from "../config/size.js";
 import { ZoneRunner } from "../zone/zone-runner.js";
 import type { ZoneStatus } from "../zone/zone-link.js";
 import { attachConsole } from "./console.js";
+import type { Writable } from "node:stream";
 
 export interface RunOptions {
   kernel?: string;
@@ -61,7 +62,7 @@ export interface ConsoleSource {
  * returns false: a slow terminal, a pipe nobody reads), the zone's console pauses until 'drain',
  * so the guest waits instead of the host buffering without end.
  */
-export function pipeConsole(zone: ConsoleSource, out: NodeJS.WritableStream): void {
+export function pipeConsole(zone: ConsoleSource, out: Writable): void {
   let waiting = false;
   zone.on("console", (d: Buffer) => {
     if (out.write(d) || waiting) return;

@@ -54,8 +54,11 @@ export class LogLimiter {
     this.total = { tokens: limits.totalBurst, at: now(), suppressed: 0, lastSuppressed: 0 };
   }
 
-  /** Log `msg` unless its kind (or the limiter as a whole) is over its rate. */
-  log(kind: string, msg: string): void {
+  /**
+   * Log `msg` unless its kind (or the limiter as a whole) is over its rate. A function is called
+   * only when the message is let through (no garbage per held-back message on hot paths).
+   */
+  log(kind: string, msg: string | (() => string)): void {
     const t = this.now();
     const b = this.touch(kind, t);
     refill(b, t, this.limits.burst, this.limits.perSecond);
@@ -64,7 +67,7 @@ export class LogLimiter {
       b.tokens--;
       this.total.tokens--;
       this.report(kind, b);
-      this.line(msg);
+      this.line(typeof msg === "string" ? msg : msg());
       return;
     }
     if (b.suppressed++ === 0) this.pending++;

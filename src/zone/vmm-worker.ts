@@ -82,7 +82,10 @@ let uartDropped = 0;
 function noteUartDrops(): void {
   if (uart.droppedOutput === uartDropped) return;
   uartDropped = uart.droppedOutput;
-  limiter.log("uart overrun", `UART: ${uartDropped} output bytes lost so far (written while its transmit FIFO was full)`);
+  limiter.log("uart overrun", uartOverrun);
+}
+function uartOverrun(): string {
+  return `UART: ${uartDropped} output bytes lost so far (written while its transmit FIFO was full)`;
 }
 
 /** Serve the harts' MMIO requests in ring order (see layout.ts ZC_MMIO_RING). */

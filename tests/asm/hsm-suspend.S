@@ -1,7 +1,9 @@
 /* SBI HSM hart_suspend on a 2-hart zone: hart 1 suspends (retentive, then non-retentive) and
- * hart 0 wakes it with IPIs; finally hart 0 suspends itself until its timer fires. */
+ * hart 0 wakes it with IPIs; remote fences to the suspended hart return at once and do not
+ * resume it; finally hart 0 suspends itself until its timer fires. */
 #include "test.h"
 #define MS 10000
+#define PROMPT_TICKS (500 * MS)      /* a fence to a suspended hart used to wait 20 s and more */
 #define HSM_STARTED 0
 #define HSM_STOPPED 1
 #define HSM_SUSPENDED 4
@@ -13,6 +15,16 @@ TEST_PROLOGUE
   /* retentive suspend, woken by an IPI (enabled in sie, SIE = 0) */
   TEST(2, a0, HSM_SUSPENDED, WAIT_STATUS(1, HSM_SUSPENDED))
   TEST(3, a0, 0, ld a0, resumed)
+  /* remote_sfence_vma(hart 1, whole address space), then remote_fence_i to all harts: each call
+   * returns within PROMPT_TICKS of the time CSR, and hart 1 stays suspended */
+  csrr s2, time
+  TEST(30, a0, 0, li a0, 2; li a1, 0; li a2, 0; li a3, -1; SBI_CALL(SBI_RFENCE, 1))
+  TEST(31, a0, 1, csrr s3, time; sub s3, s3, s2; li t0, PROMPT_TICKS; sltu a0, s3, t0)
+  csrr s2, time
+  TEST(32, a0, 0, li a0, 0; li a1, -1; SBI_CALL(SBI_RFENCE, 0))
+  TEST(33, a0, 1, csrr s3, time; sub s3, s3, s2; li t0, PROMPT_TICKS; sltu a0, s3, t0)
+  TEST(34, a0, HSM_SUSPENDED, li a0, 1; SBI_CALL(SBI_HSM, 2); mv a0, a1)
+  TEST(35, a0, 0, ld a0, resumed)
   TEST(4, a0, 0, li a0, 2; li a1, 0; SBI_CALL(SBI_IPI, 0))
   TEST(5, a0, 1, WAIT_EQ(resumed, 1))
   TEST(6, a0, 0, ld a0, suspend_ret)                 /* hart_suspend returned SBI_SUCCESS */

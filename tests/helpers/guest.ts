@@ -52,6 +52,8 @@ export interface BootOptions extends Partial<ZoneSpec> {
   input?: { when: string; text: string }[];
   /** Sees each console chunk as it arrives. */
   onConsole?: (chunk: Buffer, zone: Zone) => void;
+  /** false: do not collect the console text (floods); `until` and `input` then see nothing. */
+  keepConsole?: boolean;
 }
 
 export async function boot(o: BootOptions): Promise<BootResult> {
@@ -65,6 +67,7 @@ export async function boot(o: BootOptions): Promise<BootResult> {
   const pending = [...(o.input ?? [])];
   zone.on("console", (d: Buffer) => {
     o.onConsole?.(d, zone);
+    if (o.keepConsole === false) return;
     out += d.toString("latin1");
     if (o.until && out.includes(o.until)) zone.stop();
     while (pending.length && out.includes(pending[0].when)) zone.input(Buffer.from(pending.shift()!.text));
