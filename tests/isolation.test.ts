@@ -11,6 +11,7 @@ import type { ZoneInfo, ZoneList } from "../src/daemon/api-types.js";
 import { allowedCpus } from "../src/host/affinity.js";
 import { buildAsm } from "./helpers/guest.js";
 import { DaemonProcess } from "./helpers/daemon.js";
+import { readFileSync } from "node:fs";
 
 const tmp = mkdtempSync(join(tmpdir(), "tsvisor-iso-"));
 const socket = join(tmp, "d.sock");
@@ -120,4 +121,46 @@ test("a zone whose process goes past its memory limit ends in error (out of memo
   assert.match(info("hog").reason ?? "", /zone hog: out of memory: its process went past its memory limit \(\d+M: guest RAM \+ engine allowance\) and the kernel's OOM killer ended it/);
   assert.equal(info("b").state, "running");
   await answers("b", "after-oom");
+});
+
+/** VmRSS or VmHWM of a process, in bytes. */
+function mem(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const m = new RegExp(`^${field}:\\s*(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+// Documented in docs/security.md: what the daemon may grow by while a zone floods its console.
+const DAEMON_GROWTH_BOUND = 32 * 1024 * 1024;
+const FLOOD_SECONDS = process.env.TSVISOR_SOAK === "1" ? 60 : 8;
+
+test("a zone flooding its console (SBI DBCN, 64 KiB a call) leaves the daemon's memory flat and stays in its own bound", needs2, async (t) => {
+  assert.equal(d.cli("zone", "shutdown", "b").code, 0);
+  const kernel = buildAsm(["console-flood.S"], ["-DMODE=1", `-DFLOOD_TICKS=${FLOOD_SECONDS * 10_000_000}`]);
+  const f = join(tmp, "flood.toml");
+  writeFileSync(f, `[zone]\nname = "flood"\nhost_cpus = [${host[1]}]\nmemory = "64M"\n[boot]\nkernel = "${kernel}"\n`);
+  const r = d.cli("zone", "start", f);
+  assert.equal(r.code, 0, r.err);
+  const z = info("flood");
+  const rss0 = mem(d.pid, "VmRSS");
+  let daemonPeak = rss0;
+  let zonePeak = 0;
+  while (info("flood").state === "running") {
+    daemonPeak = Math.max(daemonPeak, mem(d.pid, "VmRSS"));
+    try {
+      zonePeak = Math.max(zonePeak, mem(z.process.pid, "VmHWM"));
+    } catch {
+      // the zone process just ended
+    }
+    await sleep(200);
+  }
+  const end = info("flood");
+  assert.equal(end.state, "off", end.reason);
+  // the history keeps the newest 64 KiB; everything older was dropped and counted, not queued
+  assert.equal(end.console.bufferedBytes, 64 * 1024);
+  assert.ok(end.console.droppedBytes > 10 * 1024 * 1024, `dropped ${end.console.droppedBytes}`);
+  assert.ok(daemonPeak - rss0 < DAEMON_GROWTH_BOUND, `daemon RSS ${rss0} -> peak ${daemonPeak}`);
+  assert.ok(zonePeak > 0, "the zone process was sampled");
+  if (z.process.memoryLimit) assert.ok(zonePeak < z.process.memoryLimit, `zone process peak ${zonePeak} within its limit ${z.process.memoryLimit}`);
+  t.diagnostic(`daemon RSS ${(rss0 / 2 ** 20).toFixed(1)} -> peak ${(daemonPeak / 2 ** 20).toFixed(1)} MiB; zone process peak ${(zonePeak / 2 ** 20).toFixed(1)} MiB; ` +
+    `${(end.console.droppedBytes / 2 ** 20).toFixed(0)} MiB of console output went by`);
 });
