@@ -12,7 +12,7 @@ import { ZC_CONOUT_SIZE } from "../src/engine/riscv64/layout.js";
 
 const SECONDS = process.env.TSVISOR_SOAK === "1" ? 60 : 1.5;
 const HWM = 16 * 1024;
-// Documented in docs/security-limits-engine.md: growth of the owner's RSS during a flood.
+// Documented in docs/security.md: growth of the owner's RSS during a flood.
 const RSS_BOUND_MIB = 64;
 
 /** A terminal taking 256 KiB/s (a 2 Mbit/s line): slower than any console path of a guest. */
