@@ -22,3 +22,10 @@ test("a payload that does not fit is refused before anything runs, naming the zo
     /zone test: .*handover.*: raw binary \[0x803fffc0, 0x8040[0-9a-f]+\) lies beyond the zone's RAM \[0x80000000, 0x80400000\): give the zone at least 5 MiB/);
   await assert.rejects(boot({ kernel: elf, format: "image" }), /not a RISC-V Linux Image/);
 });
+
+test("a guest built for M-mode ends with a message saying that zones run guests in S-mode, naming the pc", async () => {
+  const r = await boot({ kernel: buildAsm(["mmode.S"]), timeoutMs: 10000 });
+  assert.equal(r.outcome.state, "error");
+  assert.match(r.outcome.state === "error" ? r.outcome.reason : "",
+    /^zone test: the guest needs M-mode: it executed an access to the M-mode CSR mhartid at pc 0x802000[0-9a-f]{2} \(hart 0\); zones run guests in S-mode/);
+});

@@ -6,5 +6,5 @@ _entry:
   csrw stvec, t0
   nop
 wedge_pc:
-  csrr a0, mhartid          /* illegal in S-mode */
+  unimp                     /* illegal (an M-mode CSR would get the M-mode message instead) */
 1: j 1b

@@ -93,3 +93,13 @@ test("placement refuses what falls outside RAM, overlaps, misses its entry or co
   assert.throws(plan({ ...rtt, entry: 0x80000000, segs: [{ ...rtt.segs[0], paddr: 0x80000000, memsz: 256 * M }] }, 256 * M),
     /ELF segment 0 .* \[0x80000000, 0x90000000\) overlaps where the device tree goes \[0x8fe00000, 0x8fe01000\)/);
 });
+
+test("M-mode instructions are recognised (mret, CSRs 0x3xx / 0xfxx), S-mode ones are not", async () => {
+  const { mModeInstruction } = await import("./mmode-hint.js");
+  assert.equal(mModeInstruction(0x30200073), "mret");
+  assert.equal(mModeInstruction(0xf1402573), "an access to the M-mode CSR mhartid"); // csrr a0, mhartid
+  assert.equal(mModeInstruction(0x30029073), "an access to the M-mode CSR mstatus"); // csrw mstatus, t0
+  assert.equal(mModeInstruction(0x10029073), undefined); // csrw sstatus, t0
+  assert.equal(mModeInstruction(0x10200073), undefined); // sret
+  assert.equal(mModeInstruction(0x00000013), undefined); // nop
+});

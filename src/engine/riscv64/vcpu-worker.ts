@@ -12,6 +12,7 @@ import { pinVcpuThread } from "../../host/affinity.js";
 import { PcProfiler } from "./pc-profiler.js";
 import { LogLimiter } from "../../zone/log-limiter.js";
 import { CodePages } from "./code-pages.js";
+import { mModeInstruction, mModeMessage } from "./mmode-hint.js";
 import * as P from "./platform.js";
 
 export interface VcpuWorkerData {
@@ -299,6 +300,11 @@ function loop(): void {
         const pc = self.load64(L.H_EXIT_PC);
         const tval = self.load64(L.H_EXIT_ADDR);
         const what = CAUSES[cause] ?? `exception ${cause}`;
+        const mInsn = cause === 2 ? mModeInstruction(Number(tval & 0xffffffffn)) : undefined;
+        if (mInsn) {
+          fatal(mModeMessage(data.zoneName, data.hartId, pc, mInsn));
+          break;
+        }
         fatal(`zone ${data.zoneName}: guest wedged on hart ${data.hartId}: ${what} at pc ${hex(pc)} ` +
           `(tval ${hex(tval)}) and its trap handler (stvec ${hex(self.load64(L.H_STVEC))}) cannot handle it`);
         break;
