@@ -116,7 +116,7 @@ test("a zone whose process goes past its memory limit ends in error (out of memo
   assert.equal(d.cli("zone", "shutdown", "a").code, 0);
   // the daemon was started with TSVISOR_TEST_FAULT=hog:oom: the zone process of "hog" hoards memory
   const hog = start("hog", host[0]);
-  assert.ok(hog.process.memoryLimit > 64 * 1024 * 1024);
+  seen.add(hog.process.pid); // (it may be gone already: it hoards 32 MiB every 20 ms)
   await until(() => info("hog").state === "error", 30000, "the hog to be OOM-killed");
   assert.match(info("hog").reason ?? "", /zone hog: out of memory: its process went past its memory limit \(\d+M: guest RAM \+ engine allowance\) and the kernel's OOM killer ended it/);
   assert.equal(info("b").state, "running");

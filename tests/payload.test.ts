@@ -29,3 +29,17 @@ test("a guest built for M-mode ends with a message saying that zones run guests 
   assert.match(r.outcome.state === "error" ? r.outcome.reason : "",
     /^zone test: the guest needs M-mode: it executed an access to the M-mode CSR mhartid at pc 0x802000[0-9a-f]{2} \(hart 0\); zones run guests in S-mode/);
 });
+
+test("console output through the UART and SBI DBCN in turn reaches the host whole and in order, also when the guest powers off at once", async () => {
+  const kernel = buildAsm(["console-order.S"]);
+  let expected = "";
+  for (let i = 0; i < 64; i++) {
+    const line = String.fromCharCode(65 + (i % 26)).repeat(31);
+    expected += `${line}u\n${line}d\n`;
+  }
+  for (let run = 0; run < 12; run++) {
+    const r = await boot({ kernel, name: `order-${run}`, timeoutMs: 10000 });
+    assert.deepEqual(r.outcome, { state: "poweroff", code: 0 });
+    assert.equal(r.console, expected, `run ${run}: ${r.console.length} of ${expected.length} bytes`);
+  }
+});

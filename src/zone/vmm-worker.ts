@@ -138,6 +138,7 @@ try {
     limiter.tick();
     ctl.sleepUntilRung(bell, 20, VMM_SPIN);
   }
+  serveRequests(); // stores posted just before the zone ended (a guest that prints, then powers off)
   uart.flush();
   if (uart.droppedOutput > 0) {
     post({ type: "log", msg: `zone ${data.zoneName}: UART: ${uart.droppedOutput} output bytes lost in all (written while its transmit FIFO was full)` });

@@ -40,6 +40,7 @@ export class ZoneRunner extends EventEmitter {
   private stopRequested = false;
   private rebootRequested = false;
   private paused = false;
+  private memory: WebAssembly.Memory | undefined;
 
   constructor(readonly spec: ZoneSpec) {
     super();
@@ -144,7 +145,8 @@ export class ZoneRunner extends EventEmitter {
   }
 
   private async bootOnce(): Promise<ZoneOutcome> {
-    const zone = new Zone(this.spec);
+    // Every boot runs in the same memory (cleared): a reboot never needs the zone's RAM twice.
+    const zone = new Zone(this.spec, this.memory);
     zone.on("console", (d: Buffer) => this.onConsole(d));
     zone.on("log", (m: string) => this.emit("log", m));
     zone.once("ready", () => {
@@ -160,7 +162,9 @@ export class ZoneRunner extends EventEmitter {
       zone.terminate();
     }, READY_TIMEOUT_MS);
     try {
-      return await zone.start();
+      const ended = zone.start();
+      this.memory ??= zone.memory;
+      return await ended;
     } catch (e) {
       return { state: "error", reason: errMsg(e) };
     } finally {

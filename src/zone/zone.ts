@@ -71,7 +71,11 @@ export class Zone extends EventEmitter {
   /** Linux thread id of each vCPU once it reported ready (0: not pinned, not known). */
   readonly vcpuTids: number[] = [];
 
-  constructor(readonly spec: ZoneSpec) {
+  /** The zone's shared memory, once start() made it (or took the one it was given). */
+  memory: WebAssembly.Memory | undefined;
+
+  /** `reuse`: the memory of this zone's previous boot, cleared and used again (see start()). */
+  constructor(readonly spec: ZoneSpec, private readonly reuse?: WebAssembly.Memory) {
     super();
   }
 
@@ -110,7 +114,13 @@ export class Zone extends EventEmitter {
       initrd: initrd ? { start: layout.initrdStart!, end: layout.initrdEnd! } : undefined });
 
     const pages = (L.GUEST_RAM_OFF + s.memBytes) / L.WASM_PAGE;
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    // A reboot clears and reuses the last boot's memory rather than making a second one: the old
+    // one would linger until V8 collects it, and a zone's process has a memory limit (a realtime
+    // zone's memory is all resident, and locked).
+    const reused = this.reuse?.buffer.byteLength === pages * L.WASM_PAGE ? this.reuse : undefined;
+    if (reused) new Uint8Array(reused.buffer).fill(0);
+    const memory = reused ?? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    this.memory = memory;
     const buffer = memory.buffer as unknown as SharedArrayBuffer;
     const bytes = new Uint8Array(buffer);
     failAt("create-memory");

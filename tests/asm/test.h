@@ -47,6 +47,9 @@
 /* An SBI call with the arguments already in a0..a5. */
 #define SBI_CALL(eid, fid) li a7, eid; li a6, fid; ecall
 
+/* Print `len` bytes at `sym` on the SBI debug console. */
+#define DBCN_PRINT(sym, len) li a0, len; la a1, sym; li a2, 0; SBI_CALL(SBI_DBCN, 0)
+
 /* Run `code`, then check `reg` == `expected` (64-bit). gp holds the test number. */
 #define TEST(n, reg, expected, code...) \
   li gp, n; code; li t6, expected; beq reg, t6, 8f; mv t5, reg; j fail_got; 8:;

@@ -5,10 +5,7 @@
   .text
   .globl _entry
 _entry:
-  li a0, 11
-  la a1, ready_msg
-  li a2, 0
-  SBI_CALL(SBI_DBCN, 0)
+  DBCN_PRINT(ready_msg, 11)
   li t0, 0x20            /* sie.STIE: WFI wakes on the timer (sstatus.SIE stays off: no trap) */
   csrs sie, t0
 poll:

@@ -4,10 +4,7 @@
   .text
   .globl _entry
 _entry:
-  li a0, 11
-  la a1, ready_msg
-  li a2, 0
-  SBI_CALL(SBI_DBCN, 0)
+  DBCN_PRINT(ready_msg, 11)
 1: wfi
   j 1b
   .section .rodata

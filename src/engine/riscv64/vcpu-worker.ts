@@ -80,7 +80,10 @@ const sbiHost: SbiHost = {
     codePages.written(Number(off), len); // the caller may write (DBCN read)
     return bytes.subarray(L.GUEST_RAM_OFF + Number(off), L.GUEST_RAM_OFF + Number(off) + len);
   },
-  consoleWrite: (d) => ctl.writeConsole(d),
+  consoleWrite: (d) => {
+    uartDrained(); // bytes the guest wrote to the UART before this call go out first
+    return ctl.writeConsole(d);
+  },
   consoleWait() {
     const until = performance.now() + CONSOLE_WAIT_MS;
     while (ctl.running && ctl.consoleRoom() === 0) {
@@ -94,6 +97,7 @@ const sbiHost: SbiHost = {
   flushLocalTlb: () => core.flushTlb(),
   flushLocalCode: () => jit.flush(),
   systemReset(kind, code) {
+    uartDrained(); // what the guest wrote before powering off reaches the console
     ctl.end(kind === "poweroff" ? L.ZONE_POWEROFF : L.ZONE_REBOOT, code);
     wakeAll();
   },
@@ -163,6 +167,22 @@ function waitServed(upTo: number, slack: number): void {
     const tail = Atomics.load(words, mmioTail);
     if (((upTo - tail) | 0) <= slack || !ctl.running) return;
     Atomics.wait(words, mmioTail, tail, 100);
+  }
+}
+
+/**
+ * Wait (bounded) until the MMIO stores every hart posted so far are served and the UART's
+ * transmit FIFO has gone to the console ring: console output keeps the guest's order across the
+ * UART and the SBI console, and survives an immediate poweroff.
+ */
+function uartDrained(): void {
+  waitServed(Atomics.load(words, mmioHead), 0);
+  const until = performance.now() + CONSOLE_WAIT_MS;
+  for (;;) {
+    const lsr = Atomics.load(words, lsrShadow);
+    if ((lsr & L.ZC_SHADOW_VALID) === 0 || (lsr & 0x40) !== 0 || !ctl.running || performance.now() > until) return;
+    serviceOwnFlush(sbiHost);
+    ctl.waitConsoleRoom(CONSOLE_WAIT_SLICE_MS);
   }
 }
 
