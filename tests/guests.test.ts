@@ -63,3 +63,32 @@ test("Debian's S-mode U-Boot boots the demo Linux from a virtio disk (extlinux.c
   assert.match(r.console, /extlinux\.conf/);
   assert.match(r.console, /Run \/init as init process[^]*TSVISOR-INIT-OK[^]*tsvisor:~# /, r.console.slice(-3000));
 });
+
+test("RT-Thread and U-Boot run as zones under the daemon: zone start, zone console, zone shutdown", async () => {
+  const { DaemonProcess } = await import("./helpers/daemon.js");
+  const { allowedCpus } = await import("../src/host/affinity.js");
+  const { writeFileSync } = await import("node:fs");
+  const tmp = mkdtempSync(join(tmpdir(), "tsvisor-gz-"));
+  const sys = join(tmp, "system.toml");
+  writeFileSync(sys, '[zone0]\nhost_cpus = []\n[pool]\nmemory = "3G"\n');
+  const d = await DaemonProcess.start(join(tmp, "d.sock"), sys);
+  try {
+    const cpu = allowedCpus()[0];
+    for (const [name, file, prompt, cmd, answer] of [
+      ["rtt", seed("rtthread.elf"), "msh />", "ps\r", "tshell"],
+      ["uboot", seed("u-boot.bin"), "=> ", "version\r", "U-Boot 2023.04"],
+    ] as const) {
+      const f = join(tmp, `${name}.toml`);
+      writeFileSync(f, `[zone]\nname = "${name}"\nmemory = "1G"\nhost_cpus = [${cpu}]\n[boot]\nkernel = "${file}"\n`);
+      const s = d.cli("zone", "start", f);
+      assert.equal(s.code, 0, s.err);
+      const c = await d.console(name, [{ when: prompt, send: cmd }, { when: answer, send: "\x01d" }], 60000);
+      assert.equal(c.code, 0, `${name}: ${c.err}\n${c.out.slice(-1500)}`);
+      assert.match(c.err, new RegExp(`detached from zone ${name}; it keeps running`));
+      const z = d.cli("zone", "shutdown", name);
+      assert.equal(z.code, 0, z.err);
+    }
+  } finally {
+    await d.stop();
+  }
+});
