@@ -19,6 +19,10 @@ test("SBI HSM hart_suspend: retentive and non-retentive, woken by IPI and by the
   await expectPass("hsm-suspend.S", { cpus: 2, timeoutMs: 5000 });
 });
 
+test("SBI system suspend (SUSP): probe, sleep types, entry criteria, resume address, resume state", async () => {
+  await expectPass("sbi-susp.S", { cpus: 2, timeoutMs: 10000 });
+});
+
 test("a zone whose every hart has stopped (SBI HSM hart_stop) ends in error, saying so", async () => {
   const r = await boot({ kernel: buildAsm(["all-stopped.S"]), name: "stopped", cpus: 2, timeoutMs: 10000 });
   assert.ok(r.console.includes("stopping\n"), describe(r));

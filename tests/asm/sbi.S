@@ -5,7 +5,6 @@
 #include "test.h"
 #define RAM_END 0x84000000
 #define SBI_PMU 0x504D55
-#define SBI_SUSP 0x53555350
 #define SBI_CPPC 0x43505043
 
 /* probe_extension(eid) must return `expect`. */
@@ -35,7 +34,7 @@ TEST_PROLOGUE
   PROBE(20, 0x08, 1)                                      /* legacy shutdown */
   PROBE(21, 0x12345678, 0)
   PROBE(22, SBI_PMU, 0)
-  PROBE(23, SBI_SUSP, 0)
+  PROBE(23, SBI_SUSP, 1)                                  /* system suspend (v2.0) */
   PROBE(24, SBI_CPPC, 0)
   PROBE(25, 0x04, 0)                                      /* legacy send_ipi: not provided */
   PROBE(26, 0x0A000000, 0)

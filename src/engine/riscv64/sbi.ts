@@ -19,6 +19,7 @@ export const EXT_RFENCE = 0x52464e43;
 export const EXT_HSM = 0x48534d;
 export const EXT_SRST = 0x53525354;
 export const EXT_DBCN = 0x4442434e;
+export const EXT_SUSP = 0x53555350;
 
 const SPEC_VERSION = (2n << 24n) | 0n; // SBI v2.0
 export const IMPL_ID = 0x7473766en; // "tsvn": not a registered id, so no guest mistakes us for another
@@ -136,6 +137,8 @@ export function handleSbi(host: SbiHost): SbiAction {
     }
     case EXT_DBCN:
       return dbcn(host, fid, a0, a1, a2);
+    case EXT_SUSP:
+      return systemSuspend(host, fid, a0, a1, a2);
     default:
       return unsupported(host, eid, fid);
   }
@@ -162,7 +165,7 @@ function base(host: SbiHost, fid: number, a0: bigint): SbiAction {
     case 2: ret(h, SBI_SUCCESS, IMPL_VERSION); return "continue";
     case 3: {
       const ext = Number(BigInt.asUintN(32, a0));
-      const known = [EXT_BASE, EXT_TIME, EXT_IPI, EXT_RFENCE, EXT_HSM, EXT_SRST, EXT_DBCN, 0, 1, 2, 3, 8].includes(ext) &&
+      const known = [EXT_BASE, EXT_TIME, EXT_IPI, EXT_RFENCE, EXT_HSM, EXT_SRST, EXT_DBCN, EXT_SUSP, 0, 1, 2, 3, 8].includes(ext) &&
         a0 < 0x100000000n;
       ret(h, SBI_SUCCESS, known ? 1n : 0n);
       return "continue";
@@ -262,6 +265,24 @@ function hsm(host: SbiHost, fid: number, a0: bigint, a1: bigint, a2: bigint): Sb
     }
     default: return unsupported(host, EXT_HSM, fid);
   }
+}
+
+/**
+ * SBI v2.0 system suspend (SUSP), suspend-to-RAM: allowed once every other hart is stopped. The
+ * zone's memory stays as it is; the calling hart sleeps until an interrupt it enables becomes
+ * pending (its timer, a device), then resumes at resume_addr as a non-retentive HSM suspend does:
+ * a0 = hart id, a1 = opaque, S-mode with the MMU and interrupts off.
+ */
+function systemSuspend(host: SbiHost, fid: number, a0: bigint, a1: bigint, a2: bigint): SbiAction {
+  const h = host.self;
+  if (fid !== 0) return unsupported(host, EXT_SUSP, fid);
+  // 0 is suspend-to-RAM; 1..0x7fffffff are reserved; 0x80000000.. are platform-specific and none exists here.
+  if (BigInt.asUintN(32, a0) !== 0n) { ret(h, SBI_ERR_INVALID_PARAM, 0n); return "continue"; }
+  if (host.harts.some((t) => t !== h && t.hsmState !== HSM_STOPPED)) { ret(h, SBI_ERR_DENIED, 0n); return "continue"; }
+  if (!host.guestBytes(a1, 4)) { ret(h, SBI_ERR_INVALID_ADDRESS, 0n); return "continue"; }
+  h.store64(L.H_START_ADDR, a1);
+  h.store64(L.H_START_ARG, a2);
+  return "suspend-nonretentive";
 }
 
 function dbcn(host: SbiHost, fid: number, a0: bigint, a1: bigint, a2: bigint): SbiAction {
