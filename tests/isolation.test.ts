@@ -164,3 +164,18 @@ test("a zone flooding its console (SBI DBCN, 64 KiB a call) leaves the daemon's 
   t.diagnostic(`daemon RSS ${(rss0 / 2 ** 20).toFixed(1)} -> peak ${(daemonPeak / 2 ** 20).toFixed(1)} MiB; zone process peak ${(zonePeak / 2 ** 20).toFixed(1)} MiB; ` +
     `${(end.console.droppedBytes / 2 ** 20).toFixed(0)} MiB of console output went by`);
 });
+
+test("a zone that ends while no daemon runs is listed by the next daemon with how it ended, holding nothing", needs2, async () => {
+  const c = start("c", host[1]);
+  const oldDaemon = d.pid;
+  process.kill(oldDaemon, "SIGKILL");
+  await until(() => !alive(oldDaemon), 5000, "the daemon to die");
+  process.kill(c.process.pid, "SIGKILL");
+  await until(() => !alive(c.process.pid), 5000, "the zone process to die");
+  d = await DaemonProcess.start(socket, sys);
+  const z = info("c");
+  assert.equal(z.state, "error");
+  assert.match(z.reason ?? "", /zone c: its process ended without reporting an outcome/);
+  assert.equal(z.poolBytes, 0);
+  assert.ok(list().zone0.freeHostCpus.includes(host[1]), "its CPU is free again");
+});

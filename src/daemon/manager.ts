@@ -118,7 +118,11 @@ export class ZoneManager {
       const cg = r.cgroup && this.cgroups ? this.cgroups.open(r.cgroup.dirs) : undefined;
       const h = await ZoneHandle.adopt(this.o.zonesDir, r, cg, zoneMemoryLimit(r.cfg.memBytes, r.cfg.cpus));
       this.follow(rec, h);
-      if (h.ended) continue;
+      if (h.outcome) {
+        // it ended while no daemon was there (its end file, or how the kernel saw it die)
+        this.onGone(rec, h, h.outcome);
+        continue;
+      }
       rec.state = h.status.state;
       this.log(`zone ${r.cfg.name} (id ${r.id}) found running in process ${h.pid}`);
     }

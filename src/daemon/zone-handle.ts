@@ -92,6 +92,11 @@ export class ZoneHandle extends EventEmitter {
     return this.final !== undefined;
   }
 
+  /** How the zone ended (once it has). */
+  get outcome(): ZoneStatus | undefined {
+    return this.final;
+  }
+
   /** Start a zone process for `rec` (its cgroup already made). */
   static spawn(dir: string, rec: ZoneRecord, cgroup: ZoneCgroup | undefined, memoryLimit: number | undefined): ZoneHandle {
     const h = new ZoneHandle(dir, rec, cgroup, memoryLimit);
