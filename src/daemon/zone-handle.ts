@@ -3,7 +3,7 @@
 // died without one, from the kernel (OOM killer in its cgroup, a signal, an exit code).
 import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { ZoneCgroup } from "../host/cgroup.js";
@@ -113,7 +113,9 @@ export class ZoneHandle extends EventEmitter {
     }
     h.child = child;
     h.pid = child.pid ?? 0;
-    writeFileSync(f.record, JSON.stringify({ ...rec, pid: h.pid }), { mode: 0o600 });
+    // (renamed into place: the starting process may be reading the first version right now)
+    writeFileSync(`${f.record}.tmp`, JSON.stringify({ ...rec, pid: h.pid }), { mode: 0o600 });
+    renameSync(`${f.record}.tmp`, f.record);
     child.once("exit", (code, signal) => {
       h.exit = { code, signal };
       h.finish();
