@@ -18,7 +18,7 @@ import { lockMemory, type MemoryLock } from "../host/memlock.js";
 import { failAt, isArmed } from "./fault-points.js";
 import { virtioSlotCount, type DeviceConfig } from "../config/devices.js";
 import { openVirtioDevices } from "./virtio-devices.js";
-import { readUserFile, readUserFileSync, UserFileError, type UserFileLimit } from "../host/user-file.js";
+import { readUserFileSync, UserFileError, type UserFileLimit } from "../host/user-file.js";
 import { formatSize } from "../config/size.js";
 
 export interface ZoneSpec {
@@ -48,15 +48,11 @@ export function imageLimit(memBytes: number): UserFileLimit {
   return { maxBytes: memBytes, limit: `the zone's ${formatSize(memBytes)} of memory` };
 }
 
-function imageError(zone: string, what: string, e: unknown): unknown {
-  return e instanceof UserFileError ? new BootError(`zone ${zone}: cannot read ${what} ${e.path}: ${e.reason}`) : e;
-}
-
 function readImage(zone: string, what: string, path: string, memBytes: number): Uint8Array {
   try {
     return readUserFileSync(path, imageLimit(memBytes));
   } catch (e) {
-    throw imageError(zone, what, e);
+    throw e instanceof UserFileError ? new BootError(`zone ${zone}: cannot read ${what} ${e.path}: ${e.reason}`) : e;
   }
 }
 
@@ -67,7 +63,6 @@ export class Zone extends EventEmitter {
   private workers: Worker[] = [];
   private errorReason: string | undefined;
   private memLock: MemoryLock | undefined;
-  private images: { kernel: Uint8Array; initrd?: Uint8Array } | undefined;
   /** Linux thread id of each vCPU once it reported ready (0: not pinned, not known). */
   readonly vcpuTids: number[] = [];
 
@@ -77,16 +72,6 @@ export class Zone extends EventEmitter {
   /** `reuse`: the memory of this zone's previous boot, cleared and used again (see start()). */
   constructor(readonly spec: ZoneSpec, private readonly reuse?: WebAssembly.Memory) {
     super();
-  }
-
-  /** Read kernel and initrd off the event loop before start() (the daemon); else start() reads them. */
-  async load(): Promise<void> {
-    const s = this.spec;
-    const read = (what: string, path: string) => readUserFile(path, imageLimit(s.memBytes)).catch((e) => {
-      throw imageError(s.name, what, e);
-    });
-    const kernel = await read("kernel", s.kernel);
-    this.images = { kernel, initrd: s.initrd !== undefined ? await read("initrd", s.initrd) : undefined };
   }
 
   /** Boot the zone; resolves when it has stopped (poweroff, reboot request or error). */
@@ -102,9 +87,9 @@ export class Zone extends EventEmitter {
       throw new BootError(`zone ${s.name}: ${s.hostCpus.length} host CPUs given for ${s.cpus} vCPUs`);
     }
     failAt("read-images");
-    const kernel = this.images?.kernel ?? readImage(s.name, "kernel", s.kernel, s.memBytes);
-    const initrd = this.images ? this.images.initrd : s.initrd !== undefined ? readImage(s.name, "initrd", s.initrd, s.memBytes) : undefined;
-    this.images = undefined;
+    // Read here, in the zone's own process (under the daemon): the daemon only reads headers.
+    const kernel = readImage(s.name, "kernel", s.kernel, s.memBytes);
+    const initrd = s.initrd !== undefined ? readImage(s.name, "initrd", s.initrd, s.memBytes) : undefined;
     const payload = describePayload(kernel, kernel.length, s.kernel, { format: s.format, loadAddr: s.loadAddr, entry: s.entry });
     const virtioSlots = virtioSlotCount(s.devices ?? []);
     const probe = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline, virtioSlots,
