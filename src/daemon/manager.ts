@@ -11,7 +11,7 @@ import { preflightZone } from "../zone/preflight.js";
 import { armedFault, failAt } from "../zone/fault-points.js";
 import { ConsoleRing } from "../zone/console-ring.js";
 import type { ZoneRecord, ZoneStatus } from "../zone/zone-link.js";
-import { detectCgroups, type CgroupHost, type ZoneCgroup } from "../host/cgroup.js";
+import { detectCgroups, openZoneCgroup, type CgroupHost, type ZoneCgroup } from "../host/cgroup.js";
 import { storedRecords, ZoneHandle } from "./zone-handle.js";
 import { diskConflicts } from "../zone/disk-conflicts.js";
 import type { ZoneInfo, ZoneList, ZoneState } from "./api-types.js";
@@ -115,7 +115,7 @@ export class ZoneManager {
         this.cpus.release(r.cfg.name);
         this.log(`zone ${r.cfg.name}: found running, but it does not fit this daemon's partition: ${errMsg(e)}`);
       }
-      const cg = r.cgroup && this.cgroups ? this.cgroups.open(r.cgroup.dirs) : undefined;
+      const cg = r.cgroup ? openZoneCgroup(r.cgroup.version, r.cgroup.dirs) : undefined;
       const h = await ZoneHandle.adopt(this.o.zonesDir, r, cg, zoneMemoryLimit(r.cfg.memBytes, r.cfg.cpus));
       this.follow(rec, h);
       if (h.outcome) {

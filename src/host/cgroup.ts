@@ -32,8 +32,11 @@ export interface CgroupHost {
   /** Where zone cgroups are made (per controller for v1). */
   readonly bases: string[];
   create(name: string, limits: ZoneLimits): ZoneCgroup;
-  /** Re-open a zone cgroup recorded earlier (daemon restart). */
-  open(dirs: string[]): ZoneCgroup;
+}
+
+/** A zone cgroup made earlier, from what was recorded of it (its zone process, a restarted daemon). */
+export function openZoneCgroup(version: 1 | 2, dirs: string[]): ZoneCgroup {
+  return version === 1 ? new V1Cgroup(dirs) : new V2Cgroup(dirs);
 }
 
 export class CgroupError extends Error {}
@@ -186,7 +189,6 @@ function v1Host(root: string, procSelf: string): CgroupHost {
       }
       return new V1Cgroup(dirs);
     },
-    open: (dirs) => new V1Cgroup(dirs),
   };
 }
 
@@ -223,7 +225,6 @@ function v2Host(unified: string): CgroupHost {
       }
       return new V2Cgroup([d]);
     },
-    open: (dirs) => new V2Cgroup(dirs),
   };
 }
 

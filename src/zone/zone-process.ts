@@ -6,7 +6,7 @@
 import { createServer, type Socket } from "node:net";
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { pinAllThreads } from "../host/affinity.js";
-import { detectCgroups } from "../host/cgroup.js";
+import { openZoneCgroup } from "../host/cgroup.js";
 import { armFault, START_STEPS, type StartStep } from "./fault-points.js";
 import { ZoneRunner } from "./zone-runner.js";
 import {
@@ -40,10 +40,8 @@ const cfg = rec.cfg;
 
 // First of all, before the guest's memory exists: into the zone's cgroup, onto zone0's CPUs.
 if (rec.cgroup) {
-  const host = detectCgroups();
-  if ("warning" in host) die(`zone ${cfg.name}: ${host.warning}`, 1);
   try {
-    host.open(rec.cgroup.dirs).addProcess(process.pid);
+    openZoneCgroup(rec.cgroup.version, rec.cgroup.dirs).addProcess(process.pid);
   } catch (e) {
     die(`zone ${cfg.name}: cannot enter its cgroup: ${(e as Error).message}`, 1);
   }
