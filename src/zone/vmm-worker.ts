@@ -67,7 +67,6 @@ function endZone(state: number, code: number): void {
 }
 
 const lsrShadow = (L.ZONE_CTL_OFF + L.ZC_UART_LSR) >> 2;
-const uartPolled = (L.ZONE_CTL_OFF + L.ZC_UART_POLLED) >> 2;
 function publishShadows(): void {
   const lsr = uart.lineStatus;
   Atomics.store(words, lsrShadow, lsr === null ? 0 : lsr | L.ZC_SHADOW_VALID);
@@ -114,7 +113,7 @@ function serveRequests(): void {
 }
 
 // Console input goes to the UART once its driver listens (RX interrupt enabled); else to a
-// running virtio console (hvc0); else to the UART if a driver has set it up and polls it; until
+// running virtio console (hvc0); else to the UART if a driver has set it up (and polls it); until
 // then it stays in the ring where SBI console reads (earlycon / hvc over SBI) can take it.
 function pumpInput(): void {
   if (ctl.pendingInput === 0) return;
@@ -123,8 +122,8 @@ function pumpInput(): void {
   };
   if (uart.rxInterruptEnabled) toUart();
   else if (virtio.console?.canReceive) virtio.console.receive(ctl.takeInput(4096));
-  // A driver polling the UART (interrupts off: boot loaders, RTOS shells) reads it through LSR/RBR.
-  else if (uart.inUse || Atomics.load(words, uartPolled) !== 0) toUart();
+  // A driver that set the UART up but keeps its interrupt off (boot loaders, RTOS shells) polls LSR/RBR.
+  else if (uart.inUse) toUart();
 }
 
 try {

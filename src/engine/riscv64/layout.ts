@@ -35,9 +35,6 @@ export const ZC_SHADOW_VALID = 0x100;
 // moves ZC_MMIO_TAIL and notifies it. Stores are posted; a load waits for the tail to pass it.
 // Entry (i32): { seq, hart, op (0 store, 1 load), size, addr lo, addr hi, data lo, data hi }.
 export const ZC_MMIO_HEAD = 0x64;
-// 1 once a vCPU has read the UART's LSR (from the shadow): a driver polls the UART, so console
-// input goes to it even with its receive interrupt off (boot loaders, RTOS shells).
-export const ZC_UART_POLLED = 0x6c;
 export const ZC_MMIO_TAIL = 0x68;
 export const ZC_MMIO_RING = 0x2000;
 export const MMIO_RING_ENTRIES = 256;

@@ -151,7 +151,6 @@ const windows = P.mmioWindows(data.virtioSlots);
 const mmioHead = (L.ZONE_CTL_OFF + L.ZC_MMIO_HEAD) >> 2;
 const mmioTail = (L.ZONE_CTL_OFF + L.ZC_MMIO_TAIL) >> 2;
 const lsrShadow = (L.ZONE_CTL_OFF + L.ZC_UART_LSR) >> 2;
-const uartPolled = (L.ZONE_CTL_OFF + L.ZC_UART_POLLED) >> 2;
 const LSR_DR = 0x01, LSR_THRE = 0x20;
 
 function mapped(addr: number, size: number): boolean {
@@ -225,7 +224,6 @@ function mmioLoad(): boolean {
     // it: no received byte waiting (a queued FIFO reset could take it away), and the transmitter
     // either busy (a stale "busy" only makes the driver poll again) or sure to stay empty: the
     // console ring has room for every queued store, so queued THR bytes go straight through.
-    if (words[uartPolled] === 0) Atomics.store(words, uartPolled, 1);
     const lsr = Atomics.load(words, lsrShadow);
     const queued = (Atomics.load(words, mmioHead) - Atomics.load(words, mmioTail)) | 0;
     const txStays = (lsr & LSR_THRE) === 0 || ctl.consoleRoom() > queued;
