@@ -2,6 +2,7 @@
 import { loadZoneConfig, ConfigError, PAYLOAD_FORMATS, type FormatChoice, type ZoneConfig } from "../config/zone-config.js";
 import { parseSize } from "../config/size.js";
 import { ZoneRunner } from "../zone/zone-runner.js";
+import { zoneSpecOf } from "../zone/zone.js";
 import type { ZoneStatus } from "../zone/zone-link.js";
 import { attachConsole } from "./console.js";
 import type { Writable } from "node:stream";
@@ -78,8 +79,7 @@ export function pipeConsole(zone: ConsoleSource, out: Writable): void {
 /** Runs until the guest powers off or the zone fails (rebooting it on request). Returns the process exit code. */
 export async function runZone(c: ZoneConfig): Promise<number> {
   let quit = false;
-  const runner = new ZoneRunner({ name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd,
-    cmdline: c.cmdline, format: c.format, loadAddr: c.loadAddr, entry: c.entry, devices: c.devices, hostCpus: c.hostCpus, lockMemory: c.kind === "realtime" });
+  const runner = new ZoneRunner(zoneSpecOf(c));
   const con = attachConsole((d) => runner.input(d), {
     quit: () => {
       quit = true;

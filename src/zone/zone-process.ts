@@ -9,6 +9,7 @@ import { pinAllThreads } from "../host/affinity.js";
 import { openZoneCgroup } from "../host/cgroup.js";
 import { armFault, START_STEPS, type StartStep } from "./fault-points.js";
 import { ZoneRunner } from "./zone-runner.js";
+import { zoneSpecOf } from "./zone.js";
 import {
   controlFrame, FRAME_CONSOLE, LINK_HIGH_WATER, readFrames, sendBytes, zoneFiles,
   type DaemonToZone, type ZoneRecord, type ZoneStatus,
@@ -49,10 +50,7 @@ if (rec.cgroup) {
 pinAllThreads(rec.zone0Cpus.length ? rec.zone0Cpus : rec.hostCpus);
 if (rec.fault && (START_STEPS as readonly string[]).includes(rec.fault)) armFault(rec.fault as StartStep);
 
-const runner = new ZoneRunner({
-  name: cfg.name, cpus: cfg.cpus, memBytes: cfg.memBytes, kernel: cfg.kernel, initrd: cfg.initrd, cmdline: cfg.cmdline, format: cfg.format, loadAddr: cfg.loadAddr, entry: cfg.entry,
-  hostCpus: rec.hostCpus, lockMemory: cfg.kind === "realtime", devices: cfg.devices,
-});
+const runner = new ZoneRunner(zoneSpecOf(cfg, rec.hostCpus));
 
 let link: Socket | undefined;
 const pendingLogs: string[] = [];

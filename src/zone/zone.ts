@@ -7,7 +7,7 @@ import { coreModule, instantiateCore } from "../engine/riscv64/core-module.js";
 import { HSM_STARTED, HSM_STOPPED } from "../engine/riscv64/hart-view.js";
 import { planBoot, BootError } from "../engine/riscv64/loader.js";
 import { describePayload } from "../engine/riscv64/payload.js";
-import type { FormatChoice } from "../config/zone-config.js";
+import type { FormatChoice, ZoneConfig } from "../config/zone-config.js";
 import { buildDtb } from "../engine/riscv64/platform.js";
 import type { ZoneOutcome } from "../engine/exit.js";
 import { ConsoleDrain, ZoneControl } from "./control.js";
@@ -39,6 +39,14 @@ export interface ZoneSpec {
   lockMemory?: boolean;
   /** virtio devices on the virtio-mmio slots. */
   devices?: DeviceConfig[];
+}
+
+/** The spec of the zone a config describes; `hostCpus`: where its vCPUs run (the daemon's choice). */
+export function zoneSpecOf(c: ZoneConfig, hostCpus = c.hostCpus): ZoneSpec {
+  return {
+    name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd, cmdline: c.cmdline,
+    format: c.format, loadAddr: c.loadAddr, entry: c.entry, hostCpus, lockMemory: c.kind === "realtime", devices: c.devices,
+  };
 }
 
 export const MAX_ZONE_MEM = 4 * 1024 ** 3 - L.GUEST_RAM_OFF - L.WASM_PAGE;
