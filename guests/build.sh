@@ -24,7 +24,8 @@ STEPS=6
 T0=$SECONDS
 init_log "$CACHE_DIR/build.log"
 
-step "Checking build tools"
+step "Debian packages and build tools"
+ensure_packages demo
 require_tools common kernel busybox
 step_done "ok"
 

@@ -9,6 +9,7 @@
 # A stage whose stamp exists is skipped, so an unchanged re-run costs well under a second.
 
 GUESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$GUESTS_DIR/packages.sh"
 CACHE_DIR=${TSVISOR_GUESTS:-$HOME/.cache/tsvisor/guests}
 JOBS=${JOBS:-$(nproc)}
 CROSS=riscv64-linux-gnu-
@@ -296,37 +297,10 @@ build_linux() {
 
 # --------------------------------------------------------------- busybox ----
 
-# Add deb-src entries mirroring the configured deb ones (Debian images ship
-# without them), then refresh the package lists. Needs root.
+# Busybox's source comes through apt, which needs deb-src entries (guests/packages.sh adds them).
 ensure_deb_src() {
-    if apt-cache showsrc busybox 2>/dev/null | grep -q '^Package: busybox'; then
-        return 0
-    fi
-    if [ "$(id -u)" -ne 0 ]; then
-        die "apt has no deb-src entries, so 'apt-get source busybox' cannot work.
-       Run this script once as root (it adds /etc/apt/sources.list.d/tsvisor-deb-src.sources
-       and runs apt-get update), or do it yourself: add 'deb-src' to the Types: line of
-       /etc/apt/sources.list.d/debian.sources, then 'sudo apt-get update'."
-    fi
-    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-        sed -E 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
-            >/etc/apt/sources.list.d/tsvisor-deb-src.sources
-    elif grep -qE '^deb[[:space:]]' /etc/apt/sources.list 2>/dev/null; then
-        sed -nE 's/^deb[[:space:]]+/deb-src /p' /etc/apt/sources.list \
-            >/etc/apt/sources.list.d/tsvisor-deb-src.list
-    else
-        cat >/etc/apt/sources.list.d/tsvisor-deb-src.sources <<'EOF'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-    fi
-    note "added deb-src entries to apt; running apt-get update"
-    run apt-get update
     apt-cache showsrc busybox 2>/dev/null | grep -q '^Package: busybox' ||
-        die "apt still knows no source package 'busybox' after apt-get update (see $LOG)"
+        die "apt knows no source package 'busybox': run 'bash guests/packages.sh demo' as root (it adds deb-src entries)"
 }
 
 # ensure_busybox_src: sets BUSYBOX_SRC and BUSYBOX_VER. Uses the cached tree if

@@ -1,5 +1,6 @@
-// A guest this project did not configure: a stock `make defconfig` riscv64 kernel and a plain
-// busybox initramfs, built the way a new user would (guests/build-reference.sh).
+// A guest this project did not configure: Debian's own riscv64 distribution kernel (trixie's
+// linux-image-riscv64: EFI stub, modules, every ISA extension it probes for) and a plain busybox
+// initramfs (guests/build-reference.sh; npm test fetches it through guests/prepare-tests.sh).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -11,7 +12,7 @@ const kernel = join(GUEST_DIR, "ref", "Image");
 const initrd = join(GUEST_DIR, "ref", "initramfs.cpio.gz");
 
 for (const cpus of [1, 2]) {
-  test(`stock defconfig kernel + busybox initramfs boots and powers off with ${cpus} vCPU(s)`, async () => {
+  test(`Debian's distribution kernel + busybox initramfs boots and powers off with ${cpus} vCPU(s)`, async () => {
     assert.ok(existsSync(kernel) && existsSync(initrd), `${kernel} missing: run "bash guests/build-reference.sh"`);
     const r = await boot({ kernel, initrd, cpus, memBytes: 512 << 20, cmdline: "console=ttyS0", timeoutMs: 180000 });
     assert.match(r.console, /REF-INIT-OK/, r.console.slice(-3000));
