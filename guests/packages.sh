@@ -59,7 +59,9 @@ ensure_packages() {
     elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
         as="sudo"
     else
-        printf 'tsvisor: the %s needs Debian packages that are not installed. Run (as root):\n' "$purpose" >&2
+        local what="the demo guest build (npm run demo)"
+        [ "$purpose" = test ] && what="the test suite (npm test)"
+        printf 'tsvisor: %s needs Debian packages that are not installed. Run as root:\n' "$what" >&2
         [ $need_src -eq 1 ] &&
             printf '  (and deb-src entries for the busybox source: add deb-src to the Types: line of /etc/apt/sources.list.d/debian.sources)\n' >&2
         printf '  apt-get update && apt-get install -y --no-install-recommends %s\n' "${missing[*]}" >&2
@@ -67,7 +69,7 @@ ensure_packages() {
         return 1
     fi
     [ $need_src -eq 1 ] && { echo "== adding deb-src entries to apt (busybox is built from its Debian source package)"; add_deb_src "$as"; }
-    [ ${#missing[@]} -gt 0 ] && echo "== installing Debian packages for the $purpose: ${missing[*]}"
+    [ ${#missing[@]} -gt 0 ] && echo "== installing the Debian packages the $purpose needs: ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive $as apt-get update -qq
     if [ ${#missing[@]} -gt 0 ]; then
         DEBIAN_FRONTEND=noninteractive $as apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
