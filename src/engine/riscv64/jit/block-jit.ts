@@ -31,6 +31,17 @@ function stopKey(insn: number): string {
 
 const key = (host: number, set: number) => host * 4 + set;
 
+interface Compiler {
+  worker: Worker;
+  port: MessagePort;
+  exited: Promise<void>;
+  /** Set to 1 by the thread once it is past its native start-up calls. */
+  started: Int32Array;
+}
+
+/** How long a compiler thread may take to finish its last compile when the vCPU ends. */
+const COMPILER_EXIT_GRACE_MS = 5000;
+
 export class BlockJit {
   private readonly cache = new Map<number, Cached>(); // compiled (<= MAX_BLOCKS) and verdicts (<= MAX_VERDICTS)
   private verdicts = 0;
@@ -39,7 +50,7 @@ export class BlockJit {
   private readonly words: Int32Array;
   private readonly stops = new Map<string, number>();
   /** The compiler thread, started at the first request (zones that end early never need one). */
-  private compiler: { worker: Worker; port: MessagePort; online: Promise<void> } | null = null;
+  private compiler: Compiler | null = null;
   private broken = false; // the compiler thread failed: code stays interpreted
   private readonly readyWord: number;
   private readonly codePages: CodePages;
@@ -65,7 +76,8 @@ export class BlockJit {
     this.seenReady = Atomics.load(this.words, this.readyWord);
     this.startCompiler = () => {
       const { port1, port2 } = new MessageChannel();
-      const data: CompileWorkerData = { buffer, hartBase, ramSize, port: port2, hostCpu, background: !sync };
+      const started = new SharedArrayBuffer(4);
+      const data: CompileWorkerData = { buffer, hartBase, ramSize, port: port2, hostCpu, background: !sync, started };
       const worker = new Worker(new URL("./compile-worker.js", import.meta.url), { workerData: data, transferList: [port2] });
       // Heard only once this thread's event loop runs (between zone runs or at exit): a failed
       // compiler leaves code interpreted, it never takes the vCPU down.
@@ -73,12 +85,12 @@ export class BlockJit {
         this.broken = true;
         log(`JIT compiler thread failed, code stays interpreted: ${(e as Error).message}`);
       });
-      const online = new Promise<void>((resolve) => worker.once("online", () => resolve()));
-      return { worker, port: port1, online };
+      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+      return { worker, port: port1, exited, started: new Int32Array(started) };
     };
   }
 
-  private readonly startCompiler: () => { worker: Worker; port: MessagePort; online: Promise<void> };
+  private readonly startCompiler: () => Compiler;
 
   /** Compile requests in flight (the vCPU checks back sooner while there are some). */
   get busy(): boolean {
@@ -216,13 +228,26 @@ export class BlockJit {
       `blocks ended by ${top}`;
   }
 
-  /** Stop the compiler thread (once it has started: terminating one still starting up can leak). */
+  /**
+   * Stop the compiler thread, at once: a compile in progress is thrown away. Terminating the
+   * thread while it is still in its native start-up calls (koffi loading libc) would abort the
+   * whole process (exit code 134), so a thread that has not started yet is only told to go:
+   * closing our end of its port closes its end, which is all that keeps its event loop alive,
+   * and it ends by itself once past start-up. (An uncleared timer here once kept every zone alive
+   * 2 s after the guest powered off.)
+   */
   async close(): Promise<void> {
     if (this.compiler === null) return;
-    const { worker, port, online } = this.compiler;
-    await Promise.race([online, new Promise((r) => setTimeout(r, 2000))]);
+    const { worker, port, exited, started } = this.compiler;
     port.close();
-    await worker.terminate();
+    if (Atomics.load(started, 0) === 1) {
+      await worker.terminate();
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((r) => { timer = setTimeout(() => r("late"), COMPILER_EXIT_GRACE_MS); });
+    if (await Promise.race([exited, late]) === "late") await worker.terminate();
+    clearTimeout(timer);
   }
 
   private sameCode(start: number, code: Uint8Array): boolean {

@@ -20,9 +20,11 @@ export interface CompileWorkerData {
   hostCpu?: number;
   /** At a lower priority than the vCPUs (unless the vCPU waits for every answer). */
   background: boolean;
+  /** One Int32 set to 1 once this thread is past its native calls (see BlockJit.close). */
+  started: SharedArrayBuffer;
 }
 
-const { buffer, hartBase, ramSize, port, hostCpu, background } = workerData as CompileWorkerData;
+const { buffer, hartBase, ramSize, port, hostCpu, background, started } = workerData as CompileWorkerData;
 // Compiling is worth doing only in time nobody else needs: the vCPUs and the VMM thread (whose
 // latency every MMIO access waits on) go first.
 try {
@@ -33,6 +35,7 @@ try {
 } catch {
   // no koffi/libc or not permitted: compile at normal priority, unpinned
 }
+Atomics.store(new Int32Array(started), 0, 1); // from here on, terminating this thread is safe
 const mem = new Uint8Array(buffer);
 const codePages = new CodePages(buffer, ramSize);
 const words = new Int32Array(buffer);
