@@ -7,6 +7,7 @@
 set -euo pipefail
 repo=$(cd "${1:-$(dirname "$0")/..}" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/tsvisor-first-hour.XXXXXX")
+chmod 755 "$work" # some tests run the CLI as another user (socket and file-permission tests)
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 export HOME=$work/home
 mkdir -p "$HOME"

@@ -16,8 +16,15 @@ export function requireGuest(): void {
   }
 }
 
-/** Milliseconds from spawn until each marker first appears on stdout; rejects on timeout/exit without them. */
-export function timeMarkers(cmd: string, args: string[], markers: string[], timeoutMs: number): Promise<number[]> {
+export interface Timed {
+  /** Milliseconds from spawn until each marker first appeared on stdout. */
+  marks: number[];
+  /** Milliseconds from spawn until the process exited: what a user waits for. */
+  exit: number;
+}
+
+/** Run a command to its end, timestamping console markers; rejects on timeout or a missing marker. */
+export function timeRun(cmd: string, args: string[], markers: string[], timeoutMs: number): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
@@ -29,16 +36,22 @@ export function timeMarkers(cmd: string, args: string[], markers: string[], time
       reject(new Error(`${cmd}: timeout after ${timeoutMs} ms; got markers ${times.length}/${markers.length}`));
     }, timeoutMs);
     child.stdout.on("data", (d: Buffer) => {
-      text += d.toString("latin1");
+      text = (text + d.toString("latin1")).slice(-65536);
       while (times.length < markers.length && text.includes(markers[times.length])) times.push(performance.now() - t0);
     });
-    child.stderr.on("data", (d: Buffer) => { errText += d.toString(); });
-    child.on("exit", () => {
+    child.stderr.on("data", (d: Buffer) => { errText = (errText + d.toString()).slice(-4096); });
+    child.on("exit", (code) => {
       clearTimeout(timer);
-      if (times.length === markers.length) resolve(times);
-      else reject(new Error(`${cmd} exited before all markers (${times.length}/${markers.length}): ${errText.slice(-500)}`));
+      const exit = performance.now() - t0;
+      if (times.length === markers.length && code === 0) resolve({ marks: times, exit });
+      else reject(new Error(`${cmd} exited with ${code} after ${times.length}/${markers.length} markers: ${errText.slice(-500)}`));
     });
   });
+}
+
+/** Milliseconds from spawn until each marker first appears on stdout (the process must also exit 0). */
+export async function timeMarkers(cmd: string, args: string[], markers: string[], timeoutMs: number): Promise<number[]> {
+  return (await timeRun(cmd, args, markers, timeoutMs)).marks;
 }
 
 export function qemuArgs(cmdline: string, cpus: number, mem = "256M"): string[] {
@@ -55,12 +68,19 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-export function report(title: string, rows: { name: string; ts: number; qemu: number }[]): void {
+/** Median and spread (min-max) of a sample, for the "median of 5, and say the spread" rule. */
+function fmt(xs: number[]): string {
+  const s = [...xs].sort((a, b) => a - b);
+  const spread = xs.length > 1 ? ` (${(s[0] / 1000).toFixed(2)}-${(s[s.length - 1] / 1000).toFixed(2)})` : "";
+  return `${(median(xs) / 1000).toFixed(2)}s${spread}`;
+}
+
+export function report(title: string, rows: { name: string; ts: number[]; qemu: number[] }[]): void {
   console.log(`\n${title}`);
-  console.log(`${"".padEnd(28)}${"tsvisor".padStart(12)}${"QEMU TCG".padStart(12)}${"ratio".padStart(10)}`);
+  console.log(`${"".padEnd(30)}${"tsvisor".padStart(20)}${"QEMU TCG".padStart(20)}${"ratio".padStart(9)}`);
   for (const r of rows) {
-    console.log(`${r.name.padEnd(28)}${(r.ts / 1000).toFixed(2).padStart(11)}s${(r.qemu / 1000).toFixed(2).padStart(11)}s` +
-      `${(r.ts / r.qemu).toFixed(2).padStart(9)}x`);
+    console.log(`${r.name.padEnd(30)}${fmt(r.ts).padStart(20)}${fmt(r.qemu).padStart(20)}` +
+      `${(median(r.ts) / median(r.qemu)).toFixed(2).padStart(8)}x`);
   }
-  console.log("ratio = tsvisor time / QEMU time (lower is better; < 1 means tsvisor is faster)");
+  console.log("times: median (min-max); ratio = tsvisor median / QEMU median (lower is better; < 1: tsvisor is faster)");
 }

@@ -84,3 +84,21 @@ test("a remote fence.i (SBI) makes another hart drop its compiled copy of rewrit
   const s = jitStats(r.logs, 1);
   assert.ok(s.dropped >= 1, `hart 1 ran the function compiled and dropped it at the remote fence.i: ${s.line}`);
 });
+
+test("a full block table recycles: more distinct blocks than it holds still run compiled, never stale", async () => {
+  const limit = 64; // tests/asm/jit-churn.S runs 512 copies, twice, with new code the second time
+  process.env.TSVISOR_JIT_MAX_BLOCKS = String(limit);
+  try {
+    const r = await jitEnv(() => boot({ kernel: buildAsm(["jit-churn.S"]), timeoutMs: 180000 }));
+    assert.match(r.console, /PASS/, r.console + r.logs.join("\n"));
+    assert.deepEqual(r.outcome, { state: "poweroff", code: 0 });
+    const s = jitStats(r.logs, 0);
+    const compiled = Number(/jit: (\d+) blocks in/.exec(s.line)?.[1] ?? 0);
+    const recycled = Number(/(\d+) recycled/.exec(s.line)?.[1] ?? 0);
+    assert.ok(compiled > 4 * limit, `kept compiling past the table's size: ${s.line}`);
+    assert.ok(recycled > 0, `slots were recycled: ${s.line}`);
+    assert.ok(s.pct > 50, `most instructions ran compiled although the table was full most of the time: ${s.line}`);
+  } finally {
+    delete process.env.TSVISOR_JIT_MAX_BLOCKS;
+  }
+});

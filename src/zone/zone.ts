@@ -1,5 +1,7 @@
 // A running zone as its owner (the CLI's main thread, later the daemon) sees it: loads the
 // images, lays out memory, starts the VMM thread and one thread per vCPU, and reports the outcome.
+import { jitModeFromEnv, jitTableLimitFromEnv } from "../engine/riscv64/jit/jit-mode.js";
+import { MAX_BLOCKS } from "../engine/riscv64/jit/block-jit.js";
 import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import * as L from "../engine/riscv64/layout.js";
@@ -93,6 +95,13 @@ export class Zone extends EventEmitter {
     }
     if (s.hostCpus !== undefined && s.hostCpus.length !== s.cpus) {
       throw new BootError(`zone ${s.name}: ${s.hostCpus.length} host CPUs given for ${s.cpus} vCPUs`);
+    }
+    try {
+      // each vCPU thread reads these too: a bad value fails here, once, before anything runs
+      jitModeFromEnv();
+      jitTableLimitFromEnv(MAX_BLOCKS);
+    } catch (e) {
+      throw new BootError(`zone ${s.name}: ${(e as Error).message}`);
     }
     failAt("read-images");
     // Read here, in the zone's own process (under the daemon): the daemon only reads headers.

@@ -30,6 +30,8 @@ export interface CoreExports {
   flushJit(): void;
   setJitBlock(host: number, set: number, func: number): void;
   setProfiling(on: number): void;
+  /** Executions of a block start before it is compiled: 0 never, 1 at once (see jit/jit-mode.ts). */
+  setJitThreshold(executions: number): void;
   /** Count compiled-block calls (for TSVISOR_STATS). */
   setCounting(on: number): void;
   /** A Zicsr instruction for compiled blocks: 0 done, 1 done (stop), 2 interpret it. */

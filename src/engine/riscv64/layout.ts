@@ -160,8 +160,10 @@ export const H_PROF_HEAD = 0x3d8; // i32: samples written to H_PROF_RING so far 
 export const H_PROF_RING = 0x80000; // PROF_RING_ENTRIES x i64: sampled pcs of interpreted instructions
 export const PROF_RING_ENTRIES = 4096;
 export const PROF_EVERY = 61; // one interpreted instruction in PROF_EVERY is sampled
-export const JIT_THRESHOLD = 512; // executions of a block start before it is compiled
-export const JIT_WARM = JIT_THRESHOLD >> 3; // executions that make it worth compiling alongside a hot one
+// Executions of a block start before it is compiled, per engine mode (TSVISOR_JIT; the vCPU
+// thread gives its core one with setJitThreshold): "on" JIT_THRESHOLD, "eager" 1 (compile at
+// the first execution), "off" 0 (never compile: the interpreter runs everything).
+export const JIT_THRESHOLD = 512;
 export const EXIT_JIT = 7; // compile request: H_EXIT_ADDR = wasm address, H_EXIT_PC = pc, H_JIT_SET
 export const EXIT_JIT_FLUSH = 8; // fence.i: drop compiled code whose guest bytes were written since
 

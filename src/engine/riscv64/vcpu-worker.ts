@@ -6,7 +6,8 @@ import { instantiateCore } from "./core-module.js";
 import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED } from "./hart-view.js";
 import { handleSbi, serviceOwnFlush, type SbiHost } from "./sbi.js";
 import { ZoneControl } from "../../zone/control.js";
-import { BlockJit } from "./jit/block-jit.js";
+import { BlockJit, MAX_BLOCKS } from "./jit/block-jit.js";
+import { JIT_MODE_THRESHOLD, jitModeFromEnv, jitTableLimitFromEnv } from "./jit/jit-mode.js";
 import type { ZoneThreadMessage } from "../../zone/messages.js";
 import { pinVcpuThread } from "../../host/affinity.js";
 import { PcProfiler } from "./pc-profiler.js";
@@ -65,10 +66,12 @@ const core = instantiateCore(data.module, data.memory, now, (msg) => {
 const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
   (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr }, data.hostCpu,
   (msg) => limiter.log("jit", `vCPU ${data.hartId}: ${msg}`),
-  process.env.TSVISOR_JIT_SYNC === "1"); // tests: compile in step with execution, not in the background
+  process.env.TSVISOR_JIT_SYNC === "1", // tests: compile in step with execution, not in the background
+  jitTableLimitFromEnv(MAX_BLOCKS));
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
 if (profiler) core.setProfiling(1);
 if (process.env.TSVISOR_STATS) core.setCounting(1);
+core.setJitThreshold(JIT_MODE_THRESHOLD[jitModeFromEnv()]); // the zone process checked it at start
 
 const codePages = new CodePages(buffer, data.ramSize);
 const sbiHost: SbiHost = {

@@ -14,6 +14,7 @@ import { flushJit, clearJit, jitBind } from "./jit-cache";
 import { releaseReservation } from "./reservation";
 export { flushJit } from "./jit-cache";
 export { setProfiling, setCounting } from "./exec";
+export { setJitThreshold } from "./jit-cache";
 export { jitCsr } from "./csr";
 export { completeMmioLoad } from "./memory";
 

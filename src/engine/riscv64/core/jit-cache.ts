@@ -5,7 +5,7 @@
 // Two-way set associative: two hot blocks whose addresses alias can both stay bound.
 import {
   H_JIT, H_JIT_FLUSHES, JIT_BYTES, JIT_ENTRIES, JIT_EMPTY, H_JIT_HEAT, JIT_HEAT_ENTRIES, H_JIT_WARM,
-  JIT_WARM_ENTRIES, H_JIT_WARM_HEAD, JIT_THRESHOLD, JIT_WARM, H_STAT_EVICTS,
+  JIT_WARM_ENTRIES, H_JIT_WARM_HEAD, JIT_THRESHOLD, H_STAT_EVICTS,
 } from "../layout";
 import { hart } from "./state";
 
@@ -30,16 +30,25 @@ const JIT_SETS: usize = JIT_ENTRIES >> 1;
 }
 
 // One more execution of the not-yet-compiled block at `host`: true when it is hot enough to compile.
+let threshold: i32 = JIT_THRESHOLD;
+
+// The engine mode (see JIT_THRESHOLD): 0 never compiles, 1 compiles at the first execution.
+export function setJitThreshold(t: i32): void {
+  threshold = t;
+}
+
 export function jitHeat(host: usize, set: i32): bool {
+  if (threshold == 0) return false; // TSVISOR_JIT=off
   const h = <u32>(host >> 1);
   const a = hart + H_JIT_HEAT + ((<usize>((h ^ (h >> 16)) + <u32>set * 0x9e5) & (JIT_HEAT_ENTRIES - 1)) << 1);
   const c = <i32>load<u16>(a) + 1;
-  if (c >= JIT_THRESHOLD) {
+  if (c >= threshold) {
     store<u16>(a, 0);
     return true;
   }
   store<u16>(a, <u16>c);
-  if (c == JIT_WARM) {
+  // Warm: worth compiling alongside a hot block (an eighth of the way there).
+  if (c == threshold >> 3) {
     const head = load<i32>(hart + H_JIT_WARM_HEAD);
     const r = hart + H_JIT_WARM + ((<usize>head & (JIT_WARM_ENTRIES - 1)) << 3);
     store<u32>(r, <u32>host);

@@ -9,7 +9,11 @@ import type { BlockRef, CompileReply, CompileRequest } from "./compile-protocol.
 import type { CompileWorkerData } from "./compile-worker.js";
 import { CodePages } from "../code-pages.js";
 
-const MAX_BLOCKS = 1 << 16; // bound on table growth; past it, code stays interpreted
+// Bound on compiled blocks held at once (the function table's size). At the bound the least
+// recently bound blocks make room: their slots are reused and their code is freed once no slot
+// of its module is left, so a zone that runs for weeks keeps compiling new code.
+export const MAX_BLOCKS = 1 << 16;
+const EVICT_BATCH = 256; // slots freed at once when the table is full, beyond what a request needs
 // Bound on remembered "not compilable" verdicts (the guest decides how many places fail to
 // compile); past it a verdict lives only in the core's table and is redone if pushed out there.
 const MAX_VERDICTS = 1 << 16;
@@ -43,7 +47,9 @@ interface Compiler {
 const COMPILER_EXIT_GRACE_MS = 5000;
 
 export class BlockJit {
-  private readonly cache = new Map<number, Cached>(); // compiled (<= MAX_BLOCKS) and verdicts (<= MAX_VERDICTS)
+  // Compiled (<= maxBlocks) and verdicts (<= MAX_VERDICTS), least recently bound first.
+  private readonly cache = new Map<number, Cached>();
+  private readonly freeSlots: number[] = []; // function table slots whose code was dropped
   private verdicts = 0;
   private readonly pending = new Set<number>();
   private readonly mem: Uint8Array;
@@ -61,6 +67,7 @@ export class BlockJit {
   rebound = 0;
   dropped = 0;
   failed = 0;
+  recycled = 0; // compiled blocks dropped to make room in a full table
   compileMs = 0; // in the compiler thread
   bindMs = 0; // in this thread: instantiating and binding
 
@@ -68,7 +75,7 @@ export class BlockJit {
     private readonly table: WebAssembly.Table, private readonly hartBase: number,
     private readonly ramSize: number, private readonly bind: BindBlock,
     private readonly helpers: { csr: (insn: number) => number }, hostCpu: number | undefined,
-    log: (msg: string) => void, private readonly sync = false) {
+    log: (msg: string) => void, private readonly sync = false, private readonly maxBlocks = MAX_BLOCKS) {
     this.mem = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
     this.readyWord = (hartBase + L.H_JIT_READY) >> 2;
@@ -106,15 +113,19 @@ export class BlockJit {
       const hit = this.cache.get(k);
       if (hit) { // pushed out of the core's table by other blocks: the code is still good
         this.rebound++;
+        this.cache.delete(k); // most recently bound goes last
+        this.cache.set(k, hit);
         this.bind(w.host, w.set, hit.func);
         continue;
       }
       items.push(w);
     }
     if (items.length === 0 || this.broken) return;
-    if (this.table.length + this.pending.size + items.length > MAX_BLOCKS) {
-      for (const t of items) this.bind(t.host, t.set, -2);
-      return;
+    const want = this.pending.size + items.length;
+    if (this.slotsInUse + want > this.maxBlocks) {
+      this.evict(this.slotsInUse + want - this.maxBlocks + EVICT_BATCH);
+      // Still full (everything held is in flight): the blocks stay interpreted until they are hot again.
+      if (this.slotsInUse + want > this.maxBlocks) return;
     }
     for (const t of items) this.pending.add(key(t.host, t.set));
     const req: CompileRequest = { items };
@@ -150,15 +161,19 @@ export class BlockJit {
     this.compileMs += r.ms;
     if (r.module === null) return;
     const inst = new WebAssembly.Instance(r.module, { env: { memory: this.memory, csr: this.helpers.csr } });
-    const first = this.table.grow(r.blocks.length);
+    const reuse = Math.min(this.freeSlots.length, r.blocks.length);
+    const first = this.table.grow(r.blocks.length - reuse);
     r.blocks.forEach((b, i) => {
-      const func = first + i;
+      const func = i < reuse ? this.freeSlots.pop()! : first + i - reuse;
       this.pending.delete(key(b.host, b.set));
       this.table.set(func, inst.exports[String(i)] as (pc: bigint) => bigint);
       // Written while it compiled (the epoch moved, or a store that raced the arming): drop it;
       // the block warms up again and compiles from the new bytes.
       const page = this.pageOf(b.host);
-      if (this.codePages.epoch(page) !== b.epoch || !this.sameCode(b.start, b.code)) return;
+      if (this.codePages.epoch(page) !== b.epoch || !this.sameCode(b.start, b.code)) {
+        this.release(func);
+        return;
+      }
       this.remember(key(b.host, b.set), { page, epoch: b.epoch, func });
       this.bind(b.host, b.set, func);
     });
@@ -173,6 +188,9 @@ export class BlockJit {
     const verdicts = this.verdicts - (was === -2 ? 1 : 0) + (c.func === -2 ? 1 : 0);
     if (verdicts > MAX_VERDICTS) return;
     this.verdicts = verdicts;
+    const old = this.cache.get(k);
+    if (old !== undefined && old.func >= 0 && old.func !== c.func) this.release(old.func);
+    this.cache.delete(k); // most recent last
     this.cache.set(k, c);
   }
 
@@ -180,11 +198,42 @@ export class BlockJit {
   flush(): void {
     for (const [k, c] of this.cache) {
       if (this.codePages.epoch(c.page) === c.epoch) continue;
-      this.cache.delete(k);
-      if (c.func === -2) this.verdicts--;
+      this.forget(k, c);
       this.dropped++;
-      this.bind(Math.floor(k / 4), k % 4, -1);
     }
+  }
+
+  /** Table slots holding code (slot 0 is the table's initial, unused one). */
+  private get slotsInUse(): number {
+    return this.table.length - 1 - this.freeSlots.length;
+  }
+
+  /** Drop the `n` least recently bound compiled blocks (they compile again if they get hot again). */
+  private evict(n: number): void {
+    for (const [k, c] of this.cache) {
+      if (n <= 0) break;
+      if (c.func < 0) continue;
+      this.forget(k, c);
+      this.recycled++;
+      n--;
+    }
+  }
+
+  /** Unbind a cached block in the core and forget it; its table slot becomes free. */
+  private forget(k: number, c: Cached): void {
+    this.cache.delete(k);
+    this.bind(Math.floor(k / 4), k % 4, -1);
+    if (c.func === -2) this.verdicts--;
+    else this.release(c.func);
+  }
+
+  /**
+   * A slot nothing binds any more: cleared (so its module can be collected once none of its
+   * functions is left in the table) and reused by the next compiled block.
+   */
+  private release(func: number): void {
+    this.table.set(func, null);
+    this.freeSlots.push(func);
   }
 
   /** Blocks the core found warm (its candidate ring since the last request) and not bound yet. */
@@ -224,7 +273,7 @@ export class BlockJit {
     const top = [...this.stops].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k}:${v}`).join(" ");
     return `jit: ${this.compiled} blocks in ${this.modules} modules, compiled in ${this.compileMs.toFixed(0)} ms ` +
       `(compiler thread), bound in ${this.bindMs.toFixed(0)} ms; ${this.rebound} re-bound, ${this.dropped} dropped ` +
-      `after fence.i, ${this.failed} not compilable; ` +
+      `after fence.i, ${this.recycled} recycled (table full), ${this.failed} not compilable; ` +
       `blocks ended by ${top}`;
   }
 
