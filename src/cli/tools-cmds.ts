@@ -2,8 +2,9 @@
 import { writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
-import { ConfigError } from "../config/zone-config.js";
-import { loadSystemConfig, type SystemConfig } from "../config/system-config.js";
+import { ConfigError, readConfigText } from "../config/zone-config.js";
+import { defaultSystemConfig, inspectSystemConfig, type SystemConfig } from "../config/system-config.js";
+import { poolProblem } from "../host/meminfo.js";
 import { formatSize } from "../config/size.js";
 import { importHvisor } from "../config/import/hvisor.js";
 import { importAxvisor } from "../config/import/axvisor.js";
@@ -43,6 +44,22 @@ function runImport(fn: (file: string) => ImportResult, file: string, out: string
   return 0;
 }
 
+/** The system file's problems (all of them, and the pool against this host) and a config to go on with. */
+function checkSystemFile(file: string | undefined): { problems: string[]; system: SystemConfig } {
+  if (file === undefined) return { problems: [], system: defaultSystemConfig() };
+  let r: ReturnType<typeof inspectSystemConfig>;
+  try {
+    r = inspectSystemConfig(readConfigText(file, "system config"), file);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return { problems: [e.message], system: { ...defaultSystemConfig(), file } };
+  }
+  const problems = r.problems.map((p, i) => (i === 0 && r.excerpt ? `${p}\n${r.excerpt}` : p));
+  const pool = poolProblem(r.config);
+  if (pool) problems.push(pool);
+  return { problems, system: r.config };
+}
+
 export function registerToolCommands(program: Command): void {
   program
     .command("check")
@@ -50,15 +67,7 @@ export function registerToolCommands(program: Command): void {
     .argument("<zone.toml...>")
     .option("--system <system.toml>", "the daemon's system file (zone0 CPUs, pool size)")
     .action((files: string[], o: { system?: string }) => {
-      const problems: string[] = [];
-      let system: SystemConfig;
-      try {
-        system = loadSystemConfig(o.system);
-      } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        problems.push(...e.message.split("\n"));
-        system = loadSystemConfig(undefined);
-      }
+      const { problems, system } = checkSystemFile(o.system);
       const r = checkZones(files, system, allowedCpus());
       problems.push(...r.problems);
       for (const p of problems) process.stderr.write(`${p}\n`);
