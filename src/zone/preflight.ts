@@ -9,7 +9,7 @@ import type { DeviceConfig } from "../config/devices.js";
 import { formatSize } from "../config/size.js";
 import * as L from "../engine/riscv64/layout.js";
 import { BootError, planBoot } from "../engine/riscv64/loader.js";
-import { describePayload, PAYLOAD_HEAD_BYTES } from "../engine/riscv64/payload.js";
+import { describePayload, PAYLOAD_HEAD_BYTES, type Payload } from "../engine/riscv64/payload.js";
 import { buildDtb } from "../engine/riscv64/platform.js";
 import { openDiskImage } from "../host/block-file.js";
 import { openTap } from "../host/tap.js";
@@ -94,6 +94,18 @@ export function preflightProblems(c: ZoneConfig | ZoneParts): Preflight[] {
     add(e.field, e.message);
   }
   return out;
+}
+
+/** How a kernel file reads, as a zone start tells it (Image, ELF, raw binary); undefined when it cannot be read or is no payload. */
+export function kernelFormat(path: string): Payload["format"] | undefined {
+  const k = imageHead(path, "kernel", undefined);
+  if (typeof k === "string") return undefined;
+  try {
+    return describePayload(k.head, k.size, path).format;
+  } catch (e) {
+    if (e instanceof BootError) return undefined;
+    throw e;
+  }
 }
 
 /** Every problem found, each as "file: field: what to fix". Empty when the zone can boot. */
