@@ -88,6 +88,8 @@ function distance(a: string, b: string): number {
 
 /** The closest of `known` to `word`, if it is close enough to be a slip ("cpu" → "cpus"). */
 export function closest(word: string, known: readonly string[]): string | undefined {
+  const cut = word.length >= 3 ? known.find((k) => k.toLowerCase().startsWith(word.toLowerCase())) : undefined;
+  if (cut) return cut; // "mem" → "memory"
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {
