@@ -88,7 +88,7 @@ test("junk requests get precise 4xx errors", async () => {
     [call("GET", "/v1/zones/keeper/shutdown"), 405, /use POST/],
     [call("GET", "/v1/zones/ghost"), 404, /^no zone "ghost" \(by id or name\)/],
     [call("POST", "/v1/zones/%E0%A4%A/reboot"), 400, /^bad zone reference in the path/],
-    [post("/v1/zones", { file: "/etc/zone.toml", toml: "[zone]\nname = 'x'\nbogus = 1\n" }), 422, /^\/etc\/zone\.toml: zone: unknown field\(s\) "bogus"/],
+    [post("/v1/zones", { file: "/etc/zone.toml", toml: "[zone]\nname = 'x'\nbogus = 1\n" }), 422, /^\/etc\/zone\.toml: zone\.bogus: unknown field "bogus" in \[zone\]: remove it/],
     [post("/v1/zones", { file: join(tmp, "nofile.toml") }), 422, /nofile\.toml: the daemon cannot read this zone file/],
   ];
   for (const [p, status, msg] of cases) {
@@ -104,7 +104,7 @@ test("junk requests get precise 4xx errors", async () => {
   const bad = await post("/v1/zones", { file: "/z.toml", toml: '[zone]\nname = "a"\nmemory = "lots"\nhost_cpus = [0, 0]\n[boot]\nkernel = "/k"\n' });
   assert.equal(bad.status, 422);
   assert.deepEqual(bad.json.problems, [
-    '/z.toml: zone.memory: "lots" is not a size: write it as QEMU does, e.g. 256M or 1G',
+    '/z.toml: zone.memory: "lots" is not a size: write a number and a unit K, M, G or T, as QEMU does: 512M, 1G, 1.5G (a bare number is MiB)',
     "/z.toml: zone.host_cpus: host CPU 0 is listed twice: each vCPU needs a CPU of its own",
   ]);
   // the running zone did not notice any of it

@@ -75,7 +75,7 @@ test("a zone config file with mistakes reports file, field and fix", () => {
   writeFileSync(f, '[zone]\nname = "x"\ncpu = 2\n[boot]\n');
   const r = run(["run", f]);
   assert.equal(r.code, 2);
-  assert.match(r.err, /bad\.toml: zone: unknown field\(s\) "cpu"/);
+  assert.match(r.err, /bad\.toml: zone\.cpu: unknown field "cpu" in \[zone\]: did you mean "cpus"\?/);
   assert.match(r.err, /bad\.toml: boot\.kernel: missing/);
 });
 

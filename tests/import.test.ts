@@ -10,6 +10,11 @@ import { importHvisor } from "../src/config/import/hvisor.js";
 import { importAxvisor } from "../src/config/import/axvisor.js";
 import { parseZoneConfig } from "../src/config/zone-config.js";
 import { CLI } from "./helpers/daemon.js";
+import type { ImportHost } from "../src/config/import/common.js";
+import { kernelFormat } from "../src/zone/preflight.js";
+
+/** A host as large as the boards: nothing needs to change to fit it. */
+const BOARD: ImportHost = { zoneCpus: [0, 1, 2, 3, 4, 5, 6, 7], maxMemBytes: 2 ** 32 - 2 ** 26, takenIds: new Set(), kernelFormat };
 
 const tmp = mkdtempSync(join(tmpdir(), "tsvisor-import-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -35,7 +40,7 @@ const hvisorZone = {
 
 test("an hvisor riscv zone config becomes a valid zone file, with notes for what does not carry over", () => {
   const f = write("zone1.json", JSON.stringify(hvisorZone));
-  const r = importHvisor(f);
+  const r = importHvisor(f, BOARD);
   const z = parseZoneConfig(r.toml, join(tmp, "out.toml"));
   assert.equal(z.name, "guest-one");
   assert.equal(z.id, 3);
@@ -62,12 +67,12 @@ test("an hvisor riscv zone config becomes a valid zone file, with notes for what
 });
 
 test("hvisor: other architectures and configs without RAM are refused with the field", () => {
-  assert.throws(() => importHvisor(write("arm.json", JSON.stringify({ ...hvisorZone, arch: "arm64" }))),
+  assert.throws(() => importHvisor(write("arm.json", JSON.stringify({ ...hvisorZone, arch: "arm64" })), BOARD),
     /arm\.json: arch: "arm64" cannot be imported: tsvisor runs riscv64 zones/);
-  assert.throws(() => importHvisor(write("noram.json", JSON.stringify({ ...hvisorZone, memory_regions: [] }))),
+  assert.throws(() => importHvisor(write("noram.json", JSON.stringify({ ...hvisorZone, memory_regions: [] })), BOARD),
     /noram\.json: memory_regions: no region of type "ram"/);
-  assert.throws(() => importHvisor(write("junk.json", "{ nope")), /junk\.json: not valid JSON/);
-  assert.throws(() => importHvisor(join(tmp, "missing.json")), /missing\.json: cannot read the hvisor zone config: file not found/);
+  assert.throws(() => importHvisor(write("junk.json", "{ nope"), BOARD), /junk\.json: not valid JSON/);
+  assert.throws(() => importHvisor(join(tmp, "missing.json"), BOARD), /missing\.json: cannot read the hvisor zone config: file not found/);
 });
 
 const axvisorVm = `
@@ -101,7 +106,7 @@ interrupt_mode = "passthrough"
 
 test("an AxVisor riscv64 VM config becomes a valid zone file with initrd and disk", () => {
   const f = write("vm.toml", axvisorVm);
-  const r = importAxvisor(f);
+  const r = importAxvisor(f, BOARD);
   const z = parseZoneConfig(r.toml, join(tmp, "out.toml"));
   assert.equal(z.name, "linux-rv");
   assert.equal(z.id, 2);
@@ -124,10 +129,10 @@ test("an AxVisor riscv64 VM config becomes a valid zone file with initrd and dis
 });
 
 test("AxVisor: aarch64 VMs and configs without [kernel] are refused", () => {
-  assert.throws(() => importAxvisor(write("arm-vm.toml", axvisorVm.replace('"plic"', '"gppt-gicd"'))),
+  assert.throws(() => importAxvisor(write("arm-vm.toml", axvisorVm.replace('"plic"', '"gppt-gicd"')), BOARD),
     /arm-vm\.toml: base: this looks like an aarch64 or x86_64 VM/);
-  assert.throws(() => importAxvisor(write("nokernel.toml", "[base]\nname = \"x\"\n")), /nokernel\.toml: kernel: missing/);
-  assert.throws(() => importAxvisor(write("bad.toml", "[base\n")), /bad\.toml: not valid TOML/);
+  assert.throws(() => importAxvisor(write("nokernel.toml", "[base]\nname = \"x\"\n"), BOARD), /nokernel\.toml: kernel: missing/);
+  assert.throws(() => importAxvisor(write("bad.toml", "[base\n"), BOARD), /bad\.toml: not valid TOML/);
 });
 
 test("tsvisor import: the zone file on stdout or -o, notes on stderr, exit 2 when refused", () => {

@@ -2,12 +2,19 @@
 import { writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Command } from "commander";
-import { ConfigError } from "../config/zone-config.js";
-import { loadSystemConfig, type SystemConfig } from "../config/system-config.js";
+import { ConfigError, readConfigText } from "../config/zone-config.js";
+import { defaultSystemConfig, inspectSystemConfig, loadSystemConfig, type SystemConfig } from "../config/system-config.js";
+import { poolProblem } from "../host/meminfo.js";
 import { formatSize } from "../config/size.js";
 import { importHvisor } from "../config/import/hvisor.js";
 import { importAxvisor } from "../config/import/axvisor.js";
-import type { ImportResult } from "../config/import/common.js";
+import type { ImportHost, ImportResult } from "../config/import/common.js";
+import { kernelFormat } from "../zone/preflight.js";
+import { MAX_ZONE_MEM } from "../zone/zone.js";
+import { zoneFootprint } from "../zone/partition.js";
+import { apiCall } from "./client.js";
+import { defaultSocketPath } from "../daemon/daemon.js";
+import { API_PREFIX, type ZoneList } from "../daemon/api-types.js";
 import { jsonSchema, SCHEMAS, type SchemaName } from "../config/json-schema.js";
 import { allowedCpus } from "../host/affinity.js";
 import { checkZones } from "../zone/check.js";
@@ -19,16 +26,48 @@ function writeProblem(out: string, e: unknown): string {
   return `${code === "EISDIR" ? "it is a directory" : fileErrnoError(out, e).reason}: choose another -o path`;
 }
 
-function runImport(fn: (file: string) => ImportResult, file: string, out: string | undefined): number {
+interface ImportOpts {
+  output?: string;
+  kernel?: string;
+  initrd?: string;
+  system?: string;
+  socket?: string;
+}
+
+/** Zone ids the running daemon uses; none when no daemon answers (an import needs none). */
+async function daemonZoneIds(socket: string | undefined): Promise<Set<number>> {
+  try {
+    const l = await apiCall<ZoneList>(socket ?? defaultSocketPath(), "GET", `${API_PREFIX}/zones`);
+    return new Set(l.zones.map((z) => z.id));
+  } catch {
+    return new Set();
+  }
+}
+
+async function importHost(o: ImportOpts): Promise<ImportHost> {
+  const system = loadSystemConfig(o.system);
+  return {
+    zoneCpus: allowedCpus().filter((c) => !system.zone0Cpus.includes(c)),
+    maxMemBytes: Math.min(MAX_ZONE_MEM, system.poolBytes - zoneFootprint(0)),
+    takenIds: await daemonZoneIds(o.socket),
+    kernel: o.kernel,
+    initrd: o.initrd,
+    kernelFormat,
+  };
+}
+
+async function runImport(fn: (file: string, host: ImportHost) => ImportResult, file: string, o: ImportOpts): Promise<number> {
   let r: ImportResult;
   try {
-    r = fn(file);
+    r = fn(file, await importHost(o));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`tsvisor import: ${e.message}\n`);
     return 2;
   }
+  for (const w of r.warnings) process.stderr.write(`tsvisor import: ${file}: warning: ${w}\n`);
   for (const n of r.notes) process.stderr.write(`tsvisor import: ${file}: ${n}\n`);
+  const out = o.output;
   if (out) {
     try {
       writeFileSync(out, r.toml);
@@ -43,6 +82,22 @@ function runImport(fn: (file: string) => ImportResult, file: string, out: string
   return 0;
 }
 
+/** The system file's problems (all of them, and the pool against this host) and a config to go on with. */
+function checkSystemFile(file: string | undefined): { problems: string[]; system: SystemConfig } {
+  if (file === undefined) return { problems: [], system: defaultSystemConfig() };
+  let r: ReturnType<typeof inspectSystemConfig>;
+  try {
+    r = inspectSystemConfig(readConfigText(file, "system config"), file);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return { problems: [e.message], system: { ...defaultSystemConfig(), file } };
+  }
+  const problems = r.problems.map((p, i) => (i === 0 && r.excerpt ? `${p}\n${r.excerpt}` : p));
+  const pool = poolProblem(r.config);
+  if (pool) problems.push(pool);
+  return { problems, system: r.config };
+}
+
 export function registerToolCommands(program: Command): void {
   program
     .command("check")
@@ -50,15 +105,7 @@ export function registerToolCommands(program: Command): void {
     .argument("<zone.toml...>")
     .option("--system <system.toml>", "the daemon's system file (zone0 CPUs, pool size)")
     .action((files: string[], o: { system?: string }) => {
-      const problems: string[] = [];
-      let system: SystemConfig;
-      try {
-        system = loadSystemConfig(o.system);
-      } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        problems.push(...e.message.split("\n"));
-        system = loadSystemConfig(undefined);
-      }
+      const { problems, system } = checkSystemFile(o.system);
       const r = checkZones(files, system, allowedCpus());
       problems.push(...r.problems);
       for (const p of problems) process.stderr.write(`${p}\n`);
@@ -78,16 +125,18 @@ export function registerToolCommands(program: Command): void {
     });
 
   const imp = program.command("import").description("translate another hypervisor's zone/VM config into a tsvisor zone file");
-  imp.command("hvisor")
-    .description("an hvisor-tool zone config (JSON, riscv)")
-    .argument("<zone.json>")
-    .option("-o, --output <zone.toml>", "write the zone file here instead of stdout")
-    .action((file: string, o: { output?: string }) => process.exit(runImport(importHvisor, file, o.output)));
-  imp.command("axvisor")
-    .description("an AxVisor VM config (TOML, riscv64)")
-    .argument("<vm.toml>")
-    .option("-o, --output <zone.toml>", "write the zone file here instead of stdout")
-    .action((file: string, o: { output?: string }) => process.exit(runImport(importAxvisor, file, o.output)));
+  const importer = (name: string, what: string, arg: string, fn: (file: string, host: ImportHost) => ImportResult) =>
+    imp.command(name)
+      .description(what)
+      .argument(arg)
+      .option("-o, --output <zone.toml>", "write the zone file here instead of stdout")
+      .option("--kernel <file>", "boot this kernel instead of the path in the source config (a path on the board)")
+      .option("--initrd <file>", "give the zone this initramfs")
+      .option("--system <system.toml>", "fit CPUs and memory to this system file (zone0 CPUs, pool)")
+      .option("--socket <path>", "the daemon whose zone ids to avoid (default: $TSVISOR_SOCKET or the usual socket)")
+      .action(async (file: string, o: ImportOpts) => process.exit(await runImport(fn, file, o)));
+  importer("hvisor", "an hvisor-tool zone config (JSON, riscv)", "<zone.json>", importHvisor);
+  importer("axvisor", "an AxVisor VM config (TOML, riscv64)", "<vm.toml>", importAxvisor);
 
   program
     .command("schema")

@@ -40,13 +40,13 @@ test("bad [[device]] settings are reported with file, field and fix", () => {
     assert.match(e.message, re);
     return true;
   });
-  bad(`[[device]]\ntype = "blk"\n`, /z\.toml: device\.0\.path: missing/);
-  bad(`[[device]]\ntype = "gpu"\n`, /device\.0\.type: type must be one of "blk", "net", "console", "rng"/);
+  bad(`[[device]]\ntype = "blk"\n`, /z\.toml: device\.0\.path: missing: add path = "disk\.img" to this \[\[device\]\]/);
+  bad(`[[device]]\ntype = "gpu"\n`, /device\.0\.type: "gpu" is not a device type: use "blk", "net", "console" or "rng"/);
   bad(`[[device]]\ntype = "rng"\nslot = 1\n[[device]]\ntype = "console"\nslot = 1\n`, /device\.1\.slot: slot 1 is already used by device 0/);
   bad(`[[device]]\ntype = "rng"\nslot = 8\n`, /device\.0\.slot/);
-  bad(`[[device]]\ntype = "net"\ntap = "tap0"\nmac = "02:00:00:00:00"\n`, /device\.0\.mac: write the MAC as six hex pairs/);
+  bad(`[[device]]\ntype = "net"\ntap = "tap0"\nmac = "02:00:00:00:00"\n`, /device\.0\.mac: "02:00:00:00:00" is not a MAC address: write the MAC as six hex pairs/);
   bad(`[[device]]\ntype = "net"\ntap = "tap0"\nmac = "03:00:00:00:00:01"\n`, /multicast/);
   bad(`[[device]]\ntype = "net"\ntap = "tap0"\n[[device]]\ntype = "net"\ntap = "tap0"\n`, /TAP tap0 is already used/);
   bad(`[[device]]\ntype = "blk"\npath = "x"\nreadonly = "yes"\n`, /device\.0\.readonly/);
-  bad(`[[device]]\ntype = "rng"\ncolour = 1\n`, /unknown field\(s\) "colour"/);
+  bad(`[[device]]\ntype = "rng"\ncolour = 1\n`, /device\.0\.colour: unknown field "colour" in \[\[device\]\]: remove it/);
 });

@@ -1,15 +1,29 @@
 // Sizes as QEMU writes them: "256M", "1G", "512K", "2T"; a bare number means MiB (as in -m 256).
+import { z } from "zod";
+
 const UNITS: Record<string, number> = { B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+const SIZE_FORMS = "write a number and a unit K, M, G or T, as QEMU does: 512M, 1G, 1.5G (a bare number is MiB)";
+
+/** A size field of a config file ("256M", 1.5, "1G"); the schema keeps it as written. */
+export const sizeSchema = z.union([z.string(), z.number()], { errorMap: () => ({ message: SIZE_FORMS }) })
+  .superRefine((v, ctx) => {
+    try {
+      parseSize(v);
+    } catch (e) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
+    }
+  });
 
 export function parseSize(text: string | number): number {
   if (typeof text === "number") {
-    if (!Number.isFinite(text) || text <= 0) throw new Error(`size must be positive, got ${text}`);
+    if (!Number.isFinite(text) || text <= 0) throw new Error(`${text} is not a size: give a positive size, e.g. 256M`);
     return Math.round(text * UNITS.M);
   }
   const m = /^\s*(\d+(?:\.\d+)?)\s*([bBkKmMgGtT])?(?:i?[bB])?\s*$/.exec(text);
-  if (!m) throw new Error(`"${text}" is not a size: write it as QEMU does, e.g. 256M or 1G`);
+  if (!m) throw new Error(`"${text}" is not a size: ${SIZE_FORMS}`);
   const bytes = Number(m[1]) * UNITS[(m[2] ?? "M").toUpperCase()];
-  if (!Number.isFinite(bytes) || bytes <= 0) throw new Error(`size "${text}" must be positive`);
+  if (!Number.isFinite(bytes) || bytes <= 0) throw new Error(`"${text}" is not a size: give a positive size, e.g. 256M`);
   return Math.round(bytes);
 }
 

@@ -2,10 +2,11 @@
 // file, the field and how to fix it.
 import { dirname, resolve } from "node:path";
 import { homedir } from "node:os";
-import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
-import { parseSize } from "./size.js";
-import { assignSlots, devicesSchema, type DeviceConfig } from "./devices.js";
+import { parseSize, sizeSchema } from "./size.js";
+import { assignSlots, checkDevices, devicesSchema, type DeviceConfig } from "./devices.js";
+import { FieldChecker, parseTomlText } from "./field-check.js";
+import { unknownKey } from "./issue-words.js";
 import { CONFIG_LIMIT, readUserFileSync, UserFileError } from "../host/user-file.js";
 
 /** How a zone's kernel file is read: told from its contents, or forced. */
@@ -14,16 +15,9 @@ export type FormatChoice = (typeof PAYLOAD_FORMATS)[number];
 
 export class ConfigError extends Error {}
 
-const sizeField = z.union([z.string(), z.number()]).superRefine((v, ctx) => {
-  try {
-    parseSize(v);
-  } catch (e) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
-  }
-});
-
 // vCPU i runs on host_cpus[i]; sharing a CPU is an explicit opt-in that realtime zones never get.
-function checkCpus(z0: { kind: string; cpus?: number; host_cpus?: number[]; share_cpus: boolean }, ctx: z.RefinementCtx): void {
+// Runs over the fields that passed (see field-check.ts): any of them may be missing.
+function checkCpus(z0: { kind?: string; cpus?: number; host_cpus?: number[]; share_cpus?: boolean }, ctx: z.RefinementCtx): void {
   const hc = z0.host_cpus;
   const issue = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
   if (hc !== undefined) {
@@ -36,32 +30,38 @@ function checkCpus(z0: { kind: string; cpus?: number; host_cpus?: number[]; shar
   if (z0.kind === "realtime" && z0.share_cpus) issue("share_cpus", "realtime zones never share CPUs: remove share_cpus or use kind = \"user\"");
 }
 
-export const zoneFileSchema = z.object({
-  zone: z.object({
-    name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, "use letters, digits, '.', '_' or '-' (max 63)"),
-    id: z.number().int().min(1).max(4095).optional(),
-    kind: z.enum(["user", "realtime"]).default("user"),
-    arch: z.literal("riscv64").default("riscv64"),
-    cpus: z.number().int().min(1).max(32).optional(),
-    memory: sizeField.default("256M"),
-    host_cpus: z.array(z.number().int().min(0).max(1023)).min(1).max(32).optional(),
-    share_cpus: z.boolean().default(false),
-  }).strict().superRefine(checkCpus),
-  boot: z.object({
-    kernel: z.string().min(1),
-    initrd: z.string().min(1).optional(),
-    cmdline: z.string().default("console=ttyS0"),
-    format: z.enum(PAYLOAD_FORMATS, { errorMap: () => ({ message: `use one of ${PAYLOAD_FORMATS.map((f) => `"${f}"`).join(", ")}` }) }).default("auto"),
-    load_addr: z.number().int().min(0).max(2 ** 48).optional(),
-    entry: z.number().int().min(0).max(2 ** 48).optional(),
-  }).strict().superRefine((b, ctx) => {
-    const raw = b.format === "raw" || b.format === "auto";
-    for (const f of ["load_addr", "entry"] as const) {
-      if (b[f] !== undefined && !raw) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [f], message: `only raw binaries take ${f}: remove it, or set format = "raw"` });
-      }
+function checkBoot(b: { format?: FormatChoice; load_addr?: number; entry?: number }, ctx: z.RefinementCtx): void {
+  const raw = b.format === "raw" || b.format === "auto";
+  for (const f of ["load_addr", "entry"] as const) {
+    if (b[f] !== undefined && !raw) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [f], message: `only raw binaries take ${f}: remove it, or set format = "raw"` });
     }
-  }),
+  }
+}
+
+const zoneTable = z.object({
+  name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, "use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit"),
+  id: z.number().int().min(1).max(4095).optional(),
+  kind: z.enum(["user", "realtime"]).default("user"),
+  arch: z.literal("riscv64").default("riscv64"),
+  cpus: z.number().int().min(1).max(32).optional(),
+  memory: sizeSchema.default("256M"),
+  host_cpus: z.array(z.number().int().min(0).max(1023)).min(1).max(32).optional(),
+  share_cpus: z.boolean().default(false),
+}).strict();
+
+const bootTable = z.object({
+  kernel: z.string().min(1, "give the path of the kernel image"),
+  initrd: z.string().min(1, "give the path of the initramfs, or remove initrd").optional(),
+  cmdline: z.string().default("console=ttyS0"),
+  format: z.enum(PAYLOAD_FORMATS).default("auto"),
+  load_addr: z.number().int().min(0).max(2 ** 48).optional(),
+  entry: z.number().int().min(0).max(2 ** 48).optional(),
+}).strict();
+
+export const zoneFileSchema = z.object({
+  zone: zoneTable.superRefine(checkCpus),
+  boot: bootTable.superRefine(checkBoot),
   device: devicesSchema.default([]),
 }).strict();
 
@@ -95,42 +95,75 @@ export function resolvePath(p: string, baseDir: string): string {
   return resolve(baseDir, p);
 }
 
-export function describeIssue(file: string, issue: z.ZodIssue): string {
-  const field = issue.path.join(".") || "(top level)";
-  let fix = issue.message;
-  if (issue.code === "unrecognized_keys") fix = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}: remove or correct the spelling`;
-  else if (issue.code === "invalid_type" && issue.received === "undefined") fix = `missing: add ${field} = ...`;
-  return `${file}: ${field}: ${fix}`;
+/**
+ * What could be read of a zone file that has problems: every field that passed, the others
+ * absent and named in `bad` ("zone.cpus", "device.1"), so host checks can go on with the rest.
+ */
+export type ZoneParts = { file: string; bad: ReadonlySet<string> } & Partial<Omit<ZoneConfig, "file">>;
+
+export interface ZoneInspection {
+  /** Every problem, "file: field: what is wrong: fix". */
+  problems: string[];
+  /** For a TOML syntax error: the line, with a caret under the spot. */
+  excerpt?: string;
+  parts: ZoneParts;
+  /** The config, when there is no problem. */
+  config?: ZoneConfig;
 }
 
-export function parseZoneConfig(text: string, file: string): ZoneConfig {
-  let raw: unknown;
-  try {
-    raw = parseToml(text);
-  } catch (e) {
-    throw new ConfigError(`${file}: not valid TOML: ${(e as Error).message.split("\n")[0]}`);
-  }
-  const r = zoneFileSchema.safeParse(raw);
-  if (!r.success) throw new ConfigError(r.error.issues.map((i) => describeIssue(file, i)).join("\n"));
-  const f = r.data;
+/** Check a zone file's text field by field: all problems at once, and what passed. */
+export function inspectZoneConfig(text: string, file: string): ZoneInspection {
+  const toml = parseTomlText(text, file);
+  if (!("root" in toml)) return { problems: [toml.problem], excerpt: toml.excerpt || undefined, parts: { file, bad: new Set(["(file)"]) } };
+  const fc = new FieldChecker(toml.root);
+  const root = toml.root as Record<string, unknown>;
+  const tables = Object.keys(zoneFileSchema.shape);
+  for (const k of Object.keys(root)) if (!tables.includes(k)) fc.add([k], unknownKey(k, tables, ""));
+  const zone = fc.table(zoneTable, ["zone"], true) as Partial<z.infer<typeof zoneTable>> | undefined;
+  if (zone) fc.rule(zone, ["zone"], checkCpus);
+  const boot = fc.table(bootTable, ["boot"], true) as Partial<z.infer<typeof bootTable>> | undefined;
+  if (boot) fc.rule(boot, ["boot"], checkBoot);
+  const devices = checkDevices(fc);
+
+  const bad = new Set(fc.issues.map((i) => i.path.slice(0, 2).join(".")));
+  const ok = <T>(table: string, key: string, v: T | undefined): T | undefined => (bad.has(`${table}.${key}`) || bad.has(table) ? undefined : v);
   const dir = dirname(resolve(file));
-  return {
-    file,
-    name: f.zone.name,
-    id: f.zone.id,
-    kind: f.zone.kind,
-    cpus: f.zone.cpus ?? f.zone.host_cpus?.length ?? 1,
-    hostCpus: f.zone.host_cpus,
-    shareCpus: f.zone.share_cpus,
-    memBytes: parseSize(f.zone.memory),
-    kernel: resolvePath(f.boot.kernel, dir),
-    initrd: f.boot.initrd !== undefined ? resolvePath(f.boot.initrd, dir) : undefined,
-    cmdline: f.boot.cmdline,
-    format: f.boot.format,
-    ...(f.boot.load_addr !== undefined ? { loadAddr: f.boot.load_addr } : {}),
-    ...(f.boot.entry !== undefined ? { entry: f.boot.entry } : {}),
-    devices: assignSlots(f.zone.name, f.device, (p) => resolvePath(p, dir)),
+  const z0 = zone ?? {};
+  const b0 = boot ?? {};
+  const hostCpus = ok("zone", "host_cpus", z0.host_cpus);
+  const cpusKnown = !bad.has("zone.cpus") && !bad.has("zone.host_cpus") && !bad.has("zone");
+  const memory = ok("zone", "memory", z0.memory);
+  const kernel = ok("boot", "kernel", b0.kernel);
+  const initrd = ok("boot", "initrd", b0.initrd);
+  const name = ok("zone", "name", z0.name);
+  const parts: ZoneParts = {
+    file, bad, name,
+    id: ok("zone", "id", z0.id),
+    kind: ok("zone", "kind", z0.kind),
+    cpus: cpusKnown ? z0.cpus ?? hostCpus?.length ?? 1 : undefined,
+    hostCpus,
+    shareCpus: ok("zone", "share_cpus", z0.share_cpus),
+    memBytes: memory !== undefined ? parseSize(memory) : undefined,
+    kernel: kernel !== undefined ? resolvePath(kernel, dir) : undefined,
+    initrd: initrd !== undefined ? resolvePath(initrd, dir) : undefined,
+    cmdline: ok("boot", "cmdline", b0.cmdline),
+    format: ok("boot", "format", b0.format),
+    loadAddr: ok("boot", "load_addr", b0.load_addr),
+    entry: ok("boot", "entry", b0.entry),
+    devices: assignSlots(name ?? "zone", devices, (p) => resolvePath(p, dir)),
   };
+  const problems = fc.problems(file);
+  if (problems.length) return { problems, parts };
+  const { bad: _none, ...config } = parts;
+  for (const k of ["loadAddr", "entry"] as const) if (config[k] === undefined) delete config[k];
+  return { problems, parts, config: config as ZoneConfig };
+}
+
+/** The config of a zone file's text; ConfigError with every problem, one a line. */
+export function parseZoneConfig(text: string, file: string): ZoneConfig {
+  const r = inspectZoneConfig(text, file);
+  if (!r.config) throw new ConfigError(r.problems.join("\n"));
+  return r.config;
 }
 
 export function loadZoneConfig(file: string): ZoneConfig {

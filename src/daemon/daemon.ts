@@ -1,10 +1,11 @@
 // `tsvisor daemon`: zone0's management service. Reserves the memory pool, keeps zone0's CPUs for
 // itself, and serves the API on a Unix socket only its owner can open (mode 0600).
-import { chmodSync, lstatSync, readFileSync, unlinkSync } from "node:fs";
+import { chmodSync, lstatSync, unlinkSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import type { Server } from "node:http";
 import type { SystemConfig } from "../config/system-config.js";
 import { allowedCpus, pinAllThreads } from "../host/affinity.js";
+import { poolProblem } from "../host/meminfo.js";
 import { createApiServer } from "./api.js";
 import { ApiError, ZoneManager } from "./manager.js";
 import { defaultSocketPath, prepareSocketDir, SocketPathError } from "../host/socket-path.js";
@@ -17,13 +18,6 @@ export const MAX_API_CONNECTIONS = 64;
 // TSVISOR_SOCKET, else /run/tsvisor/tsvisor.sock for root, else $XDG_RUNTIME_DIR/tsvisor/ or
 // /tmp/tsvisor-<uid>/ (private to the user): see host/socket-path.ts.
 export { defaultSocketPath };
-
-function memAvailable(): number {
-  const m = /^MemAvailable:\s*(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"));
-  return m ? Number(m[1]) * 1024 : Infinity;
-}
-
-const gib = (n: number) => `${+(n / 1024 ** 3).toFixed(2)} GiB`;
 
 function probe(path: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -77,11 +71,8 @@ export interface Daemon {
 }
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
-  const avail = memAvailable();
-  if (o.system.poolBytes > avail) {
-    throw new DaemonError(`${o.system.file}: pool.memory: ${gib(o.system.poolBytes)} is more than this host has ` +
-      `available (${gib(avail)}): lower it`);
-  }
+  const pool = poolProblem(o.system);
+  if (pool) throw new DaemonError(pool);
   const hostCpus = allowedCpus();
   const zonesDir = zonesDirOf(o.socket);
   await claimSocketPath(o.socket, o.log); // checks the socket path itself first

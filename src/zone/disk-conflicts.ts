@@ -7,9 +7,12 @@
 import { statSync } from "node:fs";
 import type { ZoneConfig } from "../config/zone-config.js";
 
+/** What is known of a zone's disks: a whole config, or the parts of a zone file that passed (check). */
+export type ZoneDisks = Pick<ZoneConfig, "file" | "devices"> & { name?: string };
+
 /** A zone that has (or would have) its disks open: the daemon's records carry id and state. */
 export interface DiskHolder {
-  cfg: ZoneConfig;
+  cfg: ZoneDisks;
   id?: number;
   state?: string;
 }
@@ -21,10 +24,11 @@ interface Disk {
   key: string;
 }
 
-function disksOf(cfg: ZoneConfig): Disk[] {
+function disksOf(cfg: ZoneDisks): Disk[] {
   const out: Disk[] = [];
-  (cfg.devices ?? []).forEach((d, index) => {
+  (cfg.devices ?? []).forEach((d, i) => {
     if (d.type !== "blk") return;
+    const index = d.index ?? i;
     try {
       const st = statSync(d.path);
       out.push({ index, path: d.path, readonly: d.readonly, key: `${st.dev}:${st.ino}` });
@@ -35,6 +39,7 @@ function disksOf(cfg: ZoneConfig): Disk[] {
   return out;
 }
 
+const nameOf = (z: ZoneDisks) => z.name ?? z.file;
 const writerOf = (a: Disk, b: Disk, an: string, bn: string) =>
   !a.readonly && !b.readonly ? "writable in both" : `writable in zone "${a.readonly ? bn : an}"`;
 
@@ -42,7 +47,7 @@ const writerOf = (a: Disk, b: Disk, an: string, bn: string) =>
  * One problem ("file: field: fix") per disk of `cfg` that another of its own devices or a zone in
  * `others` also uses, when either of the two writes it.
  */
-export function diskConflicts(cfg: ZoneConfig, others: readonly DiskHolder[]): string[] {
+export function diskConflicts(cfg: ZoneDisks, others: readonly DiskHolder[]): string[] {
   const mine = disksOf(cfg);
   const theirs = others.map((h) => ({ h, disks: disksOf(h.cfg) }));
   const out: string[] = [];
@@ -58,9 +63,9 @@ export function diskConflicts(cfg: ZoneConfig, others: readonly DiskHolder[]): s
       const o = disks.find((x) => x.key === d.key && (!x.readonly || !d.readonly));
       if (!o) continue;
       const where = h.id !== undefined ? `id ${h.id}, ${h.state ?? "running"}` : h.cfg.file;
-      const as = o.path !== d.path ? ` (as ${o.path} in zone "${h.cfg.name}")` : "";
-      out.push(`${field}: zone "${cfg.name}" and zone "${h.cfg.name}" (${where}) both use disk image ${d.path}${as}, ` +
-        `${writerOf(d, o, cfg.name, h.cfg.name)}: a writable disk image has one user at a time: give each zone its own image, ` +
+      const as = o.path !== d.path ? ` (as ${o.path} in zone "${nameOf(h.cfg)}")` : "";
+      out.push(`${field}: zone "${nameOf(cfg)}" and zone "${nameOf(h.cfg)}" (${where}) both use disk image ${d.path}${as}, ` +
+        `${writerOf(d, o, nameOf(cfg), nameOf(h.cfg))}: a writable disk image has one user at a time: give each zone its own image, ` +
         "or set readonly = true in both");
       break;
     }

@@ -3,7 +3,7 @@
 // kernel, ramdisk and a disk image.
 import { basename, dirname, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { hex, ImportError, memorySize, RAM_BASE, readSource, render, toNumber, zoneName, type ImportResult, type ZoneDraft } from "./common.js";
+import { finishImport, hex, ImportError, memorySize, RAM_BASE, readSource, toNumber, zoneName, type ImportHost, type ImportResult, type ZoneDraft } from "./common.js";
 
 const KNOWN: Record<string, Set<string>> = {
   base: new Set(["id", "name", "vm_type", "cpu_num", "phys_cpu_ids", "phys_cpu_sets"]),
@@ -28,7 +28,7 @@ function fromCpuSets(sets: unknown): number[] | undefined {
   return out;
 }
 
-export function importAxvisor(file: string): ImportResult {
+export function importAxvisor(file: string, host: ImportHost): ImportResult {
   let raw: Table;
   try {
     raw = parseToml(readSource(file, "AxVisor VM config")) as Table;
@@ -72,6 +72,7 @@ export function importAxvisor(file: string): ImportResult {
     notes.push("kernel.image_location: \"memory\" (built into AxVisor): tsvisor reads kernel_path from the host file system");
   }
   let ram = 0;
+  let ramEnd: number | undefined;
   const regions = Array.isArray(kernel.memory_regions) ? kernel.memory_regions : [];
   regions.forEach((r, i) => {
     const f = `kernel.memory_regions[${i}]`;
@@ -81,6 +82,7 @@ export function importAxvisor(file: string): ImportResult {
     if (ram === 0 && start !== RAM_BASE) notes.push(`${f}: RAM at ${hex(start)}: tsvisor zone RAM always starts at 0x8000_0000`);
     if (ram !== 0) notes.push(`${f}: a further region (${hex(start)}+${hex(size)}) is added to the zone's one contiguous RAM`);
     if (toNumber(r[3]) !== undefined && toNumber(r[3]) !== 0) notes.push(`${f}: map_type ${String(r[3])} (identity/host mapping): no equivalent, zone RAM is always private`);
+    ramEnd ??= start + size;
     ram += size;
   });
   if (ram === 0) throw bad("kernel.memory_regions", "no memory region: the zone needs RAM");
@@ -112,5 +114,6 @@ export function importAxvisor(file: string): ImportResult {
     if (isTable(tbl)) for (const k of Object.keys(tbl)) if (!keys.has(k)) notes.push(`${t}.${k}: not an AxVisor field tsvisor knows: ignored`);
   }
   for (const t of Object.keys(raw)) if (!(t in KNOWN)) notes.push(`[${t}]: not an AxVisor table tsvisor knows: ignored`);
-  return { draft, notes, toml: render(draft, `AxVisor VM config ${file}`, notes) };
+  const hints = { kernelField: "kernel.kernel_path", name, loadAddr: toNumber(kernel.kernel_load_addr), entry: toNumber(kernel.entry_point), ramEnd };
+  return finishImport(draft, notes, hints, host, `AxVisor VM config ${file}`);
 }

@@ -2,14 +2,14 @@
 // hvisor describes a slice of a real board (physical RAM, passthrough MMIO and IRQs, a DTB);
 // tsvisor zones are virtual machines, so only CPUs, RAM size and the kernel carry over.
 import { dirname, resolve } from "node:path";
-import { hex, ImportError, memorySize, RAM_BASE, readSource, render, toNumber, zoneName, type ImportResult, type ZoneDraft } from "./common.js";
+import { finishImport, hex, ImportError, memorySize, RAM_BASE, readSource, toNumber, zoneName, type ImportHost, type ImportResult, type ZoneDraft } from "./common.js";
 
 const KNOWN = new Set(["arch", "name", "zone_id", "cpus", "memory_regions", "interrupts", "ivc_configs", "kernel_filepath",
   "dtb_filepath", "kernel_load_paddr", "dtb_load_paddr", "entry_point", "arch_config", "pci_config", "num_pci_devs", "alloc_pci_devs"]);
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-export function importHvisor(file: string): ImportResult {
+export function importHvisor(file: string, host: ImportHost): ImportResult {
   let raw: unknown;
   try {
     raw = JSON.parse(readSource(file, "hvisor zone config"));
@@ -41,6 +41,7 @@ export function importHvisor(file: string): ImportResult {
   if (cpus.length > 32) throw bad("cpus", `${cpus.length} CPUs: a tsvisor zone has at most 32 vCPUs`);
 
   let ram = 0;
+  let ramEnd: number | undefined;
   const regions = Array.isArray(j.memory_regions) ? j.memory_regions : [];
   regions.forEach((r, i) => {
     const f = `memory_regions[${i}]`;
@@ -52,6 +53,7 @@ export function importHvisor(file: string): ImportResult {
     if (r.type === "ram") {
       if (ram === 0 && start !== RAM_BASE) notes.push(`${f}: RAM at ${span}: tsvisor zone RAM always starts at 0x8000_0000 (Linux does not mind)`);
       if (ram !== 0) notes.push(`${f}: a further RAM region (${span}) is added to the zone's one contiguous RAM`);
+      ramEnd ??= start + size;
       ram += size;
     } else if (r.type === "virtio") {
       notes.push(`${f}: virtio-mmio window ${span} for hvisor's virtio backend: add [[device]] sections instead (docs/config.md)`);
@@ -90,6 +92,6 @@ export function importHvisor(file: string): ImportResult {
     zone: { name, ...(id !== undefined ? { id } : {}), kind: "user", cpus: cpus.length, host_cpus: cpus, memory: memorySize(ram, notes, "memory_regions") },
     boot: { kernel, cmdline: "console=ttyS0" },
   };
-  notes.push("host_cpus: the CPU numbers of the hvisor board are kept: check them against this host with tsvisor check");
-  return { draft, notes, toml: render(draft, `hvisor zone config ${file}`, notes) };
+  const hints = { kernelField: "kernel_filepath", name, loadAddr: toNumber(j.kernel_load_paddr), entry: toNumber(j.entry_point), ramEnd };
+  return finishImport(draft, notes, hints, host, `hvisor zone config ${file}`);
 }
