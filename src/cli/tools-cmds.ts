@@ -12,6 +12,7 @@ import { jsonSchema, SCHEMAS, type SchemaName } from "../config/json-schema.js";
 import { allowedCpus } from "../host/affinity.js";
 import { checkZones } from "../zone/check.js";
 import { fileErrnoError } from "../host/user-file.js";
+import { EXIT } from "./exit-codes.js";
 
 function writeProblem(out: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
@@ -26,7 +27,7 @@ function runImport(fn: (file: string) => ImportResult, file: string, out: string
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`tsvisor import: ${e.message}\n`);
-    return 2;
+    return EXIT.CONFIG;
   }
   for (const n of r.notes) process.stderr.write(`tsvisor import: ${file}: ${n}\n`);
   if (out) {
@@ -34,13 +35,13 @@ function runImport(fn: (file: string) => ImportResult, file: string, out: string
       writeFileSync(out, r.toml);
     } catch (e) {
       process.stderr.write(`tsvisor import: cannot write ${out}: ${writeProblem(out, e)}\n`);
-      return 1;
+      return EXIT.FAILED;
     }
     process.stderr.write(`tsvisor import: wrote ${out}\n`);
   } else {
     process.stdout.write(r.toml);
   }
-  return 0;
+  return EXIT.OK;
 }
 
 export function registerToolCommands(program: Command): void {
@@ -49,7 +50,8 @@ export function registerToolCommands(program: Command): void {
     .description("validate zone files together (as the daemon would place them) and print every problem")
     .argument("<zone.toml...>")
     .option("--system <system.toml>", "the daemon's system file (zone0 CPUs, pool size)")
-    .action((files: string[], o: { system?: string }) => {
+    .option("--json", "print the result as JSON (problems and placed zones) on stdout")
+    .action((files: string[], o: { system?: string; json?: boolean }) => {
       const problems: string[] = [];
       let system: SystemConfig;
       try {
@@ -61,10 +63,17 @@ export function registerToolCommands(program: Command): void {
       }
       const r = checkZones(files, system, allowedCpus());
       problems.push(...r.problems);
+      if (o.json) {
+        const zones = r.placed.map((z) => ({ file: z.config.file, name: z.config.name, kind: z.config.kind,
+          hostCpus: z.hostCpus, memory: z.config.memBytes }));
+        process.stdout.write(`${JSON.stringify({ ok: problems.length === 0, problems, zones: problems.length ? [] : zones,
+          pool: system.poolBytes }, null, 2)}\n`);
+        process.exit(problems.length ? EXIT.CONFIG : EXIT.OK);
+      }
       for (const p of problems) process.stderr.write(`${p}\n`);
       if (problems.length) {
         process.stderr.write(`tsvisor check: ${problems.length} problem(s)\n`);
-        process.exit(1);
+        process.exit(EXIT.CONFIG);
       }
       let used = 0;
       for (const z of r.placed) {
@@ -74,7 +83,7 @@ export function registerToolCommands(program: Command): void {
       }
       process.stdout.write(`tsvisor check: ${r.placed.length} zone(s) fit together (${formatSize(used)} of guest RAM, ` +
         `pool ${formatSize(system.poolBytes)})\n`);
-      process.exit(0);
+      process.exit(EXIT.OK);
     });
 
   const imp = program.command("import").description("translate another hypervisor's zone/VM config into a tsvisor zone file");
@@ -96,7 +105,7 @@ export function registerToolCommands(program: Command): void {
     .action((kind: string) => {
       if (!(kind in SCHEMAS)) {
         process.stderr.write(`tsvisor schema: unknown kind "${kind}": use ${Object.keys(SCHEMAS).join(" or ")}\n`);
-        process.exit(2);
+        process.exit(EXIT.USAGE);
       }
       process.stdout.write(jsonSchema(kind as SchemaName));
     });

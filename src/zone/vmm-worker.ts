@@ -45,7 +45,8 @@ const plic = new Plic(P.PLIC_NDEV, data.harts * P.PLIC_CONTEXTS_PER_HART, (ctx, 
 });
 const uart = new Uart16550(plic.line(P.UART_IRQ), ctl.consoleSink);
 const syscon = new TestFinisher({
-  poweroff: (code) => endZone(L.ZONE_POWEROFF, code),
+  poweroff: () => endZone(L.ZONE_POWEROFF, 0),
+  fail: (code) => endZone(L.ZONE_FAILURE, code),
   reboot: () => endZone(L.ZONE_REBOOT, 0),
 });
 bus.register(P.PLIC_BASE, P.PLIC_SIZE, plic);
