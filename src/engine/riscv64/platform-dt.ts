@@ -18,6 +18,7 @@ export interface PlatformDescription {
   uart?: { base: number; size: number; irq: number; clockFrequency: number }; // ns16550a
   plic: { base: number; size: number; ndev: number };
   syscon?: { base: number; size: number }; // poweroff value 0x5555, reboot value 0x7777, offset 0
+  rtc?: { base: number; size: number; irq: number }; // google,goldfish-rtc
   virtio: { base: number; size: number; irq: number }[];
 }
 
@@ -66,6 +67,7 @@ function validate(p: PlatformDescription): void {
   const windows: Window[] = [{ what: "memory", ...p.memory }, { what: "plic", ...p.plic }];
   if (p.uart) windows.push({ what: "uart", ...p.uart });
   if (p.syscon) windows.push({ what: "syscon", ...p.syscon });
+  if (p.rtc) windows.push({ what: "rtc", ...p.rtc });
   p.virtio.forEach((v, i) => windows.push({ what: `virtio[${i}]`, ...v }));
   for (const w of windows) {
     checkInt(`${w.what}.base`, w.base, 0, Number.MAX_SAFE_INTEGER);
@@ -85,6 +87,7 @@ function validate(p: PlatformDescription): void {
   const irqs = new Map<number, string>();
   const irqUsers: [string, number][] = p.virtio.map((v, i) => [`virtio[${i}]`, v.irq]);
   if (p.uart) irqUsers.unshift(["uart", p.uart.irq]);
+  if (p.rtc) irqUsers.unshift(["rtc", p.rtc.irq]);
   for (const [what, irq] of irqUsers) {
     checkInt(`${what}.irq`, irq, 1, p.plic.ndev);
     const other = irqs.get(irq);
@@ -209,6 +212,18 @@ export function buildPlatformDtb(p: PlatformDescription): Uint8Array {
         fdt.phandle("syscon");
         fdt.propStrings("compatible", ["sifive,test1", "sifive,test0", "syscon"]);
         fdt.propCells("reg", reg64(syscon.base, syscon.size));
+        fdt.endNode();
+      },
+    });
+  }
+  const rtc = p.rtc;
+  if (rtc) {
+    children.push({
+      base: rtc.base,
+      emit: () => {
+        fdt.beginNode(`rtc@${unit(rtc.base)}`);
+        fdt.propString("compatible", "google,goldfish-rtc").propCells("reg", reg64(rtc.base, rtc.size));
+        fdt.propU32("interrupts", rtc.irq).propU32("interrupt-parent", fdt.ref(plicLabel));
         fdt.endNode();
       },
     });
