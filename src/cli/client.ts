@@ -15,10 +15,13 @@ export class ClientError extends Error {
   }
 }
 
-function unreachable(socket: string, e: NodeJS.ErrnoException): ClientError {
+/** No daemon answered on the socket (as opposed to one refused, or a socket not trusted). */
+class UnreachableError extends ClientError {}
+
+function unreachable(socket: string, e: NodeJS.ErrnoException): UnreachableError {
   const why = e.code === "ENOENT" ? "no such socket" : e.code === "ECONNREFUSED" ? "nobody is listening"
     : e.code === "EACCES" ? "permission denied (the socket is mode 0600: run as its owner)" : e.message;
-  return new ClientError(`cannot reach the tsvisor daemon at ${socket}: ${why} (start it with "tsvisor daemon", or pass --socket)`);
+  return new UnreachableError(`cannot reach the tsvisor daemon at ${socket}: ${why} (start it with "tsvisor daemon", or pass --socket)`);
 }
 
 /**
@@ -26,7 +29,7 @@ function unreachable(socket: string, e: NodeJS.ErrnoException): ClientError {
  * so the daemon's 422/500 without a list of config problems means the zone could not start.
  */
 export function exitCodeOfClientError(e: ClientError, starting: boolean): number {
-  if (e.status === undefined) return EXIT.DAEMON_UNREACHABLE;
+  if (e instanceof UnreachableError) return EXIT.DAEMON_UNREACHABLE;
   if (e.status === 422 && e.problems?.length) return EXIT.CONFIG;
   if (starting && (e.status === 422 || e.status === 500)) return EXIT.START;
   return EXIT.FAILED;

@@ -101,7 +101,8 @@ export async function runZone(c: ZoneConfig): Promise<number> {
       return EXIT.OK;
     }
     if (out.reason) process.stderr.write(ran ? `\r\ntsvisor: ${out.reason}\r\n` : `tsvisor: ${out.reason}\n`);
-    return exitCodeOfZone(out);
+    // an error before the vCPUs ever ran (images, memory, threads): the zone could not start
+    return out.state === "error" && !ran ? EXIT.START : exitCodeOfZone(out);
   } finally {
     con.detach();
   }
