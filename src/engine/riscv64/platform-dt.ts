@@ -190,19 +190,21 @@ export function buildPlatformDtb(p: PlatformDescription): Uint8Array {
       fdt.endNode();
     },
   });
-  const uart = p.uart;
-  if (uart) {
+  // A device on the PLIC: node name@base, compatible, reg, its own properties, its interrupt.
+  const plicDevice = (name: string, compatible: string, w: { base: number; size: number; irq: number }, props = () => {}) => {
     children.push({
-      base: uart.base,
+      base: w.base,
       emit: () => {
-        fdt.beginNode(`serial@${unit(uart.base)}`);
-        fdt.propString("compatible", "ns16550a").propCells("reg", reg64(uart.base, uart.size));
-        fdt.propU32("clock-frequency", uart.clockFrequency);
-        fdt.propU32("interrupts", uart.irq).propU32("interrupt-parent", fdt.ref(plicLabel));
+        fdt.beginNode(`${name}@${unit(w.base)}`);
+        fdt.propString("compatible", compatible).propCells("reg", reg64(w.base, w.size));
+        props();
+        fdt.propU32("interrupts", w.irq).propU32("interrupt-parent", fdt.ref(plicLabel));
         fdt.endNode();
       },
     });
-  }
+  };
+  const uart = p.uart;
+  if (uart) plicDevice("serial", "ns16550a", uart, () => fdt.propU32("clock-frequency", uart.clockFrequency));
   const syscon = p.syscon;
   if (syscon) {
     children.push({
@@ -216,29 +218,8 @@ export function buildPlatformDtb(p: PlatformDescription): Uint8Array {
       },
     });
   }
-  const rtc = p.rtc;
-  if (rtc) {
-    children.push({
-      base: rtc.base,
-      emit: () => {
-        fdt.beginNode(`rtc@${unit(rtc.base)}`);
-        fdt.propString("compatible", "google,goldfish-rtc").propCells("reg", reg64(rtc.base, rtc.size));
-        fdt.propU32("interrupts", rtc.irq).propU32("interrupt-parent", fdt.ref(plicLabel));
-        fdt.endNode();
-      },
-    });
-  }
-  for (const v of p.virtio) {
-    children.push({
-      base: v.base,
-      emit: () => {
-        fdt.beginNode(`virtio_mmio@${unit(v.base)}`);
-        fdt.propString("compatible", "virtio,mmio").propCells("reg", reg64(v.base, v.size));
-        fdt.propU32("interrupts", v.irq).propU32("interrupt-parent", fdt.ref(plicLabel));
-        fdt.endNode();
-      },
-    });
-  }
+  if (p.rtc) plicDevice("rtc", "google,goldfish-rtc", p.rtc);
+  for (const v of p.virtio) plicDevice("virtio_mmio", "virtio,mmio", v);
   children.sort((a, b) => a.base - b.base).forEach((c) => c.emit());
   fdt.endNode(); // soc
 
