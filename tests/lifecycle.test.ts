@@ -136,12 +136,13 @@ test("names and ids are unique among live zones; an ended zone's record gives wa
   await settlesTo(base, "unique");
 });
 
-test("guest poweroff ends the zone in state off with its code and frees its resources", async () => {
+test("a guest that powers off reporting failure ends the zone `failed` with the reason and frees its resources", async () => {
   await mgr.start(cfg("poweroff", { kernel: buildAsm(["fail.S"]) }));
   await until(() => mgr.get("poweroff").state !== "running", 5000, "poweroff");
   const z = mgr.get("poweroff");
-  assert.equal(z.state, "off");
-  assert.equal(z.exitCode, 1);
+  assert.equal(z.state, "failed");
+  assert.equal(z.reason, "zone poweroff: the guest reported a system failure (SBI system reset)");
+  assert.equal(z.exitCode, undefined, "SRST carries no exit status");
   assert.equal(z.poolBytes, 0);
   await mgr.shutdown("poweroff"); // removes the record
   await settlesTo(base, "poweroff");
