@@ -32,7 +32,7 @@ test("check: a kernel the user may not read is a problem line, not a crash", nee
   writeFileSync(zone, `[zone]\nname = "z"\nmemory = "64M"\n[boot]\nkernel = "${kernel}"\n`);
   chmodSync(zone, 0o644);
   const r = runAs(u, [CLI, "check", zone], userEnv(tmp));
-  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.status, 3, r.stderr);
   assert.equal(r.stderr, `${zone}: boot.kernel: cannot read kernel ${kernel}: permission denied: ` +
     "fix the path (relative paths are relative to the zone file) or the file's permissions\ntsvisor check: 1 problem(s)\n");
 });

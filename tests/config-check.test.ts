@@ -124,11 +124,11 @@ test("a bad system file is reported with its own name", () => {
   assert.deepEqual(check([zoneFile('name = "a"')], sys), [`${sys.file}: zone0.host_cpus: host CPU 8 does not exist here (usable host CPUs: 0,1,2,3)`]);
 });
 
-test("tsvisor check: exit 1 with every problem on stderr; exit 0 with the placement for a good set", () => {
+test("tsvisor check: exit 3 with every problem on stderr; exit 0 with the placement for a good set", () => {
   const a = zoneFile('name = "a"\nhost_cpus = [0]');
   const b = zoneFile('name = "b"\nhost_cpus = [0]\nkind = "realtime"');
   const bad = spawnSync("node", [CLI, "check", a, b], { encoding: "utf8" });
-  assert.equal(bad.status, 1);
+  assert.equal(bad.status, 3);
   assert.match(bad.stderr, /zone "b" and zone "a" both want host CPU 0: realtime zones never share CPUs/);
   assert.match(bad.stderr, /tsvisor check: 1 problem\(s\)/);
   const c = zoneFile('name = "c"\nhost_cpus = [1]');

@@ -136,7 +136,7 @@ test("tsvisor check reports two zones on one writable image and a missing image,
   const a = zoneFile("ca", dev(disk));
   const b = zoneFile("cb", dev(join(tmp, "nonexistent.img")) + dev(alias));
   const r = spawnSync("node", [CLI, "check", a, b], { encoding: "utf8" });
-  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.status, 3, r.stderr);
   assert.match(r.stderr, new RegExp(`^${b}: device\\.1\\.path: zone "cb" and zone "ca" \\(${a}\\) both use disk image ${alias} ` +
     `\\(as ${disk} in zone "ca"\\), writable in both: `, "m"));
   // a missing image is no conflict, but zone start refuses it, so check does too

@@ -146,6 +146,6 @@ test("tsvisor import: the zone file on stdout or -o, notes on stderr, exit 2 whe
   assert.equal(o.status, 0, o.stderr);
   assert.equal(parseZoneConfig(readFileSync(out, "utf8"), out).name, "linux-rv");
   const bad = spawnSync("node", [CLI, "import", "hvisor", join(tmp, "nope.json")], { encoding: "utf8" });
-  assert.equal(bad.status, 2);
+  assert.equal(bad.status, 3);
   assert.match(bad.stderr, /nope\.json: cannot read the hvisor zone config: file not found/);
 });

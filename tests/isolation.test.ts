@@ -29,7 +29,7 @@ function zoneFile(name: string, cpu: number): string {
 }
 
 const info = (ref: string): ZoneInfo => {
-  const r = d.cli("zone", "info", ref);
+  const r = d.cli("zone", "info", ref, "--json");
   assert.equal(r.code, 0, r.err);
   const z = JSON.parse(r.out) as ZoneInfo;
   if (z.process.pid) seen.add(z.process.pid);

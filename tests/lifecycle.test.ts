@@ -136,12 +136,13 @@ test("names and ids are unique among live zones; an ended zone's record gives wa
   await settlesTo(base, "unique");
 });
 
-test("guest poweroff ends the zone in state off with its code and frees its resources", async () => {
+test("a guest that powers off reporting failure ends the zone `failed` with the reason and frees its resources", async () => {
   await mgr.start(cfg("poweroff", { kernel: buildAsm(["fail.S"]) }));
   await until(() => mgr.get("poweroff").state !== "running", 5000, "poweroff");
   const z = mgr.get("poweroff");
-  assert.equal(z.state, "off");
-  assert.equal(z.exitCode, 1);
+  assert.equal(z.state, "failed");
+  assert.equal(z.reason, "zone poweroff: the guest reported a system failure (SBI system reset)");
+  assert.equal(z.exitCode, undefined, "SRST carries no exit status");
   assert.equal(z.poolBytes, 0);
   await mgr.shutdown("poweroff"); // removes the record
   await settlesTo(base, "poweroff");
@@ -195,7 +196,7 @@ test("a realtime zone whose memory cannot be locked does not start, and the mess
   // without CAP_IPC_LOCK and with a 1 MiB RLIMIT_MEMLOCK, as an unprivileged daemon would be
   const r = spawnSync("prlimit", ["--memlock=1048576:1048576", "setpriv", "--bounding-set", "-ipc_lock", "--inh-caps", "-ipc_lock",
     process.execPath, CLI, "run", f], { encoding: "utf8", input: "" });
-  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.status, 4, r.stderr); // the zone could not start
   // 64 MiB of RAM plus the engine's fixed region
   const lockMiB = 64 + GUEST_RAM_OFF / 2 ** 20;
   assert.match(r.stderr, new RegExp(`zone rt: cannot lock ${lockMiB} MiB of memory \\(mlock: ENOMEM\\); RLIMIT_MEMLOCK is 1 MiB: raise it \\(ulimit -l unlimited`));

@@ -17,11 +17,12 @@ test("UART: transmit through THR, receive interrupt via the PLIC wakes wfi and i
 const endings: [number, string, object][] = [
   [1, "SRST cold reboot", { state: "reboot" }],
   [2, "SRST warm reboot", { state: "reboot" }],
-  [3, "SRST shutdown with reason 'system failure'", { state: "poweroff", code: 1 }],
-  [4, "legacy SBI shutdown", { state: "poweroff", code: 0 }],
-  [5, "syscon pass", { state: "poweroff", code: 0 }],
-  [6, "syscon fail with a code", { state: "poweroff", code: 7 }],
+  [3, "SRST shutdown with reason 'system failure'", { state: "failure", via: "sbi" }],
+  [4, "legacy SBI shutdown", { state: "poweroff" }],
+  [5, "syscon pass", { state: "poweroff" }],
+  [6, "syscon fail with a code", { state: "failure", via: "syscon", code: 7 }],
   [7, "syscon reset", { state: "reboot" }],
+  [8, "syscon fail without a code", { state: "failure", via: "syscon" }],
 ];
 for (const [mode, what, outcome] of endings) {
   test(`zone ending: ${what}`, async () => {

@@ -17,7 +17,7 @@ for (const cpus of [1, 2]) {
     const r = await boot({ kernel, initrd, cpus, memBytes: 512 << 20, cmdline: "console=ttyS0", timeoutMs: 180000 });
     assert.match(r.console, /REF-INIT-OK/, r.console.slice(-3000));
     assert.match(r.console, new RegExp(`REF-CPUS=${cpus}\\b`));
-    assert.deepEqual(r.outcome, { state: "poweroff", code: 0 }, r.logs.join("\n"));
+    assert.deepEqual(r.outcome, { state: "poweroff" }, r.logs.join("\n"));
     assert.doesNotMatch(r.console, /Oops|BUG:|Kernel panic/);
   });
 }

@@ -39,7 +39,7 @@ test("a million distinct unsupported SBI calls: a few log lines that account for
     kernel: buildAsm(["sbi-flood.S"]), name: "sbi-flood", timeoutMs: 60000,
     onConsole: () => { if (rssAtStart === 0) peak = rssAtStart = process.memoryUsage().rss; }, // "START"
   }).finally(() => clearInterval(sample));
-  assert.deepEqual(r.outcome, { state: "poweroff", code: 0 }, describe(r));
+  assert.deepEqual(r.outcome, { state: "poweroff" }, describe(r));
   assert.match(r.console, /PASS\n/);
   const sbiLines = r.logs.filter((l) => /SBI|similar|other kinds/.test(l));
   assert.ok(sbiLines.length <= 100, `${sbiLines.length} log lines, e.g.\n${sbiLines.slice(0, 5).join("\n")}`);

@@ -10,6 +10,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI } from "./helpers/daemon.js";
+import { EXIT } from "../src/cli/exit-codes.js";
 import { buildAsm } from "./helpers/guest.js";
 import { readUserFile, readUserFileSync, userFileHead, UserFileError, type UserFileLimit } from "../src/host/user-file.js";
 import { Zone } from "../src/zone/zone.js";
@@ -105,21 +106,21 @@ function cli(args: string[]) {
 }
 const oneLine = (s: string) => assert.equal(s.trimEnd().split("\n").length, 1, `expected one line, got:\n${s}`);
 
-test("CLI: FIFOs and devices as kernel, zone file or import input are one line and exit 2", () => {
-  const cases: [string[], RegExp][] = [
-    [["run", "--kernel", fifo, "--mem", "64M"], /^tsvisor: zone zone: cannot read kernel .*fifo: it is a FIFO \(named pipe\), not a regular file/],
-    [["run", "--kernel", "/dev/zero", "--mem", "64M"], /^tsvisor: zone zone: cannot read kernel \/dev\/zero: it is a character device, not a regular file/],
-    [["run", "--kernel", idle, "--initrd", fifo, "--mem", "64M"], /cannot read initrd .*fifo: it is a FIFO/],
-    [["run", "/dev/zero"], /^tsvisor: \/dev\/zero: cannot read zone config: it is a character device, not a regular file/],
-    [["run", fifo], /fifo: cannot read zone config: it is a FIFO/],
-    [["import", "hvisor", fifo], /^tsvisor import: .*fifo: cannot read the hvisor zone config: it is a FIFO/],
-    [["import", "axvisor", "/dev/zero"], /^tsvisor import: \/dev\/zero: cannot read the AxVisor VM config: it is a character device/],
-    [["zone", "start", fifo, "--socket", socket], /fifo: cannot read zone config: it is a FIFO/],
-    [["daemon", "--system", fifo, "--socket", join(tmp, "x.sock")], /fifo: cannot read system config: it is a FIFO/],
+test("CLI: FIFOs and devices as kernel, zone file or import input are one line: exit 4 (images) or 3 (configs)", () => {
+  const cases: [string[], RegExp, number][] = [
+    [["run", "--kernel", fifo, "--mem", "64M"], /^tsvisor: zone zone: cannot read kernel .*fifo: it is a FIFO \(named pipe\), not a regular file/, EXIT.START],
+    [["run", "--kernel", "/dev/zero", "--mem", "64M"], /^tsvisor: zone zone: cannot read kernel \/dev\/zero: it is a character device, not a regular file/, EXIT.START],
+    [["run", "--kernel", idle, "--initrd", fifo, "--mem", "64M"], /cannot read initrd .*fifo: it is a FIFO/, EXIT.START],
+    [["run", "/dev/zero"], /^tsvisor: \/dev\/zero: cannot read zone config: it is a character device, not a regular file/, EXIT.CONFIG],
+    [["run", fifo], /fifo: cannot read zone config: it is a FIFO/, EXIT.CONFIG],
+    [["import", "hvisor", fifo], /^tsvisor import: .*fifo: cannot read the hvisor zone config: it is a FIFO/, EXIT.CONFIG],
+    [["import", "axvisor", "/dev/zero"], /^tsvisor import: \/dev\/zero: cannot read the AxVisor VM config: it is a character device/, EXIT.CONFIG],
+    [["zone", "start", fifo, "--socket", socket], /fifo: cannot read zone config: it is a FIFO/, EXIT.CONFIG],
+    [["daemon", "--system", fifo, "--socket", join(tmp, "x.sock")], /fifo: cannot read system config: it is a FIFO/, EXIT.CONFIG],
   ];
-  for (const [args, msg] of cases) {
+  for (const [args, msg, code] of cases) {
     const r = cli(args);
-    assert.equal(r.code, 2, `${args.join(" ")}: ${r.err}`);
+    assert.equal(r.code, code, `${args.join(" ")}: ${r.err}`);
     oneLine(r.err);
     assert.match(r.err, msg);
   }

@@ -96,5 +96,5 @@ test("boot: too little memory for kernel + initrd is rejected with a message abo
   await assert.rejects(boot({ kernel, memBytes: 8 * 1024 * 1024, name: "wedge-e2", timeoutMs: 5000 }), /memory/);
   // the same kernel and initrd fit in 64 MiB and boot
   const r = await boot({ kernel, initrd, memBytes: 64 * 1024 * 1024, name: "wedge-e3", timeoutMs: 10000 });
-  assert.deepEqual(r.outcome, { state: "poweroff", code: 0 }, describe(r));
+  assert.deepEqual(r.outcome, { state: "poweroff" }, describe(r));
 });

@@ -11,6 +11,7 @@ import type { ZoneInfo, ZoneList } from "../src/daemon/api-types.js";
 import { allowedCpus } from "../src/host/affinity.js";
 import { demoGuest } from "./helpers/demo-guest.js";
 import { DaemonProcess } from "./helpers/daemon.js";
+import { EXIT } from "../src/cli/exit-codes.js";
 import { GUEST_RAM_OFF } from "../src/engine/riscv64/layout.js";
 
 const ENGINE_MIB = GUEST_RAM_OFF / 2 ** 20; // what a zone takes from the pool besides its RAM
@@ -33,7 +34,7 @@ function zoneFile(name: string, body: string, cmdline = "console=ttyS0"): string
 const alpha = () => zoneFile("alpha", `kind = "user"\nhost_cpus = [${cpuU}]\nmemory = "128M"`);
 const beta = () => zoneFile("beta", `kind = "realtime"\nid = 7\nhost_cpus = [${cpuR}]\nmemory = "128M"`);
 
-const info = (ref: string): ZoneInfo => JSON.parse(d.cli("zone", "info", ref).out) as ZoneInfo;
+const info = (ref: string): ZoneInfo => JSON.parse(d.cli("zone", "info", ref, "--json").out) as ZoneInfo;
 const list = (): ZoneList => JSON.parse(d.cli("zone", "list", "--json").out) as ZoneList;
 
 /** Type a command on a zone's console, check the answer, detach with C-a d. */
@@ -133,6 +134,37 @@ test("a guest kernel panic ends its zone in a visible error state while the othe
   assert.equal(d.cli("zone", "shutdown", "panicky").code, 0);
 });
 
+test("a kernel that panics and stays down (panic=0) ends its zone `panicked`, with the panic line in list and info", needs2, async () => {
+  const p = zoneFile("rootless", `host_cpus = [${cpuU}]\nmemory = "128M"`, "console=ttyS0 rdinit=/nonexistent");
+  assert.equal(d.cli("zone", "start", p).code, 0);
+  const t0 = Date.now();
+  while (info("rootless").state === "running") {
+    assert.ok(Date.now() - t0 < 60000, "the panicked zone stayed running");
+    await sleep(250);
+  }
+  const z = info("rootless");
+  assert.equal(z.state, "panicked");
+  assert.match(z.reason ?? "", /^zone rootless: kernel panic: VFS: Unable to mount root fs on unknown-block\(0,0\)$/);
+  assert.equal(z.process.pid, 0, "its process ended");
+  assert.ok(list().zone0.freeHostCpus.includes(cpuU), "its CPU is free again");
+  const table = d.cli("zone", "list").out;
+  assert.match(table, /^\d+\s+rootless\s+user\s+0→\d+\s+128M\s+panicked\s+-$/m);
+  assert.match(table, /^zone rootless: kernel panic: VFS: Unable to mount root fs/m);
+  // zone info: text by default, the API's JSON with --json
+  const text = d.cli("zone", "info", "rootless");
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /^zone rootless \(id \d+, user, riscv64\)\n  state: +panicked\n  reason: +zone rootless: kernel panic: VFS: Unable/);
+  assert.throws(() => JSON.parse(text.out));
+  const json = JSON.parse(d.cli("zone", "info", "rootless", "--json").out) as ZoneInfo;
+  assert.deepEqual([json.name, json.state, json.reason], ["rootless", "panicked", z.reason]);
+  // a console on it shows the panic and exits with the panic's status
+  const c = await d.console("rootless", []);
+  assert.match(c.out, /end Kernel panic - not syncing: VFS: Unable to mount root fs/);
+  assert.equal(c.code, EXIT.GUEST_PANIC, c.err);
+  assert.equal(d.cli("zone", "shutdown", "rootless").code, 0);
+  assert.equal(d.cli("zone", "info", "rootless").code, EXIT.FAILED, "no such zone any more");
+});
+
 test("bad configs are refused by zone start and by check with clear messages, and leak nothing", needs2, async () => {
   const g = demoGuest();
   const junk = join(tmp, "junk.img");
@@ -164,10 +196,11 @@ test("bad configs are refused by zone start and by check with clear messages, an
   const betaFile = join(tmp, "beta.toml");
   for (const [file, startMsg, checkMsg] of cases) {
     const s = d.cli("zone", "start", file);
-    assert.ok(s.code === 1 || s.code === 2, `${file}: exit ${s.code} ${s.out} ${s.err}`);
+    // a config the daemon finds wrong, or one that conflicts with what runs
+    assert.ok(s.code === EXIT.CONFIG || s.code === EXIT.FAILED, `${file}: exit ${s.code} ${s.out} ${s.err}`);
     assert.match(s.err, startMsg, file);
     const c = d.cli("check", "--system", join(tmp, "system.toml"), betaFile, file);
-    assert.equal(c.code, 1, `${file}: check exit ${c.code}: ${c.out}`);
+    assert.equal(c.code, EXIT.CONFIG, `${file}: check exit ${c.code}: ${c.out}`);
     assert.match(c.err, checkMsg ?? startMsg, `${file} (check)`);
   }
   const now = list();
@@ -187,6 +220,6 @@ test("reboot restarts a zone with the same config, and stopping the daemon stops
   assert.equal(existsSync(socket), false);
   assert.match(d.log.join(""), /zone beta shut down[^]*stopped/);
   const gone = d.cli("zone", "list");
-  assert.equal(gone.code, 1);
+  assert.equal(gone.code, EXIT.DAEMON_UNREACHABLE);
   assert.match(gone.err, /cannot reach the tsvisor daemon at .*d\.sock: no such socket/);
 });

@@ -3,17 +3,36 @@ import { request } from "node:http";
 import type { Socket } from "node:net";
 import { API_PREFIX, CONSOLE_PROTOCOL, type ApiErrorBody } from "../daemon/api-types.js";
 import { SocketPathError, trustedSocketPath } from "../host/socket-path.js";
+import { EXIT } from "./exit-codes.js";
 
 export class ClientError extends Error {
-  constructor(message: string, readonly status?: number) {
+  /**
+   * status: the daemon's HTTP status (absent: the daemon was not reached); problems: the
+   * daemon's list of config problems, when it refused a config.
+   */
+  constructor(message: string, readonly status?: number, readonly problems?: string[]) {
     super(message);
   }
 }
 
-function unreachable(socket: string, e: NodeJS.ErrnoException): ClientError {
+/** No daemon answered on the socket (as opposed to one refused, or a socket not trusted). */
+class UnreachableError extends ClientError {}
+
+function unreachable(socket: string, e: NodeJS.ErrnoException): UnreachableError {
   const why = e.code === "ENOENT" ? "no such socket" : e.code === "ECONNREFUSED" ? "nobody is listening"
     : e.code === "EACCES" ? "permission denied (the socket is mode 0600: run as its owner)" : e.message;
-  return new ClientError(`cannot reach the tsvisor daemon at ${socket}: ${why} (start it with "tsvisor daemon", or pass --socket)`);
+  return new UnreachableError(`cannot reach the tsvisor daemon at ${socket}: ${why} (start it with "tsvisor daemon", or pass --socket)`);
+}
+
+/**
+ * The exit status for a failed request. `starting`: the request started a zone (start, reboot),
+ * so the daemon's 422/500 without a list of config problems means the zone could not start.
+ */
+export function exitCodeOfClientError(e: ClientError, starting: boolean): number {
+  if (e instanceof UnreachableError) return EXIT.DAEMON_UNREACHABLE;
+  if (e.status === 422 && e.problems?.length) return EXIT.CONFIG;
+  if (starting && (e.status === 422 || e.status === 500)) return EXIT.START;
+  return EXIT.FAILED;
 }
 
 // Nothing goes to a socket that may not be the user's daemon (host/socket-path.ts).
@@ -47,7 +66,8 @@ export function apiCall<T>(socket: string, method: string, path: string, body?: 
         } catch {
           return reject(new ClientError(`the daemon answered ${res.statusCode} with something that is not JSON: ${text.slice(0, 200)}`, res.statusCode));
         }
-        if ((res.statusCode ?? 500) >= 400) reject(new ClientError((json as ApiErrorBody).error ?? text, res.statusCode));
+        const err = json as Partial<ApiErrorBody>;
+        if ((res.statusCode ?? 500) >= 400) reject(new ClientError(err.error ?? text, res.statusCode ?? 500, err.problems));
         else resolve(json as T);
       });
       res.on("error", (e) => reject(new ClientError(`reading the daemon's answer: ${e.message}`)));

@@ -1,8 +1,7 @@
 // How the CLI ends on errors nothing else handled. Users see one line and how to get more — never
 // a stack trace unless they ask (TSVISOR_DEBUG=1). A closed stdout or stderr (`tsvisor ... |
 // head -1`) ends the process quietly, with the status a process killed by SIGPIPE has.
-export const EXIT_INTERNAL = 70; // EX_SOFTWARE
-export const EXIT_PIPE_CLOSED = 141; // 128 + SIGPIPE
+import { EXIT } from "./exit-codes.js";
 
 const debug = () => Boolean(process.env.TSVISOR_DEBUG) && process.env.TSVISOR_DEBUG !== "0";
 
@@ -13,14 +12,14 @@ export function internalErrorText(e: unknown, withStack = debug()): string {
   return `internal error: ${msg} (a bug in tsvisor: TSVISOR_DEBUG=1 prints where it happened)`;
 }
 
-/** Print the one line (stderr may be gone too: then just exit) and end with EX_SOFTWARE. */
+/** Print the one line (stderr may be gone too: then just exit) and end with EXIT.INTERNAL. */
 export function dieOfInternalError(e: unknown): never {
   try {
     process.stderr.write(`tsvisor: ${internalErrorText(e)}\n`);
   } catch {
     // nowhere left to say it
   }
-  process.exit(EXIT_INTERNAL);
+  process.exit(EXIT.INTERNAL);
 }
 
 let survive: ((e: unknown) => void) | undefined;
@@ -34,7 +33,7 @@ export function surviveInternalErrors(handler: (e: unknown) => void): void {
 export function installErrorHandlers(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code === "EPIPE") process.exit(EXIT_PIPE_CLOSED);
+      if (e.code === "EPIPE") process.exit(EXIT.PIPE_CLOSED);
       dieOfInternalError(e);
     });
   }

@@ -1,20 +1,31 @@
 // tsvisor command line.
-import { Command } from "commander";
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/zone-config.js";
 import { BootError } from "../engine/riscv64/loader.js";
 import { resolveRunConfig, runZone, type RunOptions } from "./run.js";
 import { registerZoneCommands } from "./zone-cmds.js";
 import { registerToolCommands } from "./tools-cmds.js";
+import { EXIT, exitTableText } from "./exit-codes.js";
 import { dieOfInternalError, installErrorHandlers } from "./fatal.js";
 
 installErrorHandlers();
 
+const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+
 const program = new Command();
-program.name("tsvisor").description("a partitioning hypervisor: zones with statically partitioned resources");
+program.name("tsvisor").description("a partitioning hypervisor: zones with statically partitioned resources")
+  .version(`tsvisor ${pkg.version} (engine: riscv64 software (AssemblyScript/wasm); node ${process.version})`, "-V, --version")
+  .addHelpText("after", `\nExit status (see docs/cli.md):\n${exitTableText()}\n`)
+  // Commander's own errors (unknown option, missing argument) are usage errors; its help and
+  // version output are not errors. Subcommands made after this inherit it.
+  .exitOverride((e: CommanderError) => {
+    process.exit(e.exitCode === 0 ? EXIT.OK : EXIT.USAGE);
+  });
 
 program
   .command("run")
-  .description("boot one zone in the foreground, console on this terminal (C-a x quits)")
+  .description("boot one zone in the foreground, console on this terminal (C-a x quits); exits with the guest's status")
   .argument("[zone.toml]", "zone configuration file")
   .option("--kernel <file>", "what to boot: a riscv64 Linux Image, an ELF executable or a raw binary (overrides the config)")
   .option("--format <f>", "auto (default: told from the file), image, elf or raw (raw loads at 0x80200000)")
@@ -30,7 +41,7 @@ program
     } catch (e) {
       if (e instanceof ConfigError || e instanceof BootError) {
         process.stderr.write(`tsvisor: ${e.message}\n`);
-        code = 2;
+        code = e instanceof ConfigError ? EXIT.CONFIG : EXIT.START;
       } else {
         throw e;
       }
@@ -41,6 +52,6 @@ program
 registerZoneCommands(program);
 registerToolCommands(program);
 
-// Every error a user can cause is handled where it happens (one line, exit 1 or 2); what arrives
-// here is a bug.
+// Every error a user can cause is handled where it happens (one line, its exit status); what
+// arrives here is a bug.
 program.parseAsync(process.argv).catch(dieOfInternalError);

@@ -5,6 +5,7 @@ import { ZoneRunner } from "../zone/zone-runner.js";
 import { zoneSpecOf } from "../zone/zone.js";
 import type { ZoneStatus } from "../zone/zone-link.js";
 import { attachConsole } from "./console.js";
+import { EXIT, exitCodeOfZone } from "./exit-codes.js";
 import type { Writable } from "node:stream";
 
 export interface RunOptions {
@@ -76,7 +77,7 @@ export function pipeConsole(zone: ConsoleSource, out: Writable): void {
   });
 }
 
-/** Runs until the guest powers off or the zone fails (rebooting it on request). Returns the process exit code. */
+/** Runs until the zone ends (rebooting it on request). Returns the exit status that tells how (exit-codes.ts). */
 export async function runZone(c: ZoneConfig): Promise<number> {
   let quit = false;
   const runner = new ZoneRunner(zoneSpecOf(c));
@@ -97,11 +98,11 @@ export async function runZone(c: ZoneConfig): Promise<number> {
     const out = await runner.run();
     if (quit) {
       process.stderr.write("\r\ntsvisor: terminated by user (C-a x)\r\n");
-      return 0;
+      return EXIT.OK;
     }
-    if (out.state === "off") return out.exitCode ? Math.min(255, Math.max(1, out.exitCode)) : 0;
-    process.stderr.write(ran ? `\r\ntsvisor: ${out.reason}\r\n` : `tsvisor: ${out.reason}\n`);
-    return 2;
+    if (out.reason) process.stderr.write(ran ? `\r\ntsvisor: ${out.reason}\r\n` : `tsvisor: ${out.reason}\n`);
+    // an error before the vCPUs ever ran (images, memory, threads): the zone could not start
+    return out.state === "error" && !ran ? EXIT.START : exitCodeOfZone(out);
   } finally {
     con.detach();
   }

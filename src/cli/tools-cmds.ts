@@ -19,6 +19,7 @@ import { jsonSchema, SCHEMAS, type SchemaName } from "../config/json-schema.js";
 import { allowedCpus } from "../host/affinity.js";
 import { checkZones } from "../zone/check.js";
 import { fileErrnoError } from "../host/user-file.js";
+import { EXIT } from "./exit-codes.js";
 
 function writeProblem(out: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
@@ -63,7 +64,7 @@ async function runImport(fn: (file: string, host: ImportHost) => ImportResult, f
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`tsvisor import: ${e.message}\n`);
-    return 2;
+    return EXIT.CONFIG;
   }
   for (const w of r.warnings) process.stderr.write(`tsvisor import: ${file}: warning: ${w}\n`);
   for (const n of r.notes) process.stderr.write(`tsvisor import: ${file}: ${n}\n`);
@@ -73,13 +74,13 @@ async function runImport(fn: (file: string, host: ImportHost) => ImportResult, f
       writeFileSync(out, r.toml);
     } catch (e) {
       process.stderr.write(`tsvisor import: cannot write ${out}: ${writeProblem(out, e)}\n`);
-      return 1;
+      return EXIT.FAILED;
     }
     process.stderr.write(`tsvisor import: wrote ${out}\n`);
   } else {
     process.stdout.write(r.toml);
   }
-  return 0;
+  return EXIT.OK;
 }
 
 /** The system file's problems (all of them, and the pool against this host) and a config to go on with. */
@@ -104,14 +105,22 @@ export function registerToolCommands(program: Command): void {
     .description("validate zone files together (as the daemon would place them) and print every problem")
     .argument("<zone.toml...>")
     .option("--system <system.toml>", "the daemon's system file (zone0 CPUs, pool size)")
-    .action((files: string[], o: { system?: string }) => {
+    .option("--json", "print the result as JSON (problems and placed zones) on stdout")
+    .action((files: string[], o: { system?: string; json?: boolean }) => {
       const { problems, system } = checkSystemFile(o.system);
       const r = checkZones(files, system, allowedCpus());
       problems.push(...r.problems);
+      if (o.json) {
+        const zones = r.placed.map((z) => ({ file: z.config.file, name: z.config.name, kind: z.config.kind,
+          hostCpus: z.hostCpus, memory: z.config.memBytes }));
+        process.stdout.write(`${JSON.stringify({ ok: problems.length === 0, problems, zones: problems.length ? [] : zones,
+          pool: system.poolBytes }, null, 2)}\n`);
+        process.exit(problems.length ? EXIT.CONFIG : EXIT.OK);
+      }
       for (const p of problems) process.stderr.write(`${p}\n`);
       if (problems.length) {
         process.stderr.write(`tsvisor check: ${problems.length} problem(s)\n`);
-        process.exit(1);
+        process.exit(EXIT.CONFIG);
       }
       let used = 0;
       for (const z of r.placed) {
@@ -121,7 +130,7 @@ export function registerToolCommands(program: Command): void {
       }
       process.stdout.write(`tsvisor check: ${r.placed.length} zone(s) fit together (${formatSize(used)} of guest RAM, ` +
         `pool ${formatSize(system.poolBytes)})\n`);
-      process.exit(0);
+      process.exit(EXIT.OK);
     });
 
   const imp = program.command("import").description("translate another hypervisor's zone/VM config into a tsvisor zone file");
@@ -145,7 +154,7 @@ export function registerToolCommands(program: Command): void {
     .action((kind: string) => {
       if (!(kind in SCHEMAS)) {
         process.stderr.write(`tsvisor schema: unknown kind "${kind}": use ${Object.keys(SCHEMAS).join(" or ")}\n`);
-        process.exit(2);
+        process.exit(EXIT.USAGE);
       }
       process.stdout.write(jsonSchema(kind as SchemaName));
     });

@@ -2,6 +2,7 @@
 // the response shapes. docs/api.md and docs/openapi.json describe the same.
 import { z } from "zod";
 import { CONFIG_FILE_MAX } from "../host/user-file.js";
+import type { ZoneRunState } from "../zone/zone-link.js";
 
 export const API_PREFIX = "/v1";
 export const CONSOLE_PROTOCOL = "tsvisor-console";
@@ -14,7 +15,8 @@ export const createZoneBody = z.object({
 }).strict();
 export type CreateZoneBody = z.infer<typeof createZoneBody>;
 
-export type ZoneState = "starting" | "running" | "rebooting" | "off" | "error";
+/** A zone's state (the zone's own vocabulary, see zone-link.ts ZoneRunState). */
+export type ZoneState = ZoneRunState;
 
 export interface VcpuInfo {
   vcpu: number;
@@ -29,9 +31,9 @@ export interface ZoneInfo {
   kind: "user" | "realtime";
   arch: "riscv64";
   state: ZoneState;
-  /** Why the zone is in state `error`. */
+  /** Why the zone ended (states `failed`, `panicked`, `error`; for `panicked` it holds the panic message). */
   reason?: string;
-  /** Guest exit code when it powered off (state `off`). */
+  /** The guest's exit status when it reported failure with one (state `failed`). */
   exitCode?: number;
   vcpus: VcpuInfo[];
   shareCpus: boolean;

@@ -10,13 +10,13 @@ import { CpuPartition, MemoryPool, PartitionError, zoneFootprint, zoneMemoryLimi
 import { preflightZone } from "../zone/preflight.js";
 import { armedFault, failAt } from "../zone/fault-points.js";
 import { ConsoleRing } from "../zone/console-ring.js";
-import type { ZoneRecord, ZoneStatus } from "../zone/zone-link.js";
+import { isEnded, type ZoneRecord, type ZoneStatus } from "../zone/zone-link.js";
 import { detectCgroups, openZoneCgroup, type CgroupHost, type ZoneCgroup } from "../host/cgroup.js";
 import { storedRecords, ZoneHandle } from "./zone-handle.js";
 import { diskConflicts } from "../zone/disk-conflicts.js";
 import type { ZoneInfo, ZoneList, ZoneState } from "./api-types.js";
 
-export { REBOOT_LOOP, lastPanic } from "../zone/zone-runner.js";
+export { REBOOT_LOOP } from "../zone/zone-runner.js";
 
 /** A refused request: HTTP status + message (+ each config problem). */
 export class ApiError extends Error {
@@ -161,7 +161,7 @@ export class ZoneManager {
       await gone;
     }
     this.release(rec);
-    if (rec.state !== "error") rec.state = "off";
+    if (!isEnded(rec.state)) rec.state = "off";
     this.endWatchers(rec);
     if (this.zones.get(rec.id) === rec) this.zones.delete(rec.id);
     this.log(`zone ${rec.cfg.name} shut down`);
@@ -189,7 +189,7 @@ export class ZoneManager {
       });
       proc.reboot();
       await back;
-    } else if (rec.state === "off" || rec.state === "error") {
+    } else if (isEnded(rec.state)) {
       if (this.closing) throw new ApiError(503, "the daemon is shutting down");
       this.reserve(rec);
       try {
@@ -267,7 +267,7 @@ export class ZoneManager {
   }
 
   private isEnded(r: Managed): boolean {
-    return (r.state === "off" || r.state === "error") && !r.holds && (!r.proc || r.proc.ended);
+    return isEnded(r.state) && !r.holds && (!r.proc || r.proc.ended);
   }
 
   // Names and ids are unique among zones; an ended zone's record gives way to a new start.
@@ -423,12 +423,13 @@ export class ZoneManager {
     if (rec.proc !== proc) return;
     rec.status = s;
     if (rec.stopping || rec.booting) return; // shutdown() / boot() handle the record
-    if (s.state === "off") {
-      rec.state = "off";
+    if (s.state === "off" || s.state === "failed" || s.state === "panicked") {
+      rec.state = s.state;
+      rec.reason = s.reason;
       rec.exitCode = s.exitCode;
       this.release(rec);
       this.endWatchers(rec);
-      this.log(`zone ${rec.cfg.name} powered off (code ${s.exitCode ?? 0})`);
+      this.log(s.reason ?? `zone ${rec.cfg.name} powered off`);
     } else {
       this.fail(rec, s.reason ?? `zone ${rec.cfg.name}: ended for an unknown reason`);
     }
@@ -454,7 +455,7 @@ export class ZoneManager {
         cgroup: live ? r.proc!.cgroup?.dirs ?? [] : [],
         memoryLimit: live && r.proc!.cgroup ? zoneMemoryLimit(c.memBytes, c.cpus) : 0,
       },
-      ...(s?.startedAt !== undefined && r.state !== "off" && r.state !== "error" ? { startedAt: new Date(s.startedAt).toISOString() } : {}),
+      ...(s?.startedAt !== undefined && !isEnded(r.state) ? { startedAt: new Date(s.startedAt).toISOString() } : {}),
       ...(up ? { uptimeSeconds: Math.floor((Date.now() - s!.startedAt!) / 1000) } : {}),
       reboots: s?.reboots ?? 0,
       console: {

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { ZoneCgroup } from "../host/cgroup.js";
 import { formatSize } from "../config/size.js";
 import {
-  controlFrame, FRAME_INPUT, LINK_HIGH_WATER, readFrames, sendBytes, zoneFiles,
+  controlFrame, FRAME_INPUT, isEnded, LINK_HIGH_WATER, readFrames, sendBytes, zoneFiles,
   type ZoneRecord, type ZoneStatus, type ZoneToDaemon,
 } from "../zone/zone-link.js";
 
@@ -237,7 +237,7 @@ export class ZoneHandle extends EventEmitter {
     const f = this.files;
     const reported = readJson<ZoneStatus>(f.end);
     let final: ZoneStatus;
-    if (reported && (reported.state === "off" || reported.state === "error")) {
+    if (reported && isEnded(reported.state)) {
       final = reported;
     } else {
       const name = this.rec.cfg.name;

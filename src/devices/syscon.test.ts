@@ -4,17 +4,20 @@ import { TestFinisher } from "./syscon.js";
 
 function mk() {
   const ev: string[] = [];
-  const dev = new TestFinisher({ poweroff: (c) => ev.push(`off:${c}`), reboot: () => ev.push("reboot") });
+  const dev = new TestFinisher({
+    poweroff: () => ev.push("off"), fail: (c) => ev.push(`fail:${c}`), reboot: () => ev.push("reboot"),
+  });
   return { dev, ev };
 }
 
-test("pass, fail with code, reset", () => {
+test("pass, fail with and without a code, reset", () => {
   const { dev, ev } = mk();
   dev.write(0, 4, 0x5555);
   dev.write(0, 4, 0x3333 | (42 << 16));
   dev.write(0, 4, (0x3333 | (0xffff << 16)) >>> 0);
+  dev.write(0, 4, 0x3333);
   dev.write(0, 4, 0x7777);
-  assert.deepEqual(ev, ["off:0", "off:42", "off:65535", "reboot"]);
+  assert.deepEqual(ev, ["off", "fail:42", "fail:65535", "fail:0", "reboot"]);
 });
 
 test("anything else is ignored; reads return 0", () => {
@@ -40,5 +43,5 @@ test("hostile accesses never throw", () => {
     assert.equal(dev.read(off, size), 0);
   }
   // Random values may legitimately hit a command; all events must be well-formed.
-  for (const e of ev) assert.match(e, /^(off:\d+|reboot)$/);
+  for (const e of ev) assert.match(e, /^(off|fail:\d+|reboot)$/);
 });

@@ -29,8 +29,8 @@ export class TestFinisher implements MmioDevice {
     }
     const v = value >>> 0;
     const cmd = v & 0xffff;
-    if (cmd === FINISHER_PASS && v === FINISHER_PASS) this.events.poweroff(0);
-    else if (cmd === FINISHER_FAIL) this.events.poweroff(v >>> 16);
+    if (cmd === FINISHER_PASS && v === FINISHER_PASS) this.events.poweroff();
+    else if (cmd === FINISHER_FAIL) this.events.fail(v >>> 16);
     else if (cmd === FINISHER_RESET && v === FINISHER_RESET) this.events.reboot();
     else this.ignoredWrites++;
   }

@@ -44,6 +44,9 @@ export type DeviceLog = (kind: string, msg: string) => void;
 
 /** Notifications from platform devices to the zone (poweroff / reboot requests). */
 export interface PlatformEvents {
-  poweroff(code: number): void;
+  /** The guest powered off and reported success. */
+  poweroff(): void;
+  /** The guest powered off reporting failure, with its exit status (0: none given). */
+  fail(code: number): void;
   reboot(): void;
 }

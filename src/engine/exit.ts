@@ -10,6 +10,9 @@ export type VcpuExit =
 
 /** Why a zone stopped. */
 export type ZoneOutcome =
-  | { state: "poweroff"; code: number }
+  | { state: "poweroff" } // the guest powered off and reported success (or was stopped)
+  // The guest powered off reporting failure: through the SBI (SRST "system failure", no status)
+  // or the test finisher's FAIL command with its exit status (`code`, absent when it gave 0).
+  | { state: "failure"; via: "sbi" | "syscon"; code?: number }
   | { state: "reboot" }
   | { state: "error"; reason: string };

@@ -2,8 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConsoleRing } from "./console-ring.js";
-import { lastPanic } from "./zone-runner.js";
-import { formatTable, formatUptime } from "../cli/zone-cmds.js";
+import { lastPanic } from "./panic-watch.js";
+import { formatTable, formatUptime } from "../cli/zone-format.js";
 
 test("the ring keeps the newest bytes in order across wrap-around", () => {
   const r = new ConsoleRing(8);

@@ -9,6 +9,7 @@ import { MmioBus } from "../devices/bus.js";
 import { Uart16550 } from "../devices/uart16550.js";
 import { Plic } from "../devices/plic.js";
 import { TestFinisher } from "../devices/syscon.js";
+import { GoldfishRtc } from "../devices/goldfish-rtc.js";
 import { ZoneControl } from "./control.js";
 import type { ZoneThreadMessage } from "./messages.js";
 import { SharedGuestMemory } from "../devices/guest-memory.js";
@@ -45,12 +46,14 @@ const plic = new Plic(P.PLIC_NDEV, data.harts * P.PLIC_CONTEXTS_PER_HART, (ctx, 
 });
 const uart = new Uart16550(plic.line(P.UART_IRQ), ctl.consoleSink);
 const syscon = new TestFinisher({
-  poweroff: (code) => endZone(L.ZONE_POWEROFF, code),
+  poweroff: () => endZone(L.ZONE_POWEROFF, 0),
+  fail: (code) => endZone(L.ZONE_FAILURE, code),
   reboot: () => endZone(L.ZONE_REBOOT, 0),
 });
 bus.register(P.PLIC_BASE, P.PLIC_SIZE, plic);
 bus.register(P.UART_BASE, P.UART_SIZE, uart);
 bus.register(P.SYSCON_BASE, P.SYSCON_SIZE, syscon);
+bus.register(P.RTC_BASE, P.RTC_SIZE, new GoldfishRtc(plic.line(P.RTC_IRQ)));
 const ramBytes = buffer.byteLength - L.GUEST_RAM_OFF;
 const codePages = new CodePages(buffer, ramBytes);
 const guestMem = new SharedGuestMemory(buffer, L.GUEST_RAM_OFF, L.RAM_BASE, ramBytes, (off, len) => codePages.written(off, len));

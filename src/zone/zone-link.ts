@@ -17,12 +17,25 @@ export const MAX_FRAME = 256 * 1024;
 /** Console output queued on the link before the zone stops draining the guest's console. */
 export const LINK_HIGH_WATER = 512 * 1024;
 
-export type ZoneRunState = "starting" | "running" | "rebooting" | "off" | "error";
+/**
+ * A zone's state. It ends in one of ENDED_STATES:
+ *   off       the guest powered off reporting success, or the operator shut the zone down
+ *   failed    the guest powered off reporting failure (SBI SRST "system failure", test finisher FAIL)
+ *   panicked  the guest kernel panicked (Linux's end-of-panic line on its console); tsvisor stopped it
+ *   error     the zone could not go on: the guest wedged (fatal trap), rebooted in a loop, or its
+ *             threads or process failed
+ */
+export type ZoneRunState = "starting" | "running" | "rebooting" | "off" | "failed" | "panicked" | "error";
+export const ENDED_STATES = ["off", "failed", "panicked", "error"] as const;
+export type ZoneEndState = (typeof ENDED_STATES)[number];
+export const isEnded = (s: ZoneRunState): s is ZoneEndState => (ENDED_STATES as readonly string[]).includes(s);
 
 /** A zone process's state as it reports it (also written to its end file when it ends). */
 export interface ZoneStatus {
   state: ZoneRunState;
+  /** Why the zone ended, unless it is `off` (for `panicked`: the kernel's panic message). */
   reason?: string;
+  /** The guest's exit status when it reported failure with one (state `failed`). */
   exitCode?: number;
   /** Linux thread id of each vCPU (0 until it runs). */
   tids: number[];

@@ -1,12 +1,13 @@
 // A zone over its whole life: boots it, boots it again when the guest (or the operator) asks for
-// a reboot, stops a reboot loop, keeps the console history, and ends in `off` or `error` with
-// the reason. `tsvisor run` and the zone process (under the daemon) both run zones through this,
+// a reboot, stops a reboot loop and a panicked kernel, keeps the console history, and ends in
+// one of the ended states (zone-link.ts) with the reason. `tsvisor run` and the zone process (under the daemon) both run zones through this,
 // so a panicking guest is treated the same way in both.
 import { EventEmitter } from "node:events";
 import type { ZoneOutcome } from "../engine/exit.js";
 import { ConsoleRing } from "./console-ring.js";
+import { lastPanic, PanicWatch } from "./panic-watch.js";
 import { Zone, type ZoneSpec } from "./zone.js";
-import type { ZoneRunState, ZoneStatus } from "./zone-link.js";
+import type { ZoneEndState, ZoneRunState, ZoneStatus } from "./zone-link.js";
 
 /** Guest reboots this many times in a row, each this soon after booting: a loop, the zone ends in `error`. */
 export const REBOOT_LOOP = { count: 3, withinMs: 30_000 };
@@ -17,15 +18,9 @@ export const READY_TIMEOUT_MS = 20_000;
 
 const errMsg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-/** The message of the last "Kernel panic - not syncing" line in console text, if any. */
-export function lastPanic(text: string): string | undefined {
-  const all = [...text.matchAll(/Kernel panic - not syncing: ([^\r\n]*)/g)];
-  return all.length ? all[all.length - 1][1].trim() : undefined;
-}
-
 /**
  * Events: "console" (Buffer), "log" (string), "status" (ZoneStatus, on every state change).
- * run() resolves with the final status (state `off` or `error`).
+ * run() resolves with the final status (one of the ended states).
  */
 export class ZoneRunner extends EventEmitter {
   readonly history = new ConsoleRing();
@@ -41,6 +36,9 @@ export class ZoneRunner extends EventEmitter {
   private rebootRequested = false;
   private paused = false;
   private memory: WebAssembly.Memory | undefined;
+  private panicWatch = new PanicWatch();
+  /** The current boot's kernel panic message, once its console showed the end of a panic. */
+  private panic: string | undefined;
 
   constructor(readonly spec: ZoneSpec) {
     super();
@@ -61,7 +59,8 @@ export class ZoneRunner extends EventEmitter {
       const out = await this.bootOnce();
       this.zone = undefined;
       this.tids = [];
-      if (this.stopRequested) return this.end("off", undefined, out.state === "poweroff" ? out.code : 0);
+      if (this.stopRequested) return this.end("off");
+      if (this.panic !== undefined) return this.end("panicked", `zone ${this.spec.name}: kernel panic: ${this.panic}`);
       const asked = this.rebootRequested;
       this.rebootRequested = false;
       if (out.state === "reboot" || asked) {
@@ -73,7 +72,8 @@ export class ZoneRunner extends EventEmitter {
         this.setState("rebooting");
         continue;
       }
-      if (out.state === "poweroff") return this.end("off", undefined, out.code);
+      if (out.state === "poweroff") return this.end("off");
+      if (out.state === "failure") return this.end("failed", failureReason(this.spec.name, out), out.code);
       return this.end("error", out.reason);
     }
   }
@@ -120,9 +120,9 @@ export class ZoneRunner extends EventEmitter {
     this.emit("status", this.status);
   }
 
-  private end(state: "off" | "error", reason?: string, code?: number): ZoneStatus {
+  private end(state: ZoneEndState, reason?: string, code?: number): ZoneStatus {
     this.reason = reason;
-    this.exitCode = state === "off" ? code : undefined;
+    this.exitCode = code;
     this.startedAt = undefined;
     this.setState(state);
     return this.status;
@@ -131,6 +131,12 @@ export class ZoneRunner extends EventEmitter {
   private onConsole(d: Buffer): void {
     this.history.push(d);
     this.emit("console", d);
+    const panic = this.panicWatch.feed(d);
+    if (panic !== undefined && this.panic === undefined && this.zone) {
+      // A kernel that panicked with panic=0 spins for ever: end it now, its CPUs are wasted.
+      this.panic = panic;
+      this.stopZone();
+    }
   }
 
   /** Returns the reason when this reboot completes a loop. */
@@ -147,6 +153,8 @@ export class ZoneRunner extends EventEmitter {
   private async bootOnce(): Promise<ZoneOutcome> {
     // Every boot runs in the same memory (cleared): a reboot never needs the zone's RAM twice.
     const zone = new Zone(this.spec, this.memory);
+    this.panicWatch = new PanicWatch();
+    this.panic = undefined;
     zone.on("console", (d: Buffer) => this.onConsole(d));
     zone.on("log", (m: string) => this.emit("log", m));
     zone.once("ready", () => {
@@ -171,4 +179,9 @@ export class ZoneRunner extends EventEmitter {
       clearTimeout(readyTimer);
     }
   }
+}
+
+function failureReason(zone: string, out: Extract<ZoneOutcome, { state: "failure" }>): string {
+  if (out.via === "sbi") return `zone ${zone}: the guest reported a system failure (SBI system reset)`;
+  return `zone ${zone}: the guest reported failure${out.code !== undefined ? ` with exit status ${out.code}` : ""} (test finisher)`;
 }

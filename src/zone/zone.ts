@@ -278,7 +278,12 @@ export class Zone extends EventEmitter {
 
   private outcome(): ZoneOutcome {
     const st = this.ctl.state;
-    if (st === L.ZONE_POWEROFF) return { state: "poweroff", code: this.ctl.exitCode };
+    if (st === L.ZONE_POWEROFF) return { state: "poweroff" };
+    if (st === L.ZONE_FAILURE) {
+      const code = this.ctl.exitCode;
+      if (code === L.EXIT_CODE_SBI_FAILURE) return { state: "failure", via: "sbi" };
+      return { state: "failure", via: "syscon", ...(code > 0 ? { code } : {}) };
+    }
     if (st === L.ZONE_REBOOT) return { state: "reboot" };
     return { state: "error", reason: this.errorReason ?? `zone ${this.spec.name}: stopped for an unknown reason` };
   }

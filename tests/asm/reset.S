@@ -15,6 +15,8 @@ TEST_PROLOGUE
   li t0, 0x100000; li t1, 0x3333 | (7 << 16); sw t1, 0(t0)   /* syscon: fail, code 7 */
 #elif MODE == 7
   li t0, 0x100000; li t1, 0x7777; sw t1, 0(t0)       /* syscon: reset */
+#elif MODE == 8
+  li t0, 0x100000; li t1, 0x3333; sw t1, 0(t0)       /* syscon: fail, no code */
 #endif
 1: j 1b
 TEST_STACK

@@ -19,7 +19,7 @@ export const WASM_PAGE = 0x10000;
 // ---- zone control block (byte offsets from ZONE_CTL_OFF; i32 words unless noted) ----
 export const ZC_DOORBELL = 0x00; // bumped (Atomics.add + notify) by anyone needing the VMM thread
 export const ZC_STATE = 0x04; // ZoneRunState below
-export const ZC_EXIT_CODE = 0x08; // guest-provided exit code (syscon / SRST reason)
+export const ZC_EXIT_CODE = 0x08; // guest-provided exit status with ZONE_FAILURE (see there)
 export const ZC_VMM_SLEEPING = 0x0c; // 1 while the VMM thread waits on the doorbell (ring() skips the wake otherwise)
 export const ZC_TIME_ORIGIN = 0x10; // f64: performance.timeOrigin + now() of zone start, ms
 export const ZC_CONIN_HEAD = 0x40; // console input ring (host -> guest UART), written by host
@@ -59,6 +59,10 @@ export const ZONE_RUNNING = 0;
 export const ZONE_POWEROFF = 1;
 export const ZONE_REBOOT = 2;
 export const ZONE_ERROR = 3;
+// The guest powered off reporting failure; ZC_EXIT_CODE holds its exit status (test finisher
+// FAIL: >= 0, 0 = none given) or EXIT_CODE_SBI_FAILURE (SBI SRST with a failure reason).
+export const ZONE_FAILURE = 4;
+export const EXIT_CODE_SBI_FAILURE = -1;
 
 // ---- hart region (byte offsets from the hart's base) ----
 export const H_X = 0x000; // 32 x i64 integer registers (x0 always reads 0)

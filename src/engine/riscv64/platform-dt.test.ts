@@ -64,6 +64,7 @@ function full(): PlatformDescription {
     uart: { base: 0x10000000, size: 0x100, irq: 10, clockFrequency: 1843200 },
     plic: { base: 0xc000000, size: 0x600000, ndev: 95 },
     syscon: { base: 0x100000, size: 0x1000 },
+    rtc: { base: 0x101000, size: 0x1000, irq: 11 },
     virtio: [
       { base: 0x10002000, size: 0x1000, irq: 2 },
       { base: 0x10001000, size: 0x1000, irq: 1 },
@@ -73,7 +74,7 @@ function full(): PlatformDescription {
 
 function minimal(): PlatformDescription {
   const p = full();
-  return { ...p, harts: 1, initrd: undefined, stdoutPath: false, uart: undefined, syscon: undefined, virtio: [] };
+  return { ...p, harts: 1, initrd: undefined, stdoutPath: false, uart: undefined, syscon: undefined, rtc: undefined, virtio: [] };
 }
 
 test("full platform tree decompiles cleanly with the expected contents", () => {
@@ -154,6 +155,12 @@ test("full platform tree decompiles cleanly with the expected contents", () => {
     assert.deepEqual(cells(v.get("interrupt-parent")), plicPh);
   }
 
+  const rtc = t.get("/soc/rtc@101000")!;
+  assert.equal(rtc.get("compatible"), str("google,goldfish-rtc"));
+  assert.deepEqual(cells(rtc.get("reg")), [0, 0x101000, 0, 0x1000]);
+  assert.deepEqual(cells(rtc.get("interrupts")), [11]);
+  assert.deepEqual(cells(rtc.get("interrupt-parent")), plicPh);
+
   const syscon = t.get("/soc/test@100000")!;
   assert.equal(syscon.get("compatible"), str("sifive,test1", "sifive,test0", "syscon"));
   assert.deepEqual(cells(syscon.get("reg")), [0, 0x100000, 0, 0x1000]);
@@ -171,7 +178,7 @@ test("minimal platform: optional nodes and properties are absent", () => {
   assert.deepEqual([...t.keys()].filter((k) => /^\/cpus\/cpu@[0-9a-f]+$/.test(k)), ["/cpus/cpu@0"]);
   const chosen = t.get("/chosen")!;
   assert.deepEqual([...chosen.keys()], ["bootargs"]);
-  for (const gone of ["/poweroff", "/reboot", "/soc/test@100000", "/soc/serial@10000000"]) {
+  for (const gone of ["/poweroff", "/reboot", "/soc/test@100000", "/soc/rtc@101000", "/soc/serial@10000000"]) {
     assert.equal(t.has(gone), false, gone);
   }
   assert.equal([...t.keys()].some((k) => k.includes("virtio")), false);

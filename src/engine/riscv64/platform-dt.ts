@@ -18,6 +18,7 @@ export interface PlatformDescription {
   uart?: { base: number; size: number; irq: number; clockFrequency: number }; // ns16550a
   plic: { base: number; size: number; ndev: number };
   syscon?: { base: number; size: number }; // poweroff value 0x5555, reboot value 0x7777, offset 0
+  rtc?: { base: number; size: number; irq: number }; // google,goldfish-rtc
   virtio: { base: number; size: number; irq: number }[];
 }
 
@@ -66,6 +67,7 @@ function validate(p: PlatformDescription): void {
   const windows: Window[] = [{ what: "memory", ...p.memory }, { what: "plic", ...p.plic }];
   if (p.uart) windows.push({ what: "uart", ...p.uart });
   if (p.syscon) windows.push({ what: "syscon", ...p.syscon });
+  if (p.rtc) windows.push({ what: "rtc", ...p.rtc });
   p.virtio.forEach((v, i) => windows.push({ what: `virtio[${i}]`, ...v }));
   for (const w of windows) {
     checkInt(`${w.what}.base`, w.base, 0, Number.MAX_SAFE_INTEGER);
@@ -85,6 +87,7 @@ function validate(p: PlatformDescription): void {
   const irqs = new Map<number, string>();
   const irqUsers: [string, number][] = p.virtio.map((v, i) => [`virtio[${i}]`, v.irq]);
   if (p.uart) irqUsers.unshift(["uart", p.uart.irq]);
+  if (p.rtc) irqUsers.unshift(["rtc", p.rtc.irq]);
   for (const [what, irq] of irqUsers) {
     checkInt(`${what}.irq`, irq, 1, p.plic.ndev);
     const other = irqs.get(irq);
@@ -187,19 +190,21 @@ export function buildPlatformDtb(p: PlatformDescription): Uint8Array {
       fdt.endNode();
     },
   });
-  const uart = p.uart;
-  if (uart) {
+  // A device on the PLIC: node name@base, compatible, reg, its own properties, its interrupt.
+  const plicDevice = (name: string, compatible: string, w: { base: number; size: number; irq: number }, props = () => {}) => {
     children.push({
-      base: uart.base,
+      base: w.base,
       emit: () => {
-        fdt.beginNode(`serial@${unit(uart.base)}`);
-        fdt.propString("compatible", "ns16550a").propCells("reg", reg64(uart.base, uart.size));
-        fdt.propU32("clock-frequency", uart.clockFrequency);
-        fdt.propU32("interrupts", uart.irq).propU32("interrupt-parent", fdt.ref(plicLabel));
+        fdt.beginNode(`${name}@${unit(w.base)}`);
+        fdt.propString("compatible", compatible).propCells("reg", reg64(w.base, w.size));
+        props();
+        fdt.propU32("interrupts", w.irq).propU32("interrupt-parent", fdt.ref(plicLabel));
         fdt.endNode();
       },
     });
-  }
+  };
+  const uart = p.uart;
+  if (uart) plicDevice("serial", "ns16550a", uart, () => fdt.propU32("clock-frequency", uart.clockFrequency));
   const syscon = p.syscon;
   if (syscon) {
     children.push({
@@ -213,17 +218,8 @@ export function buildPlatformDtb(p: PlatformDescription): Uint8Array {
       },
     });
   }
-  for (const v of p.virtio) {
-    children.push({
-      base: v.base,
-      emit: () => {
-        fdt.beginNode(`virtio_mmio@${unit(v.base)}`);
-        fdt.propString("compatible", "virtio,mmio").propCells("reg", reg64(v.base, v.size));
-        fdt.propU32("interrupts", v.irq).propU32("interrupt-parent", fdt.ref(plicLabel));
-        fdt.endNode();
-      },
-    });
-  }
+  if (p.rtc) plicDevice("rtc", "google,goldfish-rtc", p.rtc);
+  for (const v of p.virtio) plicDevice("virtio_mmio", "virtio,mmio", v);
   children.sort((a, b) => a.base - b.base).forEach((c) => c.emit());
   fdt.endNode(); // soc
 

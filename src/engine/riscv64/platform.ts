@@ -17,6 +17,10 @@ export function plicContextHart(ctx: number): number {
 }
 export const SYSCON_BASE = 0x100000;
 export const SYSCON_SIZE = 0x1000;
+/** Goldfish RTC ("google,goldfish-rtc"), where and on which PLIC source QEMU virt has it. */
+export const RTC_BASE = 0x101000;
+export const RTC_SIZE = 0x1000;
+export const RTC_IRQ = 11;
 export const VIRTIO_BASE = 0x10001000;
 export const VIRTIO_STRIDE = 0x1000;
 export const VIRTIO_IRQ_BASE = 1;
@@ -30,6 +34,7 @@ export const VIRTIO_QUEUE_NOTIFY = 0x50; // register offset in a virtio-mmio win
 export function mmioWindows(virtioSlots: number): { base: number; size: number }[] {
   return [
     { base: SYSCON_BASE, size: SYSCON_SIZE },
+    { base: RTC_BASE, size: RTC_SIZE },
     { base: PLIC_BASE, size: PLIC_SIZE },
     { base: UART_BASE, size: UART_SIZE },
     ...Array.from({ length: virtioSlots }, (_, i) => ({ base: VIRTIO_BASE + i * VIRTIO_STRIDE, size: VIRTIO_STRIDE })),
@@ -59,6 +64,7 @@ export function describePlatform(p: PlatformParams): PlatformDescription {
     uart: { base: UART_BASE, size: UART_SIZE, irq: UART_IRQ, clockFrequency: UART_CLOCK },
     plic: { base: PLIC_BASE, size: PLIC_SIZE, ndev: PLIC_NDEV },
     syscon: { base: SYSCON_BASE, size: SYSCON_SIZE },
+    rtc: { base: RTC_BASE, size: RTC_SIZE, irq: RTC_IRQ },
     virtio: Array.from({ length: p.virtioSlots ?? 0 }, (_, i) => ({
       base: VIRTIO_BASE + i * VIRTIO_STRIDE, size: VIRTIO_STRIDE, irq: VIRTIO_IRQ_BASE + i,
     })),

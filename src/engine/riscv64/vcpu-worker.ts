@@ -101,7 +101,10 @@ const sbiHost: SbiHost = {
   flushLocalCode: () => jit.flush(),
   systemReset(kind, code) {
     uartDrained(); // what the guest wrote before powering off reaches the console
-    ctl.end(kind === "poweroff" ? L.ZONE_POWEROFF : L.ZONE_REBOOT, code);
+    // `code` is the SRST reason of a shutdown: any but "no reason" (0) reports a failure.
+    if (kind === "reboot") ctl.end(L.ZONE_REBOOT, 0);
+    else if (code === 0) ctl.end(L.ZONE_POWEROFF, 0);
+    else ctl.end(L.ZONE_FAILURE, L.EXIT_CODE_SBI_FAILURE);
     wakeAll();
   },
   log: (kind, msg) => limiter.log(kind, msg),
