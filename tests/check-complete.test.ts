@@ -14,6 +14,7 @@ import { defaultSystemConfig } from "../src/config/system-config.js";
 import { parseZoneConfig } from "../src/config/zone-config.js";
 import { buildAsm } from "./helpers/guest.js";
 import { CLI } from "./helpers/daemon.js";
+import { EXIT } from "../src/cli/exit-codes.js";
 import { isRoot, needsRoot, runAs, sharedTmp, testUser, userEnv } from "./helpers/users.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "tsvisor-check-all-"));
@@ -95,7 +96,7 @@ test("a writable disk image this user cannot write is reported", needsRoot, () =
     writeFileSync(f, `[zone]\nname = "w"\n[boot]\nkernel = "${k}"\n[[device]]\ntype = "blk"\npath = "${img}"\n`);
     chmodSync(f, 0o644);
     const r = runAs(testUser("tsvisor-test"), [CLI, "check", f], userEnv(shared));
-    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(r.status, EXIT.CONFIG, r.stdout + r.stderr);
     assert.match(r.stderr, /device\.0\.path: disk image .*root\.img: permission denied for writing: set readonly = true or fix its permissions/);
   } finally {
     rmSync(shared, { recursive: true, force: true });
@@ -131,14 +132,14 @@ test("TOML syntax errors name line and column and show the line", () => {
   const f = join(tmp, "syntax.toml");
   writeFileSync(f, '[zone]\nname = "a"\ncpus = = 2\n');
   const r = spawnSync("node", [CLI, "check", f], { encoding: "utf8" });
-  assert.equal(r.status, 1);
+  assert.equal(r.status, EXIT.CONFIG);
   assert.match(r.stderr, new RegExp(`^${f}:3:8: not valid TOML: .*: fix the syntax there`, "m"));
   assert.match(r.stderr, /^ {4}3 \| cpus = = 2\n {6}\| {8}\^$/m);
   assert.match(r.stderr, /tsvisor check: 1 problem\(s\)/);
   const sys = join(tmp, "sys-syntax.toml");
   writeFileSync(sys, '[pool]\nmemory = "1G\n');
   const s = spawnSync("node", [CLI, "check", "--system", sys, zoneFile('name = "ok"')], { encoding: "utf8" });
-  assert.equal(s.status, 1);
+  assert.equal(s.status, EXIT.CONFIG);
   assert.match(s.stderr, new RegExp(`^${sys}:2:\\d+: not valid TOML`, "m"));
 });
 
@@ -146,6 +147,6 @@ test("a system file's pool larger than this host's memory is a problem for check
   const sys = join(tmp, "huge-pool.toml");
   writeFileSync(sys, '[pool]\nmemory = "900T"\n');
   const r = spawnSync("node", [CLI, "check", "--system", sys, zoneFile('name = "p"')], { encoding: "utf8" });
-  assert.equal(r.status, 1);
+  assert.equal(r.status, EXIT.CONFIG);
   assert.match(r.stderr, new RegExp(`${sys}: pool\\.memory: 921600 GiB is more than this host has available \\(.*\\): lower it`));
 });

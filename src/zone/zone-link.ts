@@ -116,9 +116,19 @@ export function sendBytes(sock: Socket, kind: number, data: Uint8Array): boolean
 
 /** Parse frames from a socket and dispatch them; a malformed stream destroys the socket. */
 export function readFrames(sock: Socket, h: LinkHandlers): void {
-  let pending: Buffer = Buffer.alloc(0);
+  // Chunks of a frame not complete yet, joined once when it is: joining at every chunk would copy
+  // a 256 KiB frame over and over (garbage at the rate a flooding zone writes its console).
+  let chunks: Buffer[] = [];
+  let have = 0;
+  let need = HEADER;
   sock.on("data", (chunk: Buffer) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    chunks.push(chunk);
+    have += chunk.length;
+    if (have < need) return;
+    let pending = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, have);
+    chunks = [];
+    have = 0;
+    need = HEADER;
     while (pending.length >= HEADER) {
       const kind = pending[0];
       const len = pending.readUInt32BE(1);
@@ -127,7 +137,10 @@ export function readFrames(sock: Socket, h: LinkHandlers): void {
         sock.destroy();
         return;
       }
-      if (pending.length < HEADER + len) break;
+      if (pending.length < HEADER + len) {
+        need = HEADER + len;
+        break;
+      }
       const payload = pending.subarray(HEADER, HEADER + len);
       pending = pending.subarray(HEADER + len);
       if (kind === FRAME_CONTROL) {
@@ -145,6 +158,10 @@ export function readFrames(sock: Socket, h: LinkHandlers): void {
       } else {
         h.input?.(Buffer.from(payload));
       }
+    }
+    if (pending.length > 0) {
+      chunks.push(pending);
+      have = pending.length;
     }
   });
 }
