@@ -80,7 +80,7 @@ test("hot loops run compiled with the interpreter's semantics; fence.i picks up 
 });
 
 test("a remote fence.i (SBI) makes another hart drop its compiled copy of rewritten code", async () => {
-  const r = await jitEnv(() => expectPass("jit-smp.S", { cpus: 2, timeoutMs: 30000 }));
+  const r = await jitEnv(() => expectPass("jit-smp.S", { cpus: 2, timeoutMs: 30000, modes: ["on"] }));
   const s = jitStats(r.logs, 1);
   assert.ok(s.dropped >= 1, `hart 1 ran the function compiled and dropped it at the remote fence.i: ${s.line}`);
 });
@@ -91,7 +91,7 @@ test("a full block table recycles: more distinct blocks than it holds still run 
   try {
     const r = await jitEnv(() => boot({ kernel: buildAsm(["jit-churn.S"]), timeoutMs: 180000 }));
     assert.match(r.console, /PASS/, r.console + r.logs.join("\n"));
-    assert.deepEqual(r.outcome, { state: "poweroff", code: 0 });
+    assert.deepEqual(r.outcome, { state: "poweroff" });
     const s = jitStats(r.logs, 0);
     const compiled = Number(/jit: (\d+) blocks in/.exec(s.line)?.[1] ?? 0);
     const recycled = Number(/(\d+) recycled/.exec(s.line)?.[1] ?? 0);

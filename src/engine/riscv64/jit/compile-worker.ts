@@ -65,4 +65,5 @@ port.on("message", (req: CompileRequest) => {
   reply.ms = performance.now() - t0;
   port.postMessage(reply);
   Atomics.add(words, readyWord, 1); // the vCPU polls this word, not the port
+  Atomics.notify(words, readyWord); // a vCPU waiting for this answer (TSVISOR_JIT_SYNC) goes on at once
 });
