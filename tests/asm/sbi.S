@@ -14,7 +14,7 @@ TEST_PROLOGUE
   .option norvc
 
   /* ---- BASE ---- */
-  TEST(1, a1, 0x02000000, SBI_CALL(SBI_BASE, 0))          /* spec version 2.0 */
+  TEST(1, a1, 0x03000000, SBI_CALL(SBI_BASE, 0))          /* spec version 3.0 (FWFT is offered) */
   TEST(2, a0, 0, SBI_CALL(SBI_BASE, 0))
   TEST(3, a0, 0, SBI_CALL(SBI_BASE, 1))                   /* impl id */
   TEST(4, a0, 0, SBI_CALL(SBI_BASE, 2))                   /* impl version */
@@ -38,7 +38,7 @@ TEST_PROLOGUE
   PROBE(24, SBI_CPPC, 0)
   PROBE(25, 0x04, 0)                                      /* legacy send_ipi: not provided */
   PROBE(26, 0x0A000000, 0)
-  PROBE(27, 0x100000000 + SBI_TIME, 0)                    /* eids are 32-bit: junk above */
+  PROBE(27, 0x100000000 + SBI_TIME, 1)                    /* eids are 32-bit: the upper half is ignored, as in a7 */
 
   /* ---- unknown extensions and functions: SBI_ERR_NOT_SUPPORTED, and the hart goes on ---- */
   TEST(30, a0, SBI_ERR_NOT_SUPPORTED, SBI_CALL(0x0A000000, 0))
