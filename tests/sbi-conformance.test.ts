@@ -9,6 +9,7 @@ import { boot, buildAsm } from "./helpers/guest.js";
 test("SBI conformance on one hart: encoding, BASE/probe, legacy, TIME, IPI/RFENCE masks, DBCN ranges, SRST arguments, FWFT", async () => {
   const r = await expectPass("sbi-conf.S");
   assert.ok(r.console.includes("conf!\n"), describe(r)); // DBCN wrote the bytes it said it wrote
+  assert.ok(r.logs.some((l) => /SBI call eid=0xa000000 fid=0 not supported/.test(l)), "unsupported calls are logged");
 });
 
 test("SBI HSM conformance on four harts: states, errors, start/stop/suspend races, FWFT scope", async () => {

@@ -113,12 +113,7 @@ TEST_PROLOGUE
 /* ================= secondary harts ================= */
   .balign 4
 reporter:
-  sd a0, rep_a0, t0
-  sd a1, rep_a1, t0
-  csrr t1, satp
-  sd t1, rep_satp, t0
-  csrr t1, sstatus
-  sd t1, rep_status, t0
+  SAVE_ENTRY_STATE(rep)
   li t1, 1
   sd t1, rep_done, t0
   SBI_CALL(SBI_HSM, 1)
@@ -198,12 +193,7 @@ sleeper:
   sd a0, sleeper_bad, t0
 4: j 4b
 sleeper_resume:
-  sd a0, res_a0, t0
-  sd a1, res_a1, t0
-  csrr t1, satp
-  sd t1, res_satp, t0
-  csrr t1, sstatus
-  sd t1, res_status, t0
+  SAVE_ENTRY_STATE(res)
   la sp, stack_sec
   FWFT_SET(1, 0)
   sd a0, fwft_after_resume, t0

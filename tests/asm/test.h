@@ -168,6 +168,12 @@ wait_status: addi sp, sp, -32; sd ra, 0(sp); sd s0, 8(sp); sd s1, 16(sp); sd s2,
   3: mv a0, a1; \
   2: ld ra, 0(sp); ld s0, 8(sp); ld s1, 16(sp); ld s2, 24(sp); addi sp, sp, 32; ret;
 
+/* At an HSM start or resume entry: store a0, a1, satp and sstatus at `prefix`_a0, _a1, _satp,
+ * _status, the values the SBI specifies there (clobbers t0, t1). */
+#define SAVE_ENTRY_STATE(prefix) \
+  sd a0, prefix##_a0, t0; sd a1, prefix##_a1, t0; csrr t1, satp; sd t1, prefix##_satp, t0; \
+  csrr t1, sstatus; sd t1, prefix##_status, t0;
+
 /* Standard prologue: a stack at the end of the image's bss. */
 #define TEST_PROLOGUE \
   .text; .globl _entry; _entry: la sp, stack_top;
