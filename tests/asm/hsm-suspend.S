@@ -67,12 +67,7 @@ sec:
   SBI_CALL(SBI_HSM, 3)
   j fail
 sec_resume:
-  sd a0, res_a0, t0
-  sd a1, res_a1, t0
-  csrr t1, satp
-  sd t1, res_satp, t0
-  csrr t1, sstatus
-  sd t1, res_status, t0
+  SAVE_ENTRY_STATE(res)
   li t1, 1
   sd t1, resumed2, t0
   SBI_CALL(SBI_HSM, 1)

@@ -13,12 +13,21 @@
 #define SBI_DBCN 0x4442434E
 #define SBI_SRST 0x53525354
 #define SBI_SUSP 0x53555350
+#define SBI_FWFT 0x46574654
 #define SBI_ERR_FAILED -1
 #define SBI_ERR_NOT_SUPPORTED -2
 #define SBI_ERR_INVALID_PARAM -3
 #define SBI_ERR_DENIED -4
 #define SBI_ERR_INVALID_ADDRESS -5
 #define SBI_ERR_ALREADY_AVAILABLE -6
+#define SBI_ERR_ALREADY_STARTED -7
+#define SBI_ERR_ALREADY_STOPPED -8
+#define SBI_ERR_NO_SHMEM -9
+#define SBI_ERR_INVALID_STATE -10
+#define SBI_ERR_BAD_RANGE -11
+#define SBI_ERR_TIMEOUT -12
+#define SBI_ERR_IO -13
+#define SBI_ERR_DENIED_LOCKED -14
 
 #define SSTATUS_SIE 0x2
 #define SSTATUS_SPIE 0x20
@@ -158,6 +167,12 @@ wait_status: addi sp, sp, -32; sd ra, 0(sp); sd s0, 8(sp); sd s1, 16(sp); sd s2,
   1: mv a0, s0; SBI_CALL(SBI_HSM, 2); bnez a0, 2f; beq a1, s1, 3f; csrr t0, time; bltu t0, s2, 1b; \
   3: mv a0, a1; \
   2: ld ra, 0(sp); ld s0, 8(sp); ld s1, 16(sp); ld s2, 24(sp); addi sp, sp, 32; ret;
+
+/* At an HSM start or resume entry: store a0, a1, satp and sstatus at `prefix`_a0, _a1, _satp,
+ * _status, the values the SBI specifies there (clobbers t0, t1). */
+#define SAVE_ENTRY_STATE(prefix) \
+  sd a0, prefix##_a0, t0; sd a1, prefix##_a1, t0; csrr t1, satp; sd t1, prefix##_satp, t0; \
+  csrr t1, sstatus; sd t1, prefix##_status, t0;
 
 /* Standard prologue: a stack at the end of the image's bss. */
 #define TEST_PROLOGUE \

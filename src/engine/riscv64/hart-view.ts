@@ -73,6 +73,16 @@ export const HSM_STOPPED = 1;
 export const HSM_START_PENDING = 2;
 export const HSM_STOP_PENDING = 3;
 export const HSM_SUSPENDED = 4;
+/**
+ * tsvisor's own step before START_PENDING: a starter has won the hart but not yet written its
+ * start address; the hart's thread waits as if STOPPED. Reported to the guest as START_PENDING.
+ */
+export const HSM_START_CLAIMED = 0x102;
+
+/** The SBI state id hart_get_status reports for a stored state. */
+export function reportedHsmState(stored: number): number {
+  return stored === HSM_START_CLAIMED ? HSM_START_PENDING : stored;
+}
 
 // sip bit positions.
 export const SIP_SSIP = 1 << 1;

@@ -3,8 +3,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import * as L from "./layout.js";
 import { instantiateCore } from "./core-module.js";
-import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_PENDING, HSM_SUSPENDED } from "./hart-view.js";
+import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_CLAIMED, HSM_START_PENDING, HSM_SUSPENDED } from "./hart-view.js";
 import { handleSbi, serviceOwnFlush, type SbiHost } from "./sbi.js";
+import { FwftState } from "./sbi-fwft.js";
 import { ZoneControl } from "../../zone/control.js";
 import { BlockJit, MAX_BLOCKS } from "./jit/block-jit.js";
 import { JIT_MODE_THRESHOLD, jitModeFromEnv, jitTableLimitFromEnv } from "./jit/jit-mode.js";
@@ -74,12 +75,17 @@ if (process.env.TSVISOR_STATS) core.setCounting(1);
 core.setJitThreshold(JIT_MODE_THRESHOLD[jitModeFromEnv()]); // the zone process checked it at start
 
 const codePages = new CodePages(buffer, data.ramSize);
+const ramBase = BigInt(L.RAM_BASE);
+const ramEnd = ramBase + BigInt(data.ramSize);
+const fwft = new FwftState();
 const sbiHost: SbiHost = {
   self,
   harts,
+  fwft,
+  inRam: (pa, len) => pa >= ramBase && len >= 0n && len <= ramEnd - pa,
   guestBytes(pa, len) {
-    const off = pa - BigInt(L.RAM_BASE);
-    if (pa < BigInt(L.RAM_BASE) || len < 0 || off + BigInt(len) > BigInt(data.ramSize)) return null;
+    if (!sbiHost.inRam(pa, BigInt(len))) return null;
+    const off = pa - ramBase;
     codePages.written(Number(off), len); // the caller may write (DBCN read)
     return bytes.subarray(L.GUEST_RAM_OFF + Number(off), L.GUEST_RAM_OFF + Number(off) + len);
   },
@@ -259,12 +265,14 @@ function startAt(pc: bigint, arg: bigint): void {
 function loop(): void {
   while (ctl.running) {
     const hsm = self.hsmState;
-    if (hsm === HSM_STOPPED) {
+    if (hsm === HSM_STOPPED || hsm === HSM_START_CLAIMED) {
+      // A claimed start is finished (START_PENDING) by the starter at once, with a wake.
       const seen = Atomics.load(words, self.word(L.H_WAKE));
-      if (self.hsmState === HSM_STOPPED) Atomics.wait(words, self.word(L.H_WAKE), seen, 100);
+      if (self.hsmState === hsm) Atomics.wait(words, self.word(L.H_WAKE), seen, 100);
       continue;
     }
     if (hsm === HSM_START_PENDING) {
+      fwft.reset(); // a hart start is a hart reset (a non-retentive resume is not)
       startAt(self.load64(L.H_START_ADDR), self.load64(L.H_START_ARG));
       continue;
     }
