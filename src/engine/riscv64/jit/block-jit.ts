@@ -43,6 +43,9 @@ interface Compiler {
   started: Int32Array;
 }
 
+/** TSVISOR_JIT_SYNC: how long a vCPU waits for one answer before it gives up on its compiler thread. */
+const SYNC_WAIT_MS = 30_000;
+
 /** How long a compiler thread may take to finish its last compile when the vCPU ends. */
 const COMPILER_EXIT_GRACE_MS = 5000;
 
@@ -75,7 +78,7 @@ export class BlockJit {
     private readonly table: WebAssembly.Table, private readonly hartBase: number,
     private readonly ramSize: number, private readonly bind: BindBlock,
     private readonly helpers: { csr: (insn: number) => number }, hostCpu: number | undefined,
-    log: (msg: string) => void, private readonly sync = false, private readonly maxBlocks = MAX_BLOCKS) {
+    private readonly log: (msg: string) => void, private readonly sync = false, private readonly maxBlocks = MAX_BLOCKS) {
     this.mem = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
     this.readyWord = (hartBase + L.H_JIT_READY) >> 2;
@@ -133,7 +136,15 @@ export class BlockJit {
     this.compiler.port.postMessage(req);
     if (this.sync) { // wait for the answer: what is compiled when no longer depends on timing
       const seen = this.seenReady;
-      while (Atomics.load(this.words, this.readyWord) === seen) Atomics.wait(this.words, this.readyWord, seen, 100);
+      const giveUp = performance.now() + SYNC_WAIT_MS;
+      while (Atomics.load(this.words, this.readyWord) === seen) {
+        if (performance.now() > giveUp) { // the compiler thread is gone: run on without it
+          this.broken = true;
+          this.log(`JIT compiler thread did not answer in ${SYNC_WAIT_MS / 1000} s; code stays interpreted`);
+          break;
+        }
+        Atomics.wait(this.words, this.readyWord, seen, 100);
+      }
       this.poll();
     }
   }
@@ -151,6 +162,7 @@ export class BlockJit {
 
   private install(r: CompileReply): void {
     const t0 = performance.now();
+    if (r.error) this.log(`JIT: ${r.error}; that code stays interpreted`);
     for (const s of r.stops) this.stops.set(stopKey(s), (this.stops.get(stopKey(s)) ?? 0) + 1);
     for (const f of r.failed) {
       this.pending.delete(key(f.host, f.set));

@@ -23,4 +23,6 @@ export interface CompileReply {
   failed: (BlockRef & { epoch: number })[]; // not even the entry instruction compiles
   stops: number[]; // instructions that ended superblocks early (statistics)
   ms: number;
+  /** A compiler bug met while compiling this request: its blocks stay interpreted, the vCPU logs it. */
+  error?: string;
 }

@@ -6,7 +6,7 @@ import { workerData, type MessagePort } from "node:worker_threads";
 import { setPriority } from "node:os";
 import { nameThread, setThreadAffinity, threadId } from "../../../host/affinity.js";
 import * as L from "../layout.js";
-import { compileBlock, type CodePage } from "./compile-block.js";
+import { compileBlock, pageOf, type CodePage } from "./compile-block.js";
 import { blockModule, type FuncBody } from "./wasm-writer.js";
 import type { CompileReply, CompileRequest } from "./compile-protocol.js";
 import { CodePages } from "../code-pages.js";
@@ -44,10 +44,24 @@ const readyWord = (hartBase + L.H_JIT_READY) >> 2;
 
 port.on("message", (req: CompileRequest) => {
   const t0 = performance.now();
-  const reply: CompileReply = { module: null, blocks: [], failed: [], stops: [], ms: 0 };
+  let reply: CompileReply = { module: null, blocks: [], failed: [], stops: [], ms: 0 };
+  try {
+    compile(req, reply);
+  } catch (e) {
+    // Always answer: the vCPU may be waiting for this reply, and its blocks must not stay pending.
+    reply = { module: null, blocks: [], failed: req.items.map((i) => ({ ...i, epoch: -1 })), stops: [], ms: 0,
+      error: `compiling ${req.items.length} block(s) at 0x${req.items[0]?.host.toString(16)} failed: ${(e as Error).message}` };
+  }
+  reply.ms = performance.now() - t0;
+  port.postMessage(reply);
+  Atomics.add(words, readyWord, 1); // the vCPU polls this word, not the port
+  Atomics.notify(words, readyWord); // a vCPU waiting for this answer (TSVISOR_JIT_SYNC) goes on at once
+});
+
+function compile(req: CompileRequest, reply: CompileReply): void {
   const funcs: FuncBody[] = [];
   for (const { host, set } of req.items) {
-    const base = host & ~0xfff;
+    const base = pageOf(host);
     // Arm first, copy second: a write landing after the copy moves the epoch.
     const epoch = codePages.arm((base - L.GUEST_RAM_OFF) / 4096);
     const page: CodePage = { bytes: mem.slice(base, base + 0x1000), base, ctable };
@@ -62,8 +76,4 @@ port.on("message", (req: CompileRequest) => {
     funcs.push(b.func);
   }
   if (funcs.length > 0) reply.module = new WebAssembly.Module(blockModule(funcs, 1, 65536, ["csr"]));
-  reply.ms = performance.now() - t0;
-  port.postMessage(reply);
-  Atomics.add(words, readyWord, 1); // the vCPU polls this word, not the port
-  Atomics.notify(words, readyWord); // a vCPU waiting for this answer (TSVISOR_JIT_SYNC) goes on at once
-});
+}
