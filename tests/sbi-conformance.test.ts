@@ -23,8 +23,8 @@ test("SBI with RAM above 4 GiB: DBCN and HSM take any physical RAM address, refu
 
 // §System Reset: types 0 shutdown, 1 cold reboot, 2 warm reboot; reasons 0 none, 1 system failure.
 const kinds: { type: number; reason: number; outcome: object }[] = [
-  { type: 0, reason: 0, outcome: { state: "poweroff", code: 0 } },
-  { type: 0, reason: 1, outcome: { state: "poweroff", code: 1 } }, // the failure shows in the exit code
+  { type: 0, reason: 0, outcome: { state: "poweroff" } },
+  { type: 0, reason: 1, outcome: { state: "failure", via: "sbi" } }, // the zone ends `failed`
   { type: 1, reason: 0, outcome: { state: "reboot" } },
   { type: 2, reason: 1, outcome: { state: "reboot" } },
 ];
