@@ -388,8 +388,10 @@ export class ZoneManager {
     rec.state = proc.status.state;
   }
 
-  private onConsole(rec: Managed, d: Buffer): void {
-    rec.ring.push(d);
+  private onConsole(rec: Managed, view: Buffer): void {
+    rec.ring.push(view); // copies
+    if (rec.watchers.size === 0) return;
+    const d = Buffer.from(view); // the view is the link's read buffer: watchers queue what they get
     for (const w of rec.watchers) {
       try {
         w.data(d);

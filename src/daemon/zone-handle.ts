@@ -4,12 +4,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { closeSync, existsSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { ZoneCgroup } from "../host/cgroup.js";
 import { formatSize } from "../config/size.js";
 import {
-  controlFrame, FRAME_INPUT, isEnded, LINK_HIGH_WATER, readFrames, sendBytes, zoneFiles,
+  connectLink, controlFrame, FRAME_INPUT, isEnded, LINK_HIGH_WATER, sendBytes, zoneFiles, type LinkHandlers,
   type ZoneRecord, type ZoneStatus, type ZoneToDaemon,
 } from "../zone/zone-link.js";
 
@@ -55,9 +55,9 @@ function lastLogLine(path: string): string | undefined {
   }
 }
 
-function tryConnect(path: string): Promise<Socket | undefined> {
+function tryConnect(path: string, h: LinkHandlers): Promise<Socket | undefined> {
   return new Promise((resolve) => {
-    const s = connect(path);
+    const s = connectLink(path, h);
     s.once("connect", () => resolve(s));
     s.once("error", () => {
       s.destroy();
@@ -66,7 +66,10 @@ function tryConnect(path: string): Promise<Socket | undefined> {
   });
 }
 
-/** Events: "status" (ZoneStatus), "console" (Buffer), "log" (string), "gone" (final ZoneStatus). */
+/**
+ * Events: "status" (ZoneStatus), "console" (Buffer: a view valid during the event only — copy to
+ * keep it), "log" (string), "gone" (final ZoneStatus).
+ */
 export class ZoneHandle extends EventEmitter {
   status: ZoneStatus = { state: "starting", tids: [], reboots: 0, consoleDropped: 0 };
   pid = 0;
@@ -131,7 +134,7 @@ export class ZoneHandle extends EventEmitter {
   /** A zone process a previous daemon started: connect to it, or learn how it ended. */
   static async adopt(dir: string, rec: ZoneRecord, cgroup: ZoneCgroup | undefined, memoryLimit: number | undefined): Promise<ZoneHandle> {
     const h = new ZoneHandle(dir, rec, cgroup, memoryLimit);
-    const sock = await tryConnect(h.files.socket);
+    const sock = await tryConnect(h.files.socket, h.linkHandlers());
     if (sock) {
       h.attach(sock);
       return h;
@@ -188,7 +191,7 @@ export class ZoneHandle extends EventEmitter {
   private async connectLoop(): Promise<void> {
     const t0 = Date.now();
     while (!this.ended && Date.now() - t0 < CONNECT_TIMEOUT_MS) {
-      const s = existsSync(this.files.socket) ? await tryConnect(this.files.socket) : undefined;
+      const s = existsSync(this.files.socket) ? await tryConnect(this.files.socket, this.linkHandlers()) : undefined;
       if (s) {
         if (this.ended) s.destroy();
         else this.attach(s);
@@ -202,10 +205,9 @@ export class ZoneHandle extends EventEmitter {
     }
   }
 
-  private attach(sock: Socket): void {
-    this.sock = sock;
-    sock.on("error", () => sock.destroy());
-    readFrames(sock, {
+  /** What the link's frames do here (console payloads are views: see FrameDecoder). */
+  private linkHandlers(): LinkHandlers {
+    return {
       control: (msg) => {
         const m = msg as ZoneToDaemon;
         if (m?.type === "status") {
@@ -218,7 +220,12 @@ export class ZoneHandle extends EventEmitter {
       },
       console: (d) => this.emit("console", d),
       error: (msg) => this.emit("log", `zone ${this.rec.cfg.name}: link: ${msg}`),
-    });
+    };
+  }
+
+  private attach(sock: Socket): void {
+    this.sock = sock;
+    sock.on("error", () => sock.destroy());
     // A process this daemon did not start reports its end only by closing the link and exiting.
     sock.on("close", () => {
       if (this.exit === undefined && !this.child) void this.waitGone();

@@ -24,9 +24,16 @@ function decode(stream: Buffer, cuts: number[]): { got: string[]; errors: string
     input: (d) => got.push(`input:${d.toString("hex")}`),
     error: (e) => errors.push(e),
   });
+  // Like a socket reading into one fixed buffer (connectLink): each chunk is copied into the same
+  // scratch buffer, which is scribbled over after every read — a decoder that kept a view fails.
+  const scratch = Buffer.alloc(stream.length);
   let at = 0;
   for (const c of [...cuts.filter((x) => x > 0 && x < stream.length)].sort((a, b) => a - b).concat(stream.length)) {
-    if (c > at) sock.emit("data", stream.subarray(at, c));
+    if (c > at) {
+      scratch.set(stream.subarray(at, c));
+      sock.emit("data", scratch.subarray(0, c - at));
+      scratch.fill(0xee);
+    }
     at = c;
   }
   return { got, errors, destroyed: sock.destroyed };

@@ -4,7 +4,7 @@
 //   CONTROL  JSON, either way (status and logs from the zone; stop / reboot from the daemon)
 //   CONSOLE  guest output, zone -> daemon
 //   INPUT    keyboard input, daemon -> zone
-import type { Socket } from "node:net";
+import { connect, type NetConnectOpts, type Socket } from "node:net";
 import { join } from "node:path";
 import type { ZoneConfig } from "../config/zone-config.js";
 
@@ -85,6 +85,7 @@ export type DaemonToZone =
   | { type: "stop" } // forced stop: the guest gets no say; the process ends
   | { type: "reboot" }; // restart the guest with the same config
 
+/** What to do with each frame. `console`/`input` data is a view valid during the call only. */
 export interface LinkHandlers {
   control(msg: unknown): void;
   console?(data: Buffer): void;
@@ -114,54 +115,110 @@ export function sendBytes(sock: Socket, kind: number, data: Uint8Array): boolean
   return ok;
 }
 
-/** Parse frames from a socket and dispatch them; a malformed stream destroys the socket. */
-export function readFrames(sock: Socket, h: LinkHandlers): void {
-  // Chunks of a frame not complete yet, joined once when it is: joining at every chunk would copy
-  // a 256 KiB frame over and over (garbage at the rate a flooding zone writes its console).
-  let chunks: Buffer[] = [];
-  let have = 0;
-  let need = HEADER;
-  sock.on("data", (chunk: Buffer) => {
-    chunks.push(chunk);
-    have += chunk.length;
-    if (have < need) return;
-    let pending = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, have);
-    chunks = [];
-    have = 0;
-    need = HEADER;
-    while (pending.length >= HEADER) {
-      const kind = pending[0];
-      const len = pending.readUInt32BE(1);
-      if (len > MAX_FRAME || kind < FRAME_CONTROL || kind > FRAME_INPUT) {
-        h.error(`bad frame (kind ${kind}, ${len} bytes)`);
-        sock.destroy();
+/**
+ * Frames out of a byte stream, however it is cut. Payloads handed to the handlers are views valid
+ * only during the call (into the chunk being read, or into this decoder's one assembly buffer for
+ * a frame that arrived in pieces): a handler that keeps data copies it. So a link carrying a
+ * flooding zone's console allocates nothing per frame on this side.
+ */
+export class FrameDecoder {
+  private readonly asm = Buffer.allocUnsafe(HEADER + MAX_FRAME); // a frame split across chunks
+  private have = 0;
+  private broken = false;
+
+  constructor(private readonly h: LinkHandlers, private readonly onBroken: () => void) {}
+
+  push(chunk: Uint8Array): void {
+    let off = 0;
+    while (off < chunk.length && !this.broken) {
+      if (this.have > 0) { // complete the frame being assembled
+        const need = this.have < HEADER ? HEADER : HEADER + this.asm.readUInt32BE(1);
+        const n = Math.min(need - this.have, chunk.length - off);
+        this.asm.set(chunk.subarray(off, off + n), this.have);
+        this.have += n;
+        off += n;
+        if (this.have === HEADER && !this.checkHeader(this.asm, 0)) return;
+        if (this.have >= HEADER && this.have === HEADER + this.asm.readUInt32BE(1)) {
+          this.have = 0;
+          this.dispatch(this.asm[0], this.asm.subarray(HEADER, HEADER + this.asm.readUInt32BE(1)));
+        }
+        continue;
+      }
+      const left = chunk.length - off;
+      if (left >= HEADER) {
+        if (!this.checkHeader(chunk, off)) return;
+        const len = Buffer.from(chunk.buffer, chunk.byteOffset + off + 1, 4).readUInt32BE(0);
+        if (left >= HEADER + len) { // whole frame in this chunk: no copy
+          this.dispatch(chunk[off], chunk.subarray(off + HEADER, off + HEADER + len));
+          off += HEADER + len;
+          continue;
+        }
+      }
+      this.asm.set(chunk.subarray(off), 0);
+      this.have = left;
+      off = chunk.length;
+      if (this.have >= HEADER && !this.checkHeader(this.asm, 0)) return;
+    }
+  }
+
+  private checkHeader(b: Uint8Array, at: number): boolean {
+    const kind = b[at];
+    const len = Buffer.from(b.buffer, b.byteOffset + at + 1, 4).readUInt32BE(0);
+    if (len <= MAX_FRAME && kind >= FRAME_CONTROL && kind <= FRAME_INPUT) return true;
+    this.fail(`bad frame (kind ${kind}, ${len} bytes)`);
+    return false;
+  }
+
+  private fail(msg: string): void {
+    this.broken = true;
+    this.h.error(msg);
+    this.onBroken();
+  }
+
+  private dispatch(kind: number, payload: Uint8Array): void {
+    const data = Buffer.from(payload.buffer, payload.byteOffset, payload.length);
+    if (kind === FRAME_CONTROL) {
+      let msg: unknown;
+      try {
+        msg = JSON.parse(data.toString("utf8"));
+      } catch {
+        this.fail("control frame is not JSON");
         return;
       }
-      if (pending.length < HEADER + len) {
-        need = HEADER + len;
-        break;
-      }
-      const payload = pending.subarray(HEADER, HEADER + len);
-      pending = pending.subarray(HEADER + len);
-      if (kind === FRAME_CONTROL) {
-        let msg: unknown;
-        try {
-          msg = JSON.parse(payload.toString("utf8"));
-        } catch {
-          h.error("control frame is not JSON");
-          sock.destroy();
-          return;
-        }
-        h.control(msg);
-      } else if (kind === FRAME_CONSOLE) {
-        h.console?.(Buffer.from(payload));
-      } else {
-        h.input?.(Buffer.from(payload));
-      }
+      this.h.control(msg);
+    } else if (kind === FRAME_CONSOLE) {
+      this.h.console?.(data);
+    } else {
+      this.h.input?.(data);
     }
-    if (pending.length > 0) {
-      chunks.push(pending);
-      have = pending.length;
-    }
-  });
+  }
+}
+
+/** Parse frames from a socket and dispatch them (views: see FrameDecoder); a malformed stream destroys the socket. */
+export function readFrames(sock: Socket, h: LinkHandlers): void {
+  const d = new FrameDecoder(h, () => sock.destroy());
+  sock.on("data", (chunk: Buffer) => d.push(chunk));
+}
+
+/** Size of the one read buffer a link socket reads into (see connectLink). */
+const READ_BUFFER = 64 * 1024;
+
+/**
+ * Connect to a zone's link socket reading into one fixed buffer (net's `onread`): with frames
+ * decoded in place, a flooding zone's console costs the reader no allocation per read.
+ */
+export function connectLink(path: string, h: LinkHandlers): Socket {
+  let decoder: FrameDecoder | undefined;
+  const sock: Socket = connect({
+    path,
+    onread: {
+      buffer: Buffer.allocUnsafe(READ_BUFFER),
+      callback: (n: number, buf: Uint8Array) => {
+        decoder?.push(buf.subarray(0, n));
+        return true;
+      },
+    },
+  } satisfies NetConnectOpts);
+  decoder = new FrameDecoder(h, () => sock.destroy());
+  return sock;
 }
