@@ -5,7 +5,7 @@
 import { EventEmitter } from "node:events";
 import type { ZoneOutcome } from "../engine/exit.js";
 import { ConsoleRing } from "./console-ring.js";
-import { lastPanic, PanicWatch } from "./panic-watch.js";
+import { afterPanicLine, lastPanic, PANIC_CONFIRM_MS, PANIC_END_MARK, PanicConfirm, PanicWatch } from "./panic-watch.js";
 import { Zone, type ZoneSpec } from "./zone.js";
 import type { ZoneEndState, ZoneRunState, ZoneStatus } from "./zone-link.js";
 
@@ -37,7 +37,9 @@ export class ZoneRunner extends EventEmitter {
   private paused = false;
   private memory: WebAssembly.Memory | undefined;
   private panicWatch = new PanicWatch();
-  /** The current boot's kernel panic message, once its console showed the end of a panic. */
+  /** A panic line seen on the console, being checked against what the harts do (PanicConfirm). */
+  private suspect: { confirm: PanicConfirm; timer: NodeJS.Timeout; eol: boolean } | undefined;
+  /** The current boot's kernel panic message, once confirmed. */
   private panic: string | undefined;
 
   constructor(readonly spec: ZoneSpec) {
@@ -131,12 +133,37 @@ export class ZoneRunner extends EventEmitter {
   private onConsole(d: Buffer): void {
     this.history.push(d);
     this.emit("console", d);
-    const panic = this.panicWatch.feed(d);
-    if (panic !== undefined && this.panic === undefined && this.zone) {
-      // A kernel that panicked with panic=0 spins for ever: end it now, its CPUs are wasted.
-      this.panic = panic;
-      this.stopZone();
+    if (this.suspect) { // a kernel that printed its last words says nothing more
+      const a = afterPanicLine(d.toString("latin1"), this.suspect.eol);
+      if (a.spoke) this.clearSuspect();
+      else this.suspect.eol = a.eol;
     }
+    const panic = this.panicWatch.feed(d);
+    const zone = this.zone;
+    if (panic === undefined || this.panic !== undefined || !zone) return;
+    const text = d.toString("latin1");
+    const after = afterPanicLine(text.slice(Math.max(0, text.lastIndexOf(PANIC_END_MARK))), false);
+    if (after.spoke) return; // more output after the line in the same chunk
+    // A kernel that panicked with panic=0 spins for ever, its CPUs wasted: end it once the harts
+    // confirm what the console says (PanicConfirm), sampling them a few times meanwhile.
+    this.clearSuspect();
+    const confirm = new PanicConfirm(panic, zone.hartSample());
+    const timer = setInterval(() => {
+      if (this.zone !== zone) return this.clearSuspect();
+      const sure = confirm.observe(zone.hartSample());
+      if (!confirm.done()) return;
+      this.clearSuspect();
+      if (sure) {
+        this.panic = panic;
+        this.stopZone();
+      }
+    }, PANIC_CONFIRM_MS / 10);
+    this.suspect = { confirm, timer, eol: after.eol };
+  }
+
+  private clearSuspect(): void {
+    if (this.suspect) clearInterval(this.suspect.timer);
+    this.suspect = undefined;
   }
 
   /** Returns the reason when this reboot completes a loop. */
@@ -154,6 +181,7 @@ export class ZoneRunner extends EventEmitter {
     // Every boot runs in the same memory (cleared): a reboot never needs the zone's RAM twice.
     const zone = new Zone(this.spec, this.memory);
     this.panicWatch = new PanicWatch();
+    this.clearSuspect();
     this.panic = undefined;
     zone.on("console", (d: Buffer) => this.onConsole(d));
     zone.on("log", (m: string) => this.emit("log", m));

@@ -1,5 +1,6 @@
 // A running zone as its owner (the CLI's main thread, later the daemon) sees it: loads the
 // images, lays out memory, starts the VMM thread and one thread per vCPU, and reports the outcome.
+import type { HartSample } from "./panic-watch.js";
 import { jitModeFromEnv, jitTableLimitFromEnv } from "../engine/riscv64/jit/jit-mode.js";
 import { MAX_BLOCKS } from "../engine/riscv64/jit/block-jit.js";
 import { EventEmitter } from "node:events";
@@ -252,6 +253,20 @@ export class Zone extends EventEmitter {
   resumeConsole(): void {
     this.consolePaused = false;
     this.drain?.resume();
+  }
+
+  /** What the harts are doing, read from their shared state (for PanicConfirm): retired instructions, U-mode. */
+  hartSample(): HartSample {
+    const instret: bigint[] = [];
+    let inUser = false;
+    if (!this.memory) return { instret, inUser };
+    const view = new DataView(this.memory.buffer);
+    for (let i = 0; i < this.spec.cpus; i++) {
+      const base = L.HART_REGION_OFF + i * L.HART_STRIDE;
+      instret.push(view.getBigUint64(base + L.H_INSTRET, true));
+      inUser ||= view.getInt32(base + L.H_PRIV, true) === 0;
+    }
+    return { instret, inUser };
   }
 
   /** Forced stop: ends the zone now (the guest gets no say). */
