@@ -30,17 +30,24 @@ busybox_source_needed() {
         ! apt-cache showsrc busybox 2>/dev/null | grep -q '^Package: busybox'
 }
 
-# Write deb-src entries that mirror the configured deb ones. $1: the command prefix (sudo or "").
+# Write deb-src entries that mirror the configured deb ones (deb822 *.sources files, or one-line
+# entries of sources.list, each kept in its own format). $1: the command prefix (sudo or "").
+# Returns 1, changing nothing, when there is nothing to mirror.
 add_deb_src() {
-    local as=$1 src
-    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-        src=$(sed -E 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources)
+    local as=$1 f src=""
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] && [ "$(basename "$f")" != tsvisor-deb-src.sources ] || continue
+        grep -qE '^Types:.*\bdeb\b' "$f" || continue
+        src+=$(sed -E 's/^Types:.*/Types: deb-src/' "$f")$'\n\n'
+    done
+    if [ -n "$src" ]; then
+        printf '%s' "$src" | $as tee /etc/apt/sources.list.d/tsvisor-deb-src.sources >/dev/null
     elif grep -qE '^deb[[:space:]]' /etc/apt/sources.list 2>/dev/null; then
-        src=$(sed -nE 's/^deb[[:space:]]+/deb-src /p' /etc/apt/sources.list)
+        sed -nE 's/^deb[[:space:]]+/deb-src /p' /etc/apt/sources.list |
+            $as tee /etc/apt/sources.list.d/tsvisor-deb-src.list >/dev/null
     else
-        src=$'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg'
+        return 1
     fi
-    printf '%s\n' "$src" | $as tee /etc/apt/sources.list.d/tsvisor-deb-src.sources >/dev/null
 }
 
 ensure_packages() {
@@ -61,14 +68,21 @@ ensure_packages() {
     else
         local what="the demo guest build (npm run demo)"
         [ "$purpose" = test ] && what="the test suite (npm test)"
-        printf 'tsvisor: %s needs Debian packages that are not installed. Run as root:\n' "$what" >&2
+        printf 'tsvisor: %s needs what only root can set up. Run as root:\n' "$what" >&2
         [ $need_src -eq 1 ] &&
-            printf '  (and deb-src entries for the busybox source: add deb-src to the Types: line of /etc/apt/sources.list.d/debian.sources)\n' >&2
-        printf '  apt-get update && apt-get install -y --no-install-recommends %s\n' "${missing[*]}" >&2
+            printf '  bash guests/packages.sh %s   (adds deb-src entries: busybox is built from its Debian source package)\n' "$purpose" >&2
+        [ ${#missing[@]} -gt 0 ] &&
+            printf '  apt-get update && apt-get install -y --no-install-recommends %s\n' "${missing[*]}" >&2
         printf 'then run this command again.\n' >&2
         return 1
     fi
-    [ $need_src -eq 1 ] && { echo "== adding deb-src entries to apt (busybox is built from its Debian source package)"; add_deb_src "$as"; }
+    if [ $need_src -eq 1 ]; then
+        echo "== adding deb-src entries to apt (busybox is built from its Debian source package)"
+        add_deb_src "$as" || {
+            printf 'tsvisor: no apt "deb" sources found to mirror as deb-src: add a deb-src entry for your distribution, then run this again\n' >&2
+            return 1
+        }
+    fi
     [ ${#missing[@]} -gt 0 ] && echo "== installing the Debian packages the $purpose needs: ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive $as apt-get update -qq
     if [ ${#missing[@]} -gt 0 ]; then
