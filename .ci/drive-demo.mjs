@@ -3,13 +3,14 @@
 import { spawn } from "node:child_process";
 
 const TIMEOUT_MS = 75 * 60 * 1000; // a fresh machine builds the guest first (minutes)
-const child = spawn("npm", ["run", "demo"], { stdio: ["pipe", "pipe", "inherit"] });
+// Its own process group, so a timeout can end npm and the tsvisor it runs alike.
+const child = spawn("npm", ["run", "demo"], { stdio: ["pipe", "pipe", "inherit"], detached: true });
 let seen = "";
 let step = 0;
 const t0 = Date.now();
 const timer = setTimeout(() => {
   console.error(`drive-demo: no guest shell after ${TIMEOUT_MS / 60000} min; killing the demo`);
-  child.kill("SIGKILL");
+  process.kill(-child.pid, "SIGKILL");
 }, TIMEOUT_MS);
 
 child.stdout.on("data", (chunk) => {

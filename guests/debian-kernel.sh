@@ -24,6 +24,13 @@ fetch_debian_kernel() {
     [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] ||
         die "/usr/share/keyrings/debian-archive-keyring.gpg not found (Debian package: debian-archive-keyring)"
     lock "$dir"
+    img=$(ls "$dir"/vmlinux-* 2>/dev/null | sort -V | tail -n 1 || true)
+    if [ -n "$img" ] && [ -z "${TSVISOR_REFRESH_REF:-}" ]; then # fetched by another build meanwhile
+        unlock
+        KERNEL_IMAGE=$img
+        step_done "fetched by another build: $img"
+        return 0
+    fi
     mkdir -p "$apt/sources.list.d" "$apt/state/lists/partial" "$apt/cache/archives/partial" "$apt/dl"
     : >"$apt/status"
     cat >"$apt/sources.list.d/debian.sources" <<SOURCES

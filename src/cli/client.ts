@@ -49,7 +49,7 @@ function checkedSocket(socket: string): string {
 export const zonePath = (ref: string, action?: string) =>
   `${API_PREFIX}/zones/${encodeURIComponent(ref)}${action ? `/${action}` : ""}`;
 
-export function apiCall<T>(socket: string, method: string, path: string, body?: unknown): Promise<T> {
+export function apiCall<T>(socket: string, method: string, path: string, body?: unknown, timeoutMs?: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = request({
@@ -73,6 +73,9 @@ export function apiCall<T>(socket: string, method: string, path: string, body?: 
       res.on("error", (e) => reject(new ClientError(`reading the daemon's answer: ${e.message}`)));
     });
     req.on("error", (e) => reject(unreachable(socket, e)));
+    if (timeoutMs !== undefined) {
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    }
     req.end(data);
   });
 }

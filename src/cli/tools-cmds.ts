@@ -38,7 +38,8 @@ interface ImportOpts {
 /** Zone ids the running daemon uses; none when no daemon answers (an import needs none). */
 async function daemonZoneIds(socket: string | undefined): Promise<Set<number>> {
   try {
-    const l = await apiCall<ZoneList>(socket ?? defaultSocketPath(), "GET", `${API_PREFIX}/zones`);
+    // import needs no daemon: one that does not answer soon is treated as none
+    const l = await apiCall<ZoneList>(socket ?? defaultSocketPath(), "GET", `${API_PREFIX}/zones`, undefined, 2000);
     return new Set(l.zones.map((z) => z.id));
   } catch {
     return new Set();

@@ -9,6 +9,7 @@ import { DaemonError, defaultSocketPath, startDaemon } from "../daemon/daemon.js
 import { apiCall, ClientError, exitCodeOfClientError, openConsole, zonePath } from "./client.js";
 import { attachConsole } from "./console.js";
 import { EXIT, exitCodeOfZone } from "./exit-codes.js";
+import { isEnded } from "../zone/zone-link.js";
 import { internalErrorText, surviveInternalErrors } from "./fatal.js";
 import { formatInfo, formatState, formatTable } from "./zone-format.js";
 
@@ -68,11 +69,15 @@ async function consoleCmd(socket: string, ref: string): Promise<number> {
         return done(EXIT.OK);
       }
       apiCall<ZoneInfo>(socket, "GET", zonePath(String(info.id))).then((z) => {
+        if (!isEnded(z.state)) { // the daemon closed this console (a slow reader, a daemon stopping)
+          process.stderr.write(`\r\ntsvisor: the daemon closed the console of zone ${z.name}; the zone is still ${z.state}\r\n`);
+          return done(EXIT.FAILED);
+        }
         process.stderr.write(`\r\ntsvisor: zone ${z.name} is ${formatState(z)}${z.reason ? `: ${z.reason}` : ""}\r\n`);
         done(exitCodeOfZone(z));
       }, () => {
-        process.stderr.write(`\r\ntsvisor: zone ${info.name} is gone\r\n`);
-        done(EXIT.OK);
+        process.stderr.write(`\r\ntsvisor: the console of zone ${info.name} closed and the daemon no longer answers\r\n`);
+        done(EXIT.DAEMON_UNREACHABLE);
       });
     });
   });

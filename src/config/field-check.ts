@@ -48,7 +48,7 @@ export class FieldChecker {
     }
     const shape = schema.shape as Record<string, z.ZodTypeAny>;
     const known = Object.keys(shape);
-    for (const k of Object.keys(raw)) if (!(k in shape)) this.add([...path, k], unknownKey(k, known, tableLabel(path)));
+    for (const k of Object.keys(raw)) if (!Object.hasOwn(shape, k)) this.add([...path, k], unknownKey(k, known, tableLabel(path)));
     const out: Table = {};
     for (const k of known) {
       const r = shape[k].safeParse(raw[k]);

@@ -4,6 +4,7 @@ import { chmodSync, lstatSync, unlinkSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import type { Server } from "node:http";
 import type { SystemConfig } from "../config/system-config.js";
+import { ConfigError } from "../config/zone-config.js";
 import { allowedCpus, pinAllThreads } from "../host/affinity.js";
 import { poolProblem } from "../host/meminfo.js";
 import { createApiServer } from "./api.js";
@@ -72,7 +73,7 @@ export interface Daemon {
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const pool = poolProblem(o.system);
-  if (pool) throw new DaemonError(pool);
+  if (pool) throw new ConfigError(pool); // the system file's problem: the same as `check` reports it
   const hostCpus = allowedCpus();
   const zonesDir = zonesDirOf(o.socket);
   await claimSocketPath(o.socket, o.log); // checks the socket path itself first
