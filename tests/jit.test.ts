@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { boot, buildAsm } from "./helpers/guest.js";
-import { expectPass } from "./helpers/asm-run.js";
+import { expectPass, withJitMode } from "./helpers/asm-run.js";
 
 const M = (1n << 64n) - 1n;
 const u = (x: bigint) => x & M;
@@ -89,7 +89,8 @@ test("a full block table recycles: more distinct blocks than it holds still run 
   const limit = 64; // tests/asm/jit-churn.S runs 512 copies, twice, with new code the second time
   process.env.TSVISOR_JIT_MAX_BLOCKS = String(limit);
   try {
-    const r = await jitEnv(() => boot({ kernel: buildAsm(["jit-churn.S"]), timeoutMs: 180000 }));
+    // eager: every copy compiles at its first call (in the default mode only hot code would)
+    const r = await jitEnv(() => withJitMode("eager", () => boot({ kernel: buildAsm(["jit-churn.S"]), timeoutMs: 180000 })));
     assert.match(r.console, /PASS/, r.console + r.logs.join("\n"));
     assert.deepEqual(r.outcome, { state: "poweroff" });
     const s = jitStats(r.logs, 0);

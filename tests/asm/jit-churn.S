@@ -1,12 +1,13 @@
 #include "test.h"
 /* A zone that keeps meeting new code: COPIES distinct small functions (each `addi a0, a0, imm;
- * ret` with its own immediate, 16 bytes apart), each called CALLS times so it gets hot, in
+ * ret` with its own immediate, 16 bytes apart), each called CALLS times (the test runs it with
+ * TSVISOR_JIT=eager: compiled at the first call), in
  * ROUNDS rounds that rewrite every immediate (and fence.i) before running them again. Run with
  * a block table smaller than COPIES (TSVISOR_JIT_MAX_BLOCKS): the JIT must recycle table slots to
  * keep compiling, and a recycled slot must never run a block's old code — each call's result is
  * checked against the immediate the copy holds now. */
 #define COPIES 512
-#define CALLS 600
+#define CALLS 50
 #define ROUNDS 2
 #define ADDI_A0 0x00050513   /* addi a0, a0, 0 */
 #define RET 0x00008067       /* jalr zero, 0(ra) */
