@@ -1,11 +1,7 @@
 // tsvisor command line.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { ConfigError } from "../config/zone-config.js";
-import { BootError } from "../engine/riscv64/loader.js";
-import { resolveRunConfig, runZone, type RunOptions } from "./run.js";
-import { registerZoneCommands } from "./zone-cmds.js";
-import { registerToolCommands } from "./tools-cmds.js";
+import type { RunOptions } from "./run.js";
 import { EXIT, exitTableText } from "./exit-codes.js";
 import { dieOfInternalError, installErrorHandlers } from "./fatal.js";
 
@@ -35,6 +31,9 @@ program
   .option("--cpus <n>", "number of vCPUs")
   .option("--name <name>", "zone name")
   .action(async (file: string | undefined, opts: RunOptions) => {
+    // Loaded when needed: every command's modules at start would cost each command ~30-50 ms.
+    const [{ resolveRunConfig, runZone }, { ConfigError }, { BootError }] = await Promise.all([
+      import("./run.js"), import("../config/zone-config.js"), import("../engine/riscv64/loader.js")]);
     let code: number;
     try {
       code = await runZone(resolveRunConfig(file, opts));
@@ -49,8 +48,13 @@ program
     process.exit(code);
   });
 
-registerZoneCommands(program);
-registerToolCommands(program);
+// `tsvisor run` (the one command whose start-up a user waits for each time) needs none of the
+// daemon, zone and config-tool commands: they are loaded for every other command line.
+if (process.argv[2] !== "run") {
+  const [{ registerZoneCommands }, { registerToolCommands }] = await Promise.all([import("./zone-cmds.js"), import("./tools-cmds.js")]);
+  registerZoneCommands(program);
+  registerToolCommands(program);
+}
 
 // Every error a user can cause is handled where it happens (one line, its exit status); what
 // arrives here is a bug.
