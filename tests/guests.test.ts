@@ -26,7 +26,7 @@ function seed(file: string): string {
 test("RT-Thread (the seed's ELF) boots to its msh shell and answers ps, free and list device", async () => {
   // its UART driver takes input by interrupt, through the PLIC context QEMU virt gives hart 0's S-mode
   const r = await boot({
-    kernel: seed("rtthread.elf"), memBytes: G, until: "uart0", timeoutMs: 60000,
+    kernel: seed("rtthread.elf"), memBytes: G, until: /uart0\s+Character Device/, timeoutMs: 60000,
     input: [{ when: "msh />", text: "ps\r" }, { when: "tidle0", text: "free\r" }, { when: "available:", text: "list device\r" }],
   });
   assert.match(r.console, /RT -\s+Thread Operating System/);

@@ -46,8 +46,8 @@ export interface BootResult {
 export interface BootOptions extends Partial<ZoneSpec> {
   kernel: string;
   timeoutMs?: number;
-  /** Stop the zone as soon as the console contains this text. */
-  until?: string;
+  /** Stop the zone as soon as the console contains this text (or matches this pattern). */
+  until?: string | RegExp;
   /** Type this into the console once `when` appears. */
   input?: { when: string; text: string }[];
   /** Sees each console chunk as it arrives. */
@@ -69,7 +69,7 @@ export async function boot(o: BootOptions): Promise<BootResult> {
     o.onConsole?.(d, zone);
     if (o.keepConsole === false) return;
     out += d.toString("latin1");
-    if (o.until && out.includes(o.until)) zone.stop();
+    if (o.until && (typeof o.until === "string" ? out.includes(o.until) : o.until.test(out))) zone.stop();
     while (pending.length && out.includes(pending[0].when)) zone.input(Buffer.from(pending.shift()!.text));
   });
   zone.on("log", (m: string) => logs.push(m));
