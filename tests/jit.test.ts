@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { boot, buildAsm } from "./helpers/guest.js";
-import { expectPass, withJitMode } from "./helpers/asm-run.js";
+import { expectPass, withEnv, withJitMode } from "./helpers/asm-run.js";
 
 const M = (1n << 64n) - 1n;
 const u = (x: bigint) => x & M;
@@ -61,12 +61,7 @@ function jitStats(logs: string[], hart: number): { line: string; pct: number; dr
 // vCPU threads report how much ran compiled, and wait for each compile (so that what runs
 // compiled does not depend on how busy the machine is).
 function jitEnv<T>(run: () => Promise<T>): Promise<T> {
-  process.env.TSVISOR_STATS = "1";
-  process.env.TSVISOR_JIT_SYNC = "1";
-  return run().finally(() => {
-    delete process.env.TSVISOR_STATS;
-    delete process.env.TSVISOR_JIT_SYNC;
-  });
+  return withEnv({ TSVISOR_STATS: "1", TSVISOR_JIT_SYNC: "1" }, run);
 }
 
 test("hot loops run compiled with the interpreter's semantics; fence.i picks up rewritten code", async () => {
@@ -87,19 +82,15 @@ test("a remote fence.i (SBI) makes another hart drop its compiled copy of rewrit
 
 test("a full block table recycles: more distinct blocks than it holds still run compiled, never stale", async () => {
   const limit = 64; // tests/asm/jit-churn.S runs 512 copies, twice, with new code the second time
-  process.env.TSVISOR_JIT_MAX_BLOCKS = String(limit);
-  try {
-    // eager: every copy compiles at its first call (in the default mode only hot code would)
-    const r = await jitEnv(() => withJitMode("eager", () => boot({ kernel: buildAsm(["jit-churn.S"]), timeoutMs: 180000 })));
-    assert.match(r.console, /PASS/, r.console + r.logs.join("\n"));
-    assert.deepEqual(r.outcome, { state: "poweroff" });
-    const s = jitStats(r.logs, 0);
-    const compiled = Number(/jit: (\d+) blocks in/.exec(s.line)?.[1] ?? 0);
-    const recycled = Number(/(\d+) recycled/.exec(s.line)?.[1] ?? 0);
-    assert.ok(compiled > 4 * limit, `kept compiling past the table's size: ${s.line}`);
-    assert.ok(recycled > 0, `slots were recycled: ${s.line}`);
-    assert.ok(s.pct > 50, `most instructions ran compiled although the table was full most of the time: ${s.line}`);
-  } finally {
-    delete process.env.TSVISOR_JIT_MAX_BLOCKS;
-  }
+  // eager: every copy compiles at its first call (in the default mode only hot code would)
+  const r = await withEnv({ TSVISOR_JIT_MAX_BLOCKS: String(limit) },
+    () => jitEnv(() => withJitMode("eager", () => boot({ kernel: buildAsm(["jit-churn.S"]), timeoutMs: 180000 }))));
+  assert.match(r.console, /PASS/, r.console + r.logs.join("\n"));
+  assert.deepEqual(r.outcome, { state: "poweroff" });
+  const s = jitStats(r.logs, 0);
+  const compiled = Number(/jit: (\d+) blocks in/.exec(s.line)?.[1] ?? 0);
+  const recycled = Number(/(\d+) recycled/.exec(s.line)?.[1] ?? 0);
+  assert.ok(compiled > 4 * limit, `kept compiling past the table's size: ${s.line}`);
+  assert.ok(recycled > 0, `slots were recycled: ${s.line}`);
+  assert.ok(s.pct > 50, `most instructions ran compiled although the table was full most of the time: ${s.line}`);
 });

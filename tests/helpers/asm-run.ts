@@ -14,23 +14,27 @@ function describe(r: BootResult): string {
     `\n--- logs ---\n${r.logs.join("\n")}`;
 }
 
+/** Run `run` with these environment variables set (vCPU threads read them when they start), then put them back. */
+export async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const saved = Object.keys(vars).map((k) => [k, process.env[k]] as const);
+  Object.assign(process.env, vars);
+  try {
+    return await run();
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
 /**
  * Run `run` with the engine in `mode`: "off" interprets everything, "on" is the default JIT,
  * "eager" compiles every block before its first execution (and waits for it, so that every
  * instruction the program runs goes through compiled code where the JIT can compile it).
  */
-export async function withJitMode<T>(mode: JitMode, run: () => Promise<T>): Promise<T> {
-  const saved = { jit: process.env.TSVISOR_JIT, sync: process.env.TSVISOR_JIT_SYNC };
-  process.env.TSVISOR_JIT = mode;
-  if (mode === "eager") process.env.TSVISOR_JIT_SYNC = "1";
-  try {
-    return await run();
-  } finally {
-    for (const [k, v] of [["TSVISOR_JIT", saved.jit], ["TSVISOR_JIT_SYNC", saved.sync]] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+export function withJitMode<T>(mode: JitMode, run: () => Promise<T>): Promise<T> {
+  return withEnv({ TSVISOR_JIT: mode, ...(mode === "eager" ? { TSVISOR_JIT_SYNC: "1" } : {}) }, run);
 }
 
 /**
