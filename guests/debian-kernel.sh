@@ -10,25 +10,28 @@
 DEBIAN_KERNEL_SUITE=${DEBIAN_KERNEL_SUITE:-trixie}
 DEBIAN_KERNEL_META=linux-image-riscv64
 
+# cached_debian_kernel DIR WHAT: use the newest kernel already in DIR (sets KERNEL_IMAGE) unless
+# a refresh was asked for; false when there is none.
+cached_debian_kernel() {
+    local img
+    [ -z "${TSVISOR_REFRESH_REF:-}" ] || return 1
+    img=$(ls "$1"/vmlinux-* 2>/dev/null | sort -V | tail -n 1 || true)
+    [ -n "$img" ] || return 1
+    KERNEL_IMAGE=$img
+    step_done "$2: $img"
+}
+
 # fetch_debian_kernel: sets KERNEL_IMAGE. Cached: the first fetch decides the version; set
 # TSVISOR_REFRESH_REF=1 to fetch the newest again.
 fetch_debian_kernel() {
     local dir=$CACHE_DIR/debian-kernel img pkg deb
     local apt=$dir/apt
-    img=$(ls "$dir"/vmlinux-* 2>/dev/null | sort -V | tail -n 1 || true)
-    if [ -n "$img" ] && [ -z "${TSVISOR_REFRESH_REF:-}" ]; then
-        KERNEL_IMAGE=$img
-        step_done "cached: $img"
-        return 0
-    fi
+    cached_debian_kernel "$dir" "cached" && return 0
     [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] ||
         die "/usr/share/keyrings/debian-archive-keyring.gpg not found (Debian package: debian-archive-keyring)"
     lock "$dir"
-    img=$(ls "$dir"/vmlinux-* 2>/dev/null | sort -V | tail -n 1 || true)
-    if [ -n "$img" ] && [ -z "${TSVISOR_REFRESH_REF:-}" ]; then # fetched by another build meanwhile
+    if cached_debian_kernel "$dir" "fetched by another build"; then
         unlock
-        KERNEL_IMAGE=$img
-        step_done "fetched by another build: $img"
         return 0
     fi
     mkdir -p "$apt/sources.list.d" "$apt/state/lists/partial" "$apt/cache/archives/partial" "$apt/dl"

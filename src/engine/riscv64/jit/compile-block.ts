@@ -62,7 +62,7 @@ class RegionCompiler {
     this.e = new BlockEmitter(hartBase, set);
     const b = src.bytes;
     this.u16 = (a) => b[a - src.base] | (b[a - src.base + 1] << 8);
-    this.lo = pageOf(host) - host;
+    this.lo = pageStart(host) - host;
     this.hi = this.lo + 0x1000;
   }
 
@@ -262,7 +262,7 @@ class RegionCompiler {
 }
 
 /** The 4 KiB page of a wasm address (addresses reach 4 GiB: `&` alone would go negative past 2 GiB). */
-export const pageOf = (host: number): number => (host & ~0xfff) >>> 0;
+export const pageStart = (host: number): number => (host & ~0xfff) >>> 0;
 
 /** Which superblocks form the region of the entry at `host` (a dry run of the compiler). */
 function discover(src: CodePage, host: number, set: number, hartBase: number): Region {

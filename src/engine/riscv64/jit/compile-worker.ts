@@ -6,7 +6,7 @@ import { workerData, type MessagePort } from "node:worker_threads";
 import { setPriority } from "node:os";
 import { nameThread, setThreadAffinity, threadId } from "../../../host/affinity.js";
 import * as L from "../layout.js";
-import { compileBlock, pageOf, type CodePage } from "./compile-block.js";
+import { compileBlock, pageStart, type CodePage } from "./compile-block.js";
 import { blockModule, type FuncBody } from "./wasm-writer.js";
 import type { CompileReply, CompileRequest } from "./compile-protocol.js";
 import { CodePages } from "../code-pages.js";
@@ -61,7 +61,7 @@ port.on("message", (req: CompileRequest) => {
 function compile(req: CompileRequest, reply: CompileReply): void {
   const funcs: FuncBody[] = [];
   for (const { host, set } of req.items) {
-    const base = pageOf(host);
+    const base = pageStart(host);
     // Arm first, copy second: a write landing after the copy moves the epoch.
     const epoch = codePages.arm((base - L.GUEST_RAM_OFF) / 4096);
     const page: CodePage = { bytes: mem.slice(base, base + 0x1000), base, ctable };
