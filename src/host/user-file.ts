@@ -107,6 +107,19 @@ export function readUserFileSync(path: string, lim: UserFileLimit): Buffer {
   }
 }
 
+/**
+ * readUserFileSync into shared memory: the bytes can go to another thread without a copy (a
+ * vCPU hands its JIT code cache to its compiler thread this way).
+ */
+export function readUserFileSharedSync(path: string, lim: UserFileLimit): Buffer {
+  const { fd, size } = openCheckedSync(path, lim);
+  try {
+    return readAllSync(path, fd, Buffer.from(new SharedArrayBuffer(size)));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The first `n` bytes of a user-named regular file and its size (headers: the rest is not read). */
 export function userFileHead(path: string, lim: UserFileLimit, n: number): { head: Buffer; size: number } {
   const { fd, size } = openCheckedSync(path, lim);

@@ -3,6 +3,8 @@
 import type { HartSample } from "./panic-watch.js";
 import { jitModeFromEnv, jitTableLimitFromEnv } from "../engine/riscv64/jit/jit-mode.js";
 import { MAX_BLOCKS } from "../engine/riscv64/jit/block-jit.js";
+import { jitCacheEnabled } from "../engine/riscv64/jit/code-cache.js";
+import { resolve as resolvePath } from "node:path";
 import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import * as L from "../engine/riscv64/layout.js";
@@ -101,6 +103,7 @@ export class Zone extends EventEmitter {
       // each vCPU thread reads these too: a bad value fails here, once, before anything runs
       jitModeFromEnv();
       jitTableLimitFromEnv(MAX_BLOCKS);
+      jitCacheEnabled();
     } catch (e) {
       throw new BootError(`zone ${s.name}: ${(e as Error).message}`);
     }
@@ -218,7 +221,8 @@ export class Zone extends EventEmitter {
           // the pin-vcpu fault asks for a CPU no host has, so the real error path runs
           const hostCpu = isArmed("pin-vcpu") ? 1023 : s.hostCpus?.[i];
           spawn("../engine/riscv64/vcpu-worker.js",
-            { module, memory, hartId: i, harts: s.cpus, ramSize: s.memBytes, zoneName: s.name, virtioSlots, hostCpu });
+            { module, memory, hartId: i, harts: s.cpus, ramSize: s.memBytes, zoneName: s.name, virtioSlots, hostCpu,
+              jitCacheId: JSON.stringify([s.name, resolvePath(s.kernel), s.memBytes, s.cpus]) });
         }
       } catch (e) {
         // threads already started see the error state and exit; then the outcome is reported

@@ -171,7 +171,7 @@ export const PROF_EVERY = 61; // one interpreted instruction in PROF_EVERY is sa
 // 2048 -> 1.15 s, 8192 -> 0.89 s, 16384 -> 0.87 s, with sha256 of 64 MiB unchanged (1.00-1.03x
 // QEMU). Boot code runs a few times; compiling it kept the compiler thread busy with cold blocks
 // (4578 at 512, 0.9 s of compiling) while the hot ones waited behind them.
-export const JIT_THRESHOLD = 8192;
+export const JIT_THRESHOLD = 32768;
 export const EXIT_JIT = 7; // compile request: H_EXIT_ADDR = wasm address, H_EXIT_PC = pc, H_JIT_SET
 export const EXIT_JIT_FLUSH = 8; // fence.i: drop compiled code whose guest bytes were written since
 

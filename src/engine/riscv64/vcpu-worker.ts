@@ -8,6 +8,7 @@ import { handleSbi, serviceOwnFlush, type SbiHost } from "./sbi.js";
 import { FwftState } from "./sbi-fwft.js";
 import { ZoneControl } from "../../zone/control.js";
 import { BlockJit, MAX_BLOCKS } from "./jit/block-jit.js";
+import { cacheFile, jitCacheEnabled } from "./jit/code-cache.js";
 import { JIT_MODE_THRESHOLD, jitModeFromEnv, jitTableLimitFromEnv } from "./jit/jit-mode.js";
 import type { ZoneThreadMessage } from "../../zone/messages.js";
 import { pinVcpuThread } from "../../host/affinity.js";
@@ -28,6 +29,8 @@ export interface VcpuWorkerData {
   virtioSlots: number;
   /** Static partitioning: the host CPU this thread pins itself to. */
   hostCpu?: number;
+  /** What names this zone's guest for the JIT's code cache (code-cache.ts); none: no cache. */
+  jitCacheId?: string;
 }
 
 // Instructions per run() call between checks of the zone state (small when sampling the pc).
@@ -60,6 +63,12 @@ const origin = new Float64Array(buffer, L.ZONE_CTL_OFF + L.ZC_TIME_ORIGIN, 1)[0]
 const delta = performance.timeOrigin - origin;
 const now = () => performance.now() + delta;
 
+/** The code cache is for the default engine mode: "eager" and "off" exist to test the engine without it. */
+function codeCachePath(): string | undefined {
+  if (data.jitCacheId === undefined || jitModeFromEnv() !== "on" || !jitCacheEnabled()) return undefined;
+  return cacheFile(data.jitCacheId, data.hartId);
+}
+
 const table = new WebAssembly.Table({ initial: 1, element: "anyfunc" });
 const core = instantiateCore(data.module, data.memory, now, (msg) => {
   throw new Error(msg);
@@ -68,7 +77,7 @@ const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
   (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr }, data.hostCpu,
   (msg) => limiter.log("jit", `vCPU ${data.hartId}: ${msg}`),
   process.env.TSVISOR_JIT_SYNC === "1", // tests: compile in step with execution, not in the background
-  jitTableLimitFromEnv(MAX_BLOCKS));
+  jitTableLimitFromEnv(MAX_BLOCKS), codeCachePath());
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
 if (profiler) core.setProfiling(1);
 if (process.env.TSVISOR_STATS) core.setCounting(1);

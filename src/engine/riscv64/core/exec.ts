@@ -5,7 +5,7 @@ import {
   EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT, H_JIT_COUNT, H_JIT_BAIL, H_JIT_SET,
   H_PROF_HEAD, H_PROF_RING, PROF_RING_ENTRIES, PROF_EVERY, H_EXIT_ADDR, H_STAT_BLOCKS, H_STAT_JIT_INSNS, H_STAT_BAILS,
 } from "../layout";
-import { jitFind, jitHeat, flushJit } from "./jit-cache";
+import { jitFind, jitHeatSlot, jitHot, jitWarm, flushJit } from "./jit-cache";
 import { watched, storeWatched } from "./reservation";
 import { hart, getX, setX, getF, setF, fpEnabled, PRIV_U } from "./state";
 import {
@@ -41,6 +41,11 @@ export function execChunk(pcIn: u64, n: i32): u64 {
   // True when pc may start a block (after a jump, a taken branch, a trap or a block's normal end).
   let boundary = true;
   let flushed: i32 = 0; // instructions of this chunk already added to H_INSTRET
+  // The interpreted block being run: its heat counter (0: none), where it started, its count there.
+  let heatSlot: usize = 0;
+  let heatHost: usize = 0;
+  let heatSet: i32 = 0;
+  let heatFrom: i32 = 0;
   while (count < n) {
     count++;
     // ---- fetch ----
@@ -61,6 +66,10 @@ export function execChunk(pcIn: u64, n: i32): u64 {
     const off = <usize>(pc & 0xfff);
     if (boundary) {
       boundary = false;
+      if (heatSlot != 0) {
+        jitWarm(heatSlot, heatHost, heatSet, count - 1 - heatFrom);
+        heatSlot = 0;
+      }
       const host = fetchHost + off;
       const e = jitFind(host, tlbSet);
       let request = false;
@@ -80,7 +89,14 @@ export function execChunk(pcIn: u64, n: i32): u64 {
         }
         // not compilable: interpret
       } else {
-        request = jitHeat(host, tlbSet);
+        const slot = jitHeatSlot(host, tlbSet);
+        request = jitHot(slot);
+        if (!request) {
+          heatSlot = slot;
+          heatHost = host;
+          heatSet = tlbSet;
+          heatFrom = count - 1;
+        }
       }
       if (request) {
         store<u64>(hart + H_EXIT_ADDR, <u64>host);
@@ -410,6 +426,7 @@ export function execChunk(pcIn: u64, n: i32): u64 {
     pc = npc;
     if (stop) break;
   }
+  if (heatSlot != 0) jitWarm(heatSlot, heatHost, heatSet, count - heatFrom);
   store<u64>(hart + H_INSTRET, load<u64>(hart + H_INSTRET) + <u64>(count - flushed));
   return pc;
 }

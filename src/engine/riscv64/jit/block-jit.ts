@@ -5,9 +5,10 @@
 // at a fence.i (EXIT_JIT_FLUSH) only code from pages written since is dropped.
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import * as L from "../layout.js";
-import type { BlockRef, CompileReply, CompileRequest } from "./compile-protocol.js";
+import { PRELOAD_BATCH, type BlockRef, type CompileReply, type CompileRequest } from "./compile-protocol.js";
 import type { CompileWorkerData } from "./compile-worker.js";
 import { CodePages } from "../code-pages.js";
+import { CACHE_MAX_BLOCKS, CACHE_MAX_BYTES, parseCache, readCache, saveCache, type CachedCode } from "./code-cache.js";
 
 // Bound on compiled blocks held at once (the function table's size). At the bound the least
 // recently bound blocks make room: their slots are reused and their code is freed once no slot
@@ -73,12 +74,21 @@ export class BlockJit {
   recycled = 0; // compiled blocks dropped to make room in a full table
   compileMs = 0; // in the compiler thread
   bindMs = 0; // in this thread: instantiating and binding
+  fromCache = 0; // blocks bound from the code cache
+  // The code cache (code-cache.ts): what was loaded, and what this boot bound (most recent last,
+  // at most CACHE_MAX_BLOCKS / CACHE_MAX_BYTES), saved at close() when something new was compiled.
+  private loaded: CachedCode[] = [];
+  private readonly bound_ = new Map<number, CachedCode>();
+  private boundBytes = 0;
+  private fresh = 0;
+  private preloading = 0; // replies to the preload still to come
 
   constructor(buffer: SharedArrayBuffer, private readonly memory: WebAssembly.Memory,
     private readonly table: WebAssembly.Table, private readonly hartBase: number,
     private readonly ramSize: number, private readonly bind: BindBlock,
     private readonly helpers: { csr: (insn: number) => number }, hostCpu: number | undefined,
-    private readonly log: (msg: string) => void, private readonly sync = false, private readonly maxBlocks = MAX_BLOCKS) {
+    private readonly log: (msg: string) => void, private readonly sync = false, private readonly maxBlocks = MAX_BLOCKS,
+    private readonly cachePath?: string) {
     this.mem = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
     this.readyWord = (hartBase + L.H_JIT_READY) >> 2;
@@ -98,13 +108,36 @@ export class BlockJit {
       const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
       return { worker, port: port1, exited, started: new Int32Array(started) };
     };
+    this.preload();
   }
 
   private readonly startCompiler: () => Compiler;
 
+  /**
+   * Send the code cache's blocks to the compiler thread at once, so the code this guest ran hot
+   * last time is bound before it gets hot again. At most half the table: the rest is for new code.
+   */
+  private preload(): void {
+    if (this.cachePath === undefined) return;
+    const file = readCache(this.cachePath);
+    if (file.bytes === null) {
+      if (file.problem) this.log(file.problem);
+      return;
+    }
+    const got = parseCache(file.bytes, this.hartBase, this.ramSize);
+    if (got.problem) this.log(`${this.cachePath}: ${got.problem}`);
+    this.loaded = got.blocks;
+    const first = Math.max(0, this.loaded.length - Math.floor(this.maxBlocks / 2));
+    if (first === this.loaded.length) return;
+    this.compiler ??= this.startCompiler();
+    const req: CompileRequest = { items: [], preload: { bytes: file.bytes, first } };
+    this.compiler.port.postMessage(req);
+    this.preloading = Math.ceil((this.loaded.length - first) / PRELOAD_BATCH);
+  }
+
   /** Compile requests in flight (the vCPU checks back sooner while there are some). */
   get busy(): boolean {
-    return this.pending.size > 0 && !this.broken;
+    return (this.pending.size > 0 || this.preloading > 0) && !this.broken;
   }
 
   /** The core asks for (host, set): re-bind what is cached, send the rest to the compiler thread. */
@@ -162,6 +195,7 @@ export class BlockJit {
 
   private install(r: CompileReply): void {
     const t0 = performance.now();
+    if (r.preload) this.preloading--;
     if (r.error) this.log(`JIT: ${r.error}; that code stays interpreted`);
     for (const s of r.stops) this.stops.set(stopKey(s), (this.stops.get(stopKey(s)) ?? 0) + 1);
     for (const f of r.failed) {
@@ -175,23 +209,46 @@ export class BlockJit {
     const inst = new WebAssembly.Instance(r.module, { env: { memory: this.memory, csr: this.helpers.csr } });
     const reuse = Math.min(this.freeSlots.length, r.blocks.length);
     const first = this.table.grow(r.blocks.length - reuse);
-    r.blocks.forEach((b, i) => {
+    r.blocks.forEach((answer, i) => {
+      const { host, set, epoch } = answer;
+      const fromCache = "cached" in answer;
+      const b: CachedCode | undefined = fromCache ? this.loaded[answer.cached] : answer;
       const func = i < reuse ? this.freeSlots.pop()! : first + i - reuse;
-      this.pending.delete(key(b.host, b.set));
+      this.pending.delete(key(host, set));
       this.table.set(func, inst.exports[String(i)] as (pc: bigint) => bigint);
       // Written while it compiled (the epoch moved, or a store that raced the arming): drop it;
       // the block warms up again and compiles from the new bytes.
-      const page = this.pageOf(b.host);
-      if (this.codePages.epoch(page) !== b.epoch || !this.sameCode(b.start, b.code)) {
+      const page = this.pageOf(host);
+      if (b === undefined || b.host !== host || b.set !== set || this.codePages.epoch(page) !== epoch ||
+        !this.sameCode(b.start, b.code)) {
         this.release(func);
         return;
       }
-      this.remember(key(b.host, b.set), { page, epoch: b.epoch, func });
-      this.bind(b.host, b.set, func);
+      this.remember(key(host, set), { page, epoch, func });
+      this.bind(host, set, func);
+      this.keep(b, fromCache);
     });
     this.compiled += r.blocks.length;
     this.modules++;
     this.bindMs += performance.now() - t0;
+  }
+
+  /** Note a bound block for the code cache (bounded: the least recently bound go first). */
+  private keep(b: CachedCode, cached: boolean): void {
+    if (cached) this.fromCache++;
+    else this.fresh++;
+    if (this.cachePath === undefined) return;
+    const k = key(b.host, b.set);
+    const old = this.bound_.get(k);
+    if (old) this.boundBytes -= old.code.length + old.fn.length;
+    this.bound_.delete(k);
+    this.bound_.set(k, { host: b.host, set: b.set, start: b.start, insns: b.insns, code: b.code, fn: b.fn });
+    this.boundBytes += b.code.length + b.fn.length;
+    for (const [k0, c] of this.bound_) {
+      if (this.bound_.size <= CACHE_MAX_BLOCKS && this.boundBytes <= CACHE_MAX_BYTES) break;
+      this.bound_.delete(k0);
+      this.boundBytes -= c.code.length + c.fn.length;
+    }
   }
 
   /** Cache an answer; a new "not compilable" verdict only while there are fewer than MAX_VERDICTS. */
@@ -283,7 +340,7 @@ export class BlockJit {
 
   stats(): string {
     const top = [...this.stops].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k}:${v}`).join(" ");
-    return `jit: ${this.compiled} blocks in ${this.modules} modules, compiled in ${this.compileMs.toFixed(0)} ms ` +
+    return `jit: ${this.compiled} blocks (${this.fromCache} from the code cache) in ${this.modules} modules, compiled in ${this.compileMs.toFixed(0)} ms ` +
       `(compiler thread), bound in ${this.bindMs.toFixed(0)} ms; ${this.rebound} re-bound, ${this.dropped} dropped ` +
       `after fence.i, ${this.recycled} recycled (table full), ${this.failed} not compilable; ` +
       `blocks ended by ${top}`;
@@ -298,6 +355,7 @@ export class BlockJit {
    * 2 s after the guest powered off.)
    */
   async close(): Promise<void> {
+    this.saveCache();
     if (this.compiler === null) return;
     const { worker, port, exited, started } = this.compiler;
     port.close();
@@ -309,6 +367,23 @@ export class BlockJit {
     const late = new Promise<"late">((r) => { timer = setTimeout(() => r("late"), COMPILER_EXIT_GRACE_MS); });
     if (await Promise.race([exited, late]) === "late") await worker.terminate();
     clearTimeout(timer);
+  }
+
+  /**
+   * Write the code cache when this boot compiled something new: the cached blocks it did not use
+   * (still good for the next boot: code not run this time, or not loaded yet at start) first,
+   * then what it bound, most recent last. A cache that cannot be written is only logged.
+   */
+  private saveCache(): void {
+    if (this.cachePath === undefined || this.fresh === 0) return;
+    const blocks = this.loaded.filter((c) => !this.bound_.has(key(c.host, c.set)));
+    blocks.push(...this.bound_.values());
+    try {
+      saveCache(this.cachePath, this.hartBase, blocks);
+    } catch (e) {
+      this.log(`JIT cache ${this.cachePath} not written: ${(e as Error).message}`);
+    }
+    this.fresh = 0;
   }
 
   private sameCode(start: number, code: Uint8Array): boolean {

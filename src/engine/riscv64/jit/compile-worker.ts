@@ -7,9 +7,10 @@ import { setPriority } from "node:os";
 import { nameThread, setThreadAffinity, threadId } from "../../../host/affinity.js";
 import * as L from "../layout.js";
 import { compileBlock, pageStart, type CodePage } from "./compile-block.js";
-import { blockModule, type FuncBody } from "./wasm-writer.js";
-import type { CompileReply, CompileRequest } from "./compile-protocol.js";
+import { blockModule, funcEntry } from "./wasm-writer.js";
+import { PRELOAD_BATCH, type BlockRef, type CompileReply, type CompileRequest } from "./compile-protocol.js";
 import { CodePages } from "../code-pages.js";
+import { parseCache, type CachedCode } from "./code-cache.js";
 
 export interface CompileWorkerData {
   buffer: SharedArrayBuffer;
@@ -42,38 +43,95 @@ const words = new Int32Array(buffer);
 const ctable = mem.subarray(L.CTABLE_OFF, L.CTABLE_OFF + 4 * 65536);
 const readyWord = (hartBase + L.H_JIT_READY) >> 2;
 
+// The code cache's blocks (CompileRequest.preload): the list the vCPU parsed too, and its index
+// by (address, TLB set).
+let cachedList: CachedCode[] = [];
+const cached = new Map<number, number>();
+const cacheKey = (host: number, set: number) => host * 4 + set;
+
 port.on("message", (req: CompileRequest) => {
-  const t0 = performance.now();
-  let reply: CompileReply = { module: null, blocks: [], failed: [], stops: [], ms: 0 };
-  try {
-    compile(req, reply);
-  } catch (e) {
-    // Always answer: the vCPU may be waiting for this reply, and its blocks must not stay pending.
-    reply = { module: null, blocks: [], failed: req.items.map((i) => ({ ...i, epoch: -1 })), stops: [], ms: 0,
-      error: `compiling ${req.items.length} block(s) at 0x${req.items[0]?.host.toString(16)} failed: ${(e as Error).message}` };
+  if (req.preload) {
+    cachedList = parseCache(req.preload.bytes, hartBase, ramSize).blocks;
+    cachedList.forEach((c, i) => cached.set(cacheKey(c.host, c.set), i));
+    for (let i = req.preload.first; i < cachedList.length; i += PRELOAD_BATCH) {
+      const from = i;
+      answer([], (reply) => preload(from, Math.min(from + PRELOAD_BATCH, cachedList.length), reply));
+    }
   }
-  reply.ms = performance.now() - t0;
-  port.postMessage(reply);
-  Atomics.add(words, readyWord, 1); // the vCPU polls this word, not the port
-  Atomics.notify(words, readyWord); // a vCPU waiting for this answer (TSVISOR_JIT_SYNC) goes on at once
+  if (req.items.length > 0) answer(req.items, (reply) => compile(req, reply));
 });
 
+/** Do `work` and post its reply; if it throws, `items` (what the vCPU waits for) are answered as failed. */
+function answer(items: BlockRef[], work: (reply: CompileReply) => void): void {
+  const t0 = performance.now();
+  let reply: CompileReply = { module: null, blocks: [], failed: [], stops: [], ms: 0, ...(items.length === 0 ? { preload: true } : {}) };
+  try {
+    work(reply);
+  } catch (e) {
+    // Always answer: the vCPU may be waiting for this reply, and its blocks must not stay pending.
+    const what = items.length > 0 ? `compiling ${items.length} block(s) at 0x${items[0].host.toString(16)}` : "loading cached blocks";
+    reply = { module: null, blocks: [], failed: items.map((i) => ({ ...i, epoch: -1 })), stops: [], ms: 0,
+      error: `${what} failed: ${(e as Error).message}`, ...(items.length === 0 ? { preload: true } : {}) };
+  }
+  reply.ms = performance.now() - t0;
+  // Fresh code goes to the vCPU (which keeps it for the code cache) without a copy.
+  const transfer = reply.blocks.flatMap((b) => ("fn" in b ? [b.code.buffer, b.fn.buffer] : [])) as ArrayBuffer[];
+  port.postMessage(reply, transfer);
+  Atomics.add(words, readyWord, 1); // the vCPU polls this word, not the port
+  Atomics.notify(words, readyWord); // a vCPU waiting for this answer (TSVISOR_JIT_SYNC) goes on at once
+}
+
+/** Arm the page of `host` (first: a write landing after the copy moves its epoch), then copy it. */
+function armedCopy(host: number): { page: CodePage; epoch: number } {
+  const base = pageStart(host);
+  const epoch = codePages.arm((base - L.GUEST_RAM_OFF) / 4096);
+  return { page: { bytes: mem.slice(base, base + 0x1000), base, ctable }, epoch };
+}
+
+/** Whether the page copy holds, at its place, the bytes the cached block was compiled from. */
+function holds(page: CodePage, c: CachedCode): boolean {
+  const off = c.start - page.base;
+  return Buffer.compare(page.bytes.subarray(off, off + c.code.length), c.code) === 0;
+}
+
+/** A module of the given functions (block i is export "i"), or none. */
+function moduleOf(funcs: Uint8Array[]): WebAssembly.Module | null {
+  return funcs.length > 0 ? new WebAssembly.Module(blockModule(funcs, 1, 65536, ["csr"])) : null;
+}
+
+/** Cached blocks [from, to) whose bytes guest memory holds now: one module, nothing compiled afresh. */
+function preload(from: number, to: number, reply: CompileReply): void {
+  const funcs: Uint8Array[] = [];
+  for (let i = from; i < to; i++) {
+    const c = cachedList[i];
+    const { page, epoch } = armedCopy(c.host);
+    if (!holds(page, c)) continue; // not loaded (yet), or changed: compiled afresh if it gets hot
+    reply.blocks.push({ host: c.host, set: c.set, epoch, cached: i });
+    funcs.push(c.fn);
+  }
+  reply.module = moduleOf(funcs);
+}
+
 function compile(req: CompileRequest, reply: CompileReply): void {
-  const funcs: FuncBody[] = [];
+  const funcs: Uint8Array[] = [];
   for (const { host, set } of req.items) {
-    const base = pageStart(host);
-    // Arm first, copy second: a write landing after the copy moves the epoch.
-    const epoch = codePages.arm((base - L.GUEST_RAM_OFF) / 4096);
-    const page: CodePage = { bytes: mem.slice(base, base + 0x1000), base, ctable };
+    const { page, epoch } = armedCopy(host);
+    const i = cached.get(cacheKey(host, set));
+    if (i !== undefined && holds(page, cachedList[i])) {
+      reply.blocks.push({ host, set, epoch, cached: i });
+      funcs.push(cachedList[i].fn);
+      continue;
+    }
     const b = compileBlock(page, host, set, hartBase);
     if (b.stop) reply.stops.push(b.stop);
     if (b.insns === 0) {
       reply.failed.push({ host, set, epoch });
       continue;
     }
-    const code = page.bytes.slice(b.start - base, b.start - base + b.bytes);
-    reply.blocks.push({ host, set, start: b.start, code, epoch, insns: b.insns });
-    funcs.push(b.func);
+    const code = page.bytes.slice(b.start - page.base, b.start - page.base + b.bytes);
+    const fn = funcEntry(b.func);
+    reply.blocks.push({ host, set, start: b.start, code, epoch, insns: b.insns, fn });
+    funcs.push(fn);
   }
-  if (funcs.length > 0) reply.module = new WebAssembly.Module(blockModule(funcs, 1, 65536, ["csr"]));
+  reply.module = moduleOf(funcs);
 }

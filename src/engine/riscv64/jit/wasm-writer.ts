@@ -96,11 +96,23 @@ export interface FuncBody {
 }
 
 /**
- * A module exporting functions "0", "1", ... of type (i64) -> i64, importing env.memory as shared
- * memory with the given limits and the helpers `imports` names (each (i32) -> i32, function
- * indices 0, 1, ... in that order). Batching blocks into one module amortises compile cost.
+ * A function as it stands in a module's code section: its locals and body, size-prefixed. Built
+ * once per compiled block; modules are put together from these (also from the code cache).
  */
-export function blockModule(funcs: FuncBody[], minPages: number, maxPages: number, imports: string[] = []): Uint8Array<ArrayBuffer> {
+export function funcEntry(f: FuncBody): Uint8Array<ArrayBuffer> {
+  const fn = new Bytes().u32(f.locals.length);
+  for (const l of f.locals) fn.u32(l.count).byte(l.type);
+  fn.bytes(f.body.view);
+  return new Uint8Array(new Bytes().u32(fn.length).bytes(fn.view).view);
+}
+
+/**
+ * A module exporting functions "0", "1", ... of type (i64) -> i64 (`funcs`: their funcEntry
+ * bytes), importing env.memory as shared memory with the given limits and the helpers `imports`
+ * names (each (i32) -> i32, function indices 0, 1, ... in that order). Batching blocks into one
+ * module amortises compile cost.
+ */
+export function blockModule(funcs: Uint8Array[], minPages: number, maxPages: number, imports: string[] = []): Uint8Array<ArrayBuffer> {
   const out = new Bytes();
   out.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   // types: 0 = (i64) -> i64 (blocks), 1 = (i32) -> i32 (helpers)
@@ -118,12 +130,7 @@ export function blockModule(funcs: FuncBody[], minPages: number, maxPages: numbe
   for (let i = 0; i < funcs.length; i++) name(exp, String(i)).byte(0x00).u32(imports.length + i);
   section(out, 7, exp);
   const code = new Bytes().u32(funcs.length);
-  for (const f of funcs) {
-    const fn = new Bytes().u32(f.locals.length);
-    for (const l of f.locals) fn.u32(l.count).byte(l.type);
-    fn.bytes(f.body.view);
-    code.u32(fn.length).bytes(fn.view);
-  }
+  for (const f of funcs) code.bytes(f);
   section(out, 10, code);
   return new Uint8Array(out.view);
 }
