@@ -14,7 +14,7 @@ import { EXIT } from "../src/cli/exit-codes.js";
 import { buildAsm } from "./helpers/guest.js";
 import { readUserFile, readUserFileSync, userFileHead, UserFileError, type UserFileLimit } from "../src/host/user-file.js";
 import { Zone } from "../src/zone/zone.js";
-import { BootError } from "../src/engine/riscv64/loader.js";
+import { BootError } from "../src/engine/boot-error.js";
 
 const M = 1024 * 1024;
 const tmp = mkdtempSync(join(tmpdir(), "tsvisor-ufiles-"));

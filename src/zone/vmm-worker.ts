@@ -1,8 +1,9 @@
 // The zone's VMM thread: owns the device models, serves vCPU MMIO mailboxes, moves console
-// input to the guest. Console devices write into the zone's console ring (control.ts), which the
+// input to the guest. Console devices write into the zone's console ring (zone-control.ts), which the
 // owner drains; a full ring holds them back. Devices see memory + IRQ lines (+ that sink) only.
 import { parentPort, workerData } from "node:worker_threads";
 import * as L from "../engine/riscv64/layout.js";
+import * as Z from "../engine/zone-block.js";
 import { HartView, SIP_SEIP } from "../engine/riscv64/hart-view.js";
 import * as P from "../engine/riscv64/platform.js";
 import { MmioBus } from "../devices/bus.js";
@@ -10,12 +11,12 @@ import { Uart16550 } from "../devices/uart16550.js";
 import { Plic } from "../devices/plic.js";
 import { TestFinisher } from "../devices/syscon.js";
 import { GoldfishRtc } from "../devices/goldfish-rtc.js";
-import { ZoneControl } from "./control.js";
-import type { ZoneThreadMessage } from "./messages.js";
+import { ZoneControl } from "../engine/zone-control.js";
+import type { ZoneThreadMessage } from "../engine/thread-messages.js";
 import { SharedGuestMemory } from "../devices/guest-memory.js";
 import { CodePages } from "../engine/riscv64/code-pages.js";
 import { VirtioDevices, type VirtioSetup } from "./virtio-devices.js";
-import { LogLimiter } from "./log-limiter.js";
+import { LogLimiter } from "../engine/log-limiter.js";
 
 const VMM_SPIN = Number(process.env.TSVISOR_VMM_SPIN ?? 20000); // doorbell polls before sleeping
 
@@ -46,9 +47,9 @@ const plic = new Plic(P.PLIC_NDEV, data.harts * P.PLIC_CONTEXTS_PER_HART, (ctx, 
 });
 const uart = new Uart16550(plic.line(P.UART_IRQ), ctl.consoleSink);
 const syscon = new TestFinisher({
-  poweroff: () => endZone(L.ZONE_POWEROFF, 0),
-  fail: (code) => endZone(L.ZONE_FAILURE, code),
-  reboot: () => endZone(L.ZONE_REBOOT, 0),
+  poweroff: () => endZone(Z.ZONE_POWEROFF, 0),
+  fail: (code) => endZone(Z.ZONE_FAILURE, code),
+  reboot: () => endZone(Z.ZONE_REBOOT, 0),
 });
 bus.register(P.PLIC_BASE, P.PLIC_SIZE, plic);
 bus.register(P.UART_BASE, P.UART_SIZE, uart);
@@ -69,14 +70,14 @@ function endZone(state: number, code: number): void {
   for (const h of harts) h.wake();
 }
 
-const lsrShadow = (L.ZONE_CTL_OFF + L.ZC_UART_LSR) >> 2;
+const lsrShadow = (Z.ZONE_CTL_OFF + Z.ZC_UART_LSR) >> 2;
 function publishShadows(): void {
   const lsr = uart.lineStatus;
-  Atomics.store(words, lsrShadow, lsr === null ? 0 : lsr | L.ZC_SHADOW_VALID);
+  Atomics.store(words, lsrShadow, lsr === null ? 0 : lsr | Z.ZC_SHADOW_VALID);
 }
 
-const mmioHead = (L.ZONE_CTL_OFF + L.ZC_MMIO_HEAD) >> 2;
-const mmioTail = (L.ZONE_CTL_OFF + L.ZC_MMIO_TAIL) >> 2;
+const mmioHead = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_HEAD) >> 2;
+const mmioTail = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_TAIL) >> 2;
 
 // Output bytes the UART lost (written to a full transmit FIFO): said as it happens (rate-limited)
 // and in total when the zone ends.
@@ -95,12 +96,12 @@ function serveRequests(): void {
   let tail = Atomics.load(words, mmioTail);
   if (tail === Atomics.load(words, mmioHead)) return;
   for (;;) {
-    const e = (L.ZONE_CTL_OFF + L.ZC_MMIO_RING + (tail & (L.MMIO_RING_ENTRIES - 1)) * L.MMIO_ENTRY_BYTES) >> 2;
+    const e = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_RING + (tail & (Z.MMIO_RING_ENTRIES - 1)) * Z.MMIO_ENTRY_BYTES) >> 2;
     if (Atomics.load(words, e) !== ((tail + 1) | 0)) break; // reserved but not filled in yet
     const hart = harts[words[e + 1]];
     const size = words[e + 3] as 1 | 2 | 4 | 8;
     const addr = (words[e + 5] >>> 0) * 2 ** 32 + (words[e + 4] >>> 0);
-    if (words[e + 2] === L.MMIO_STORE) {
+    if (words[e + 2] === Z.MMIO_STORE) {
       bus.write(addr, size, words[e + 6] >>> 0, words[e + 7] >>> 0);
     } else if (hart !== undefined) {
       const r = bus.read(addr, size);
@@ -146,7 +147,7 @@ try {
     post({ type: "log", msg: `zone ${data.zoneName}: UART: ${uart.droppedOutput} output bytes lost in all (written while its transmit FIFO was full)` });
   }
 } catch (e) {
-  if (ctl.end(L.ZONE_ERROR)) post({ type: "error", reason: `zone ${data.zoneName}: VMM failed: ${(e as Error).message}` });
+  if (ctl.end(Z.ZONE_ERROR)) post({ type: "error", reason: `zone ${data.zoneName}: VMM failed: ${(e as Error).message}` });
   for (const h of harts) h.wake();
 }
 await virtio.close();

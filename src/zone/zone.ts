@@ -6,15 +6,17 @@ import { MAX_BLOCKS } from "../engine/riscv64/jit/block-jit.js";
 import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import * as L from "../engine/riscv64/layout.js";
+import * as Z from "../engine/zone-block.js";
 import { coreModule, instantiateCore } from "../engine/riscv64/core-module.js";
 import { HSM_STARTED, HSM_STOPPED } from "../engine/riscv64/hart-view.js";
-import { planBoot, BootError } from "../engine/riscv64/loader.js";
+import { planBoot } from "../engine/riscv64/loader.js";
+import { BootError } from "../engine/boot-error.js";
 import { describePayload } from "../engine/riscv64/payload.js";
 import type { FormatChoice, ZoneConfig } from "../config/zone-config.js";
 import { buildDtb } from "../engine/riscv64/platform.js";
-import type { ZoneOutcome } from "../engine/exit.js";
-import { ConsoleDrain, ZoneControl } from "./control.js";
-import type { ZoneThreadMessage } from "./messages.js";
+import { outcomeOf, type ZoneOutcome } from "./outcome.js";
+import { ConsoleDrain, ZoneControl } from "../engine/zone-control.js";
+import type { ZoneThreadMessage } from "../engine/thread-messages.js";
 import type { VcpuWorkerData } from "../engine/riscv64/vcpu-worker.js";
 import type { VmmWorkerData } from "./vmm-worker.js";
 import { lockMemory, type MemoryLock } from "../host/memlock.js";
@@ -143,8 +145,8 @@ export class Zone extends EventEmitter {
 
     this.ctl = new ZoneControl(buffer);
     this.ctl.reset();
-    new Int32Array(buffer)[(L.ZONE_CTL_OFF + L.ZC_NHARTS) >> 2] = s.cpus;
-    new Float64Array(buffer, L.ZONE_CTL_OFF + L.ZC_TIME_ORIGIN, 1)[0] = performance.timeOrigin + performance.now();
+    new Int32Array(buffer)[(Z.ZONE_CTL_OFF + Z.ZC_NHARTS) >> 2] = s.cpus;
+    new Float64Array(buffer, Z.ZONE_CTL_OFF + Z.ZC_TIME_ORIGIN, 1)[0] = performance.timeOrigin + performance.now();
     const module = coreModule();
     // One core instance here builds the shared RVC table before any vCPU thread runs.
     const core = instantiateCore(module, memory, () => 0, (m) => { throw new Error(m); });
@@ -204,7 +206,7 @@ export class Zone extends EventEmitter {
         w.on("message", onMessage);
         w.on("error", (e) => {
           this.errorReason ??= `zone ${s.name}: thread failed: ${e.message}`;
-          this.ctl.end(L.ZONE_ERROR);
+          this.ctl.end(Z.ZONE_ERROR);
           this.wakeAll();
         });
         w.on("exit", onGone);
@@ -223,7 +225,7 @@ export class Zone extends EventEmitter {
       } catch (e) {
         // threads already started see the error state and exit; then the outcome is reported
         this.errorReason ??= `zone ${s.name}: cannot start its threads: ${(e as Error).message}`;
-        this.ctl.end(L.ZONE_ERROR);
+        this.ctl.end(Z.ZONE_ERROR);
         this.wakeAll();
         if (alive === 0) finish();
       }
@@ -271,12 +273,12 @@ export class Zone extends EventEmitter {
 
   /** Forced stop: ends the zone now (the guest gets no say). */
   stop(): void {
-    if (this.ctl?.end(L.ZONE_POWEROFF, 0)) this.wakeAll();
+    if (this.ctl?.end(Z.ZONE_POWEROFF, 0)) this.wakeAll();
   }
 
   /** Last resort when stop() is not honoured in time: kill the zone's threads where they stand. */
   terminate(): void {
-    this.ctl?.end(L.ZONE_ERROR);
+    this.ctl?.end(Z.ZONE_ERROR);
     this.errorReason ??= `zone ${this.spec.name}: its threads did not stop in time and were killed`;
     for (const w of this.workers) void w.terminate();
   }
@@ -292,14 +294,6 @@ export class Zone extends EventEmitter {
   }
 
   private outcome(): ZoneOutcome {
-    const st = this.ctl.state;
-    if (st === L.ZONE_POWEROFF) return { state: "poweroff" };
-    if (st === L.ZONE_FAILURE) {
-      const code = this.ctl.exitCode;
-      if (code === L.EXIT_CODE_SBI_FAILURE) return { state: "failure", via: "sbi" };
-      return { state: "failure", via: "syscon", ...(code > 0 ? { code } : {}) };
-    }
-    if (st === L.ZONE_REBOOT) return { state: "reboot" };
-    return { state: "error", reason: this.errorReason ?? `zone ${this.spec.name}: stopped for an unknown reason` };
+    return outcomeOf(this.ctl.state, this.ctl.exitCode, () => this.errorReason ?? `zone ${this.spec.name}: stopped for an unknown reason`);
   }
 }

@@ -7,7 +7,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Zone, type ZoneSpec } from "../../src/zone/zone.js";
-import type { ZoneOutcome } from "../../src/engine/exit.js";
+import type { ZoneOutcome } from "../../src/zone/outcome.js";
 
 const ASM_DIR = resolve(fileURLToPath(new URL("../../../tests/asm", import.meta.url)));
 const CACHE = join(process.env.TSVISOR_CACHE ?? join(homedir(), ".cache", "tsvisor"), "test-bin");

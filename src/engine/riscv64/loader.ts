@@ -2,13 +2,7 @@
 // Documentation/riscv/boot-image-header.rst —, an ELF executable or a raw binary: payload.ts),
 // an initramfs and the device tree into its RAM, with QEMU-like placement rules.
 import type { Payload } from "./payload.js";
-
-/** A payload that cannot boot; `field` is the config field to fix. */
-export class BootError extends Error {
-  constructor(message: string, readonly field: "boot.kernel" | "zone.memory" = "boot.kernel") {
-    super(message);
-  }
-}
+import { BootError } from "../boot-error.js";
 
 export interface ImageHeader {
   textOffset: number; // load offset from the start of RAM

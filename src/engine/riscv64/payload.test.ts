@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { describePayload, DEFAULT_LOAD_ADDR } from "./payload.js";
-import { BootError, planBoot } from "./loader.js";
+import { planBoot } from "./loader.js";
+import { BootError } from "../boot-error.js";
 
 const M = 1024 * 1024;
 const RAM = 0x80000000;

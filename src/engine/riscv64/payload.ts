@@ -2,7 +2,8 @@
 // contents (or by `format`). Each becomes the same thing: the guest-physical regions it occupies,
 // where each gets its bytes from the file, and the entry point — so placing the device tree and
 // the initrd, and refusing collisions, is one rule for every format (planBoot in loader.ts).
-import { BootError, HEADER_SIZE, parseImageHeader } from "./loader.js";
+import { HEADER_SIZE, parseImageHeader } from "./loader.js";
+import { BootError } from "../boot-error.js";
 import { RAM_BASE } from "./layout.js";
 import type { FormatChoice } from "../../config/zone-config.js";
 

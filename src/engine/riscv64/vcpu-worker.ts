@@ -6,13 +6,15 @@ import { instantiateCore } from "./core-module.js";
 import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_CLAIMED, HSM_START_PENDING, HSM_SUSPENDED } from "./hart-view.js";
 import { handleSbi, serviceOwnFlush, type SbiHost } from "./sbi.js";
 import { FwftState } from "./sbi-fwft.js";
-import { ZoneControl } from "../../zone/control.js";
+import { ZoneControl } from "../zone-control.js";
+import * as Z from "../zone-block.js";
+import { VcpuExit } from "../exit.js";
 import { BlockJit, MAX_BLOCKS } from "./jit/block-jit.js";
 import { JIT_MODE_THRESHOLD, jitModeFromEnv, jitTableLimitFromEnv } from "./jit/jit-mode.js";
-import type { ZoneThreadMessage } from "../../zone/messages.js";
+import type { ZoneThreadMessage } from "../thread-messages.js";
 import { pinVcpuThread } from "../../host/affinity.js";
 import { PcProfiler } from "./pc-profiler.js";
-import { LogLimiter } from "../../zone/log-limiter.js";
+import { LogLimiter } from "../log-limiter.js";
 import { CodePages } from "./code-pages.js";
 import { mModeInstruction, mModeMessage } from "./mmode-hint.js";
 import * as P from "./platform.js";
@@ -56,7 +58,7 @@ const limiter = new LogLimiter((msg) => send({ type: "log", msg: `zone ${data.zo
 const pinned = data.hostCpu === undefined ? { tid: 0 } : pinVcpuThread(data.hostCpu, `v${data.hartId}:${data.zoneName}`);
 
 // Zone time: ms since the zone's origin, shared by all threads of the zone.
-const origin = new Float64Array(buffer, L.ZONE_CTL_OFF + L.ZC_TIME_ORIGIN, 1)[0];
+const origin = new Float64Array(buffer, Z.ZONE_CTL_OFF + Z.ZC_TIME_ORIGIN, 1)[0];
 const delta = performance.timeOrigin - origin;
 const now = () => performance.now() + delta;
 
@@ -108,9 +110,9 @@ const sbiHost: SbiHost = {
   systemReset(kind, code) {
     uartDrained(); // what the guest wrote before powering off reaches the console
     // `code` is the SRST reason of a shutdown: any but "no reason" (0) reports a failure.
-    if (kind === "reboot") ctl.end(L.ZONE_REBOOT, 0);
-    else if (code === 0) ctl.end(L.ZONE_POWEROFF, 0);
-    else ctl.end(L.ZONE_FAILURE, L.EXIT_CODE_SBI_FAILURE);
+    if (kind === "reboot") ctl.end(Z.ZONE_REBOOT, 0);
+    else if (code === 0) ctl.end(Z.ZONE_POWEROFF, 0);
+    else ctl.end(Z.ZONE_FAILURE, Z.EXIT_CODE_FIRMWARE_FAILURE);
     wakeAll();
   },
   log: (kind, msg) => limiter.log(kind, msg),
@@ -125,7 +127,7 @@ const u64n = (off: number) => u32(off + 4) * 2 ** 32 + u32(off);
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 function fatal(reason: string): void {
-  if (ctl.end(L.ZONE_ERROR)) send({ type: "error", reason });
+  if (ctl.end(Z.ZONE_ERROR)) send({ type: "error", reason });
   wakeAll();
 }
 
@@ -160,9 +162,9 @@ function waitForInterrupt(): void {
 // unmapped address still faults precisely). A load waits for its answer, which comes after every
 // earlier request. UART LSR polls (console output) read the VMM's shadow instead.
 const windows = P.mmioWindows(data.virtioSlots);
-const mmioHead = (L.ZONE_CTL_OFF + L.ZC_MMIO_HEAD) >> 2;
-const mmioTail = (L.ZONE_CTL_OFF + L.ZC_MMIO_TAIL) >> 2;
-const lsrShadow = (L.ZONE_CTL_OFF + L.ZC_UART_LSR) >> 2;
+const mmioHead = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_HEAD) >> 2;
+const mmioTail = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_TAIL) >> 2;
+const lsrShadow = (Z.ZONE_CTL_OFF + Z.ZC_UART_LSR) >> 2;
 const LSR_DR = 0x01, LSR_THRE = 0x20;
 
 function mapped(addr: number, size: number): boolean {
@@ -191,7 +193,7 @@ function uartDrained(): void {
   const until = performance.now() + CONSOLE_WAIT_MS;
   for (;;) {
     const lsr = Atomics.load(words, lsrShadow);
-    if ((lsr & L.ZC_SHADOW_VALID) === 0 || (lsr & 0x40) !== 0 || !ctl.running || performance.now() > until) return;
+    if ((lsr & Z.ZC_SHADOW_VALID) === 0 || (lsr & 0x40) !== 0 || !ctl.running || performance.now() > until) return;
     serviceOwnFlush(sbiHost);
     ctl.waitConsoleRoom(CONSOLE_WAIT_SLICE_MS);
   }
@@ -200,8 +202,8 @@ function uartDrained(): void {
 /** Queue one request; returns its ring index. */
 function request(op: number, size: number): number {
   const i = Atomics.add(words, mmioHead, 1);
-  waitServed(i, L.MMIO_RING_ENTRIES - 1); // its slot is free
-  const e = (L.ZONE_CTL_OFF + L.ZC_MMIO_RING + (i & (L.MMIO_RING_ENTRIES - 1)) * L.MMIO_ENTRY_BYTES) >> 2;
+  waitServed(i, Z.MMIO_RING_ENTRIES - 1); // its slot is free
+  const e = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_RING + (i & (Z.MMIO_RING_ENTRIES - 1)) * Z.MMIO_ENTRY_BYTES) >> 2;
   words[e + 1] = data.hartId;
   words[e + 2] = op;
   words[e + 3] = size;
@@ -219,7 +221,7 @@ function mmioStore(): boolean {
   const size = u32(L.H_EXIT_SIZE);
   const addr = u64n(L.H_EXIT_ADDR);
   if (!mapped(addr, size)) return false;
-  const i = request(L.MMIO_STORE, size);
+  const i = request(Z.MMIO_STORE, size);
   // UART control registers (IER, FCR, LCR, MCR) take effect before the guest goes on, as on
   // real hardware: a THRE interrupt enabled through IER must be pending at once, or a shell
   // that echoes and exits (the tty is hung up, unsent output dropped) loses its last line.
@@ -239,13 +241,13 @@ function mmioLoad(): boolean {
     const lsr = Atomics.load(words, lsrShadow);
     const queued = (Atomics.load(words, mmioHead) - Atomics.load(words, mmioTail)) | 0;
     const txStays = (lsr & LSR_THRE) === 0 || ctl.consoleRoom() > queued;
-    if ((lsr & L.ZC_SHADOW_VALID) !== 0 && (queued === 0 || ((lsr & LSR_DR) === 0 && txStays))) {
+    if ((lsr & Z.ZC_SHADOW_VALID) !== 0 && (queued === 0 || ((lsr & LSR_DR) === 0 && txStays))) {
       words[(self.base + L.H_EXIT_DATA) >> 2] = lsr & 0xff;
       words[(self.base + L.H_EXIT_DATA + 4) >> 2] = 0;
       return true;
     }
   }
-  waitServed((request(L.MMIO_LOAD, size) + 1) | 0, 0);
+  waitServed((request(Z.MMIO_LOAD, size) + 1) | 0, 0);
   if (!ctl.running) return true; // the zone is ending; the result no longer matters
   if (words[self.word(L.H_LD_RESULT)] !== 0) return false;
   words[(self.base + L.H_EXIT_DATA) >> 2] = words[self.word(L.H_LD_DATA_LO)];
@@ -281,29 +283,29 @@ function loop(): void {
     // While code is being compiled, come back sooner to bind it.
     const exit = core.run(jit.busy ? JIT_WAIT_BUDGET : BUDGET);
     switch (exit) {
-      case L.EXIT_BUDGET:
+      case VcpuExit.Budget:
         profiler?.sample(self.pc, performance.now() - t0);
         limiter.tick();
         break;
-      case L.EXIT_MMIO_LOAD:
+      case VcpuExit.MmioLoad:
         if (mmioLoad()) core.completeMmioLoad();
         else core.mmioFault(0);
         break;
-      case L.EXIT_MMIO_STORE:
+      case VcpuExit.MmioStore:
         if (!mmioStore()) core.mmioFault(1);
         break;
-      case L.EXIT_WFI:
+      case VcpuExit.Halt:
         waitForInterrupt();
         limiter.tick();
         break;
-      case L.EXIT_JIT_FLUSH:
+      case VcpuExit.JitFlush:
         jit.flush();
         break;
-      case L.EXIT_JIT: {
+      case VcpuExit.JitCompile: {
         jit.request(u32(L.H_EXIT_ADDR), words[self.word(L.H_JIT_SET)]);
         break;
       }
-      case L.EXIT_ECALL_S: {
+      case VcpuExit.Hypercall: {
         const action = handleSbi(sbiHost);
         if (action === "stop") {
           self.hsmState = HSM_STOPPED;
@@ -327,7 +329,7 @@ function loop(): void {
         }
         break;
       }
-      case L.EXIT_FATAL: {
+      case VcpuExit.Fatal: {
         const cause = u32(L.H_EXIT_CAUSE);
         const pc = self.load64(L.H_EXIT_PC);
         const tval = self.load64(L.H_EXIT_ADDR);

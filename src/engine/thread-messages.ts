@@ -1,5 +1,5 @@
 // Messages zone threads post to the zone's owner (main thread / daemon). Console output does not
-// go this way: it has a bounded ring in shared memory (control.ts), so a guest cannot queue
+// go this way: it has a bounded ring in shared memory (zone-control.ts), so a guest cannot queue
 // unbounded messages.
 export type ZoneThreadMessage =
   | { type: "log"; msg: string }
