@@ -6,6 +6,7 @@
 // panic=N > 0 the kernel reboots itself instead and never prints the end line, so the zone's
 // reboot handling (and its loop detection) sees it. Every console path (UART, SBI console,
 // virtio console) goes through the zone's console ring, so watching that stream covers them all.
+import type { VcpuActivity } from "../engine/engine.js";
 
 const START = "Kernel panic - not syncing: ";
 const END = "---[ end Kernel panic - not syncing: ";
@@ -77,12 +78,8 @@ export const PANIC_CONFIRM_MS = 2000;
 /** A panicked hart spins in mdelay(): at least this many instructions per confirmation window. */
 const SPIN_INSNS = 10_000_000; // an idle kernel retires far fewer; a spinning hart runs tens of millions a second
 
-/** What the zone's harts did, sampled from their shared state (see Zone.hartSample). */
-export interface HartSample {
-  instret: bigint[];
-  /** Harts found running guest user code (U-mode) at this sample. */
-  inUser: boolean;
-}
+/** What the zone's vCPUs did, sampled from their shared state (see Zone.hartSample). */
+export type HartSample = VcpuActivity;
 
 /**
  * After a panic line, sample the harts until PANIC_CONFIRM_MS have passed: a dead kernel prints

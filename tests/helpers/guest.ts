@@ -58,7 +58,7 @@ export interface BootOptions extends Partial<ZoneSpec> {
 
 export async function boot(o: BootOptions): Promise<BootResult> {
   const zone = new Zone({
-    name: o.name ?? "test", cpus: o.cpus ?? 1, memBytes: o.memBytes ?? 64 * 1024 * 1024,
+    name: o.name ?? "test", arch: "riscv64", cpus: o.cpus ?? 1, memBytes: o.memBytes ?? 64 * 1024 * 1024,
     kernel: o.kernel, initrd: o.initrd, cmdline: o.cmdline ?? "console=ttyS0", devices: o.devices,
     format: o.format, loadAddr: o.loadAddr, entry: o.entry,
   });

@@ -1,7 +1,7 @@
 // Loading a zone's payload (a RISC-V Linux `Image` — see the kernel's
 // Documentation/riscv/boot-image-header.rst —, an ELF executable or a raw binary: payload.ts),
 // an initramfs and the device tree into its RAM, with QEMU-like placement rules.
-import type { Payload } from "./payload.js";
+import type { Payload } from "../engine.js";
 import { BootError } from "../boot-error.js";
 
 export interface ImageHeader {

@@ -17,24 +17,14 @@ import { PcProfiler } from "./pc-profiler.js";
 import { LogLimiter } from "../log-limiter.js";
 import { CodePages } from "./code-pages.js";
 import { mModeInstruction, mModeMessage } from "./mmode-hint.js";
-import * as P from "./platform.js";
-
-export interface VcpuWorkerData {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  hartId: number;
-  harts: number;
-  ramSize: number;
-  zoneName: string;
-  /** virtio-mmio slots the platform maps (their windows take MMIO). */
-  virtioSlots: number;
-  /** Static partitioning: the host CPU this thread pins itself to. */
-  hostCpu?: number;
-}
+import { MACHINE, mmioWindows } from "./machine.js";
+import type { VcpuThreadData } from "../engine.js";
+import type { RiscvVcpuData } from "./engine.js";
 
 // Instructions per run() call between checks of the zone state (small when sampling the pc).
 const BUDGET = process.env.TSVISOR_PROFILE ? 997 : 1 << 20;
 const JIT_WAIT_BUDGET = Math.min(BUDGET, 1 << 15);
+const TICKS_PER_MS = MACHINE.timebaseHz / 1000; // stimecmp is in timebase ticks
 const SPIN_BEFORE_SLEEP = 20000; // ~10-20 µs of polling for an MMIO answer
 const CONSOLE_WAIT_MS = 2; // longest an SBI console call waits for room in the console ring
 const CONSOLE_WAIT_SLICE_MS = 0.25; // remote fences and the zone state are checked this often meanwhile
@@ -44,18 +34,20 @@ const CAUSES: Record<number, string> = {
   8: "ecall from U-mode", 12: "instruction page fault", 13: "load page fault", 15: "store/AMO page fault",
 };
 
-const data = workerData as VcpuWorkerData;
+const data = workerData as VcpuThreadData;
+const { module } = data.engine as RiscvVcpuData;
+const hartId = data.vcpu;
 const buffer = data.memory.buffer as unknown as SharedArrayBuffer;
 const ctl = new ZoneControl(buffer);
 const words = new Int32Array(buffer);
 const bytes = new Uint8Array(buffer);
-const harts = Array.from({ length: data.harts }, (_, i) => new HartView(buffer, i));
-const self = harts[data.hartId];
+const harts = Array.from({ length: data.vcpus }, (_, i) => new HartView(buffer, i));
+const self = harts[hartId];
 const profiler = process.env.TSVISOR_PROFILE ? new PcProfiler(self) : undefined;
 const send = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
 // Diagnostics the guest can provoke at will go through this (see log-limiter.ts).
 const limiter = new LogLimiter((msg) => send({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }));
-const pinned = data.hostCpu === undefined ? { tid: 0 } : pinVcpuThread(data.hostCpu, `v${data.hartId}:${data.zoneName}`);
+const pinned = data.hostCpu === undefined ? { tid: 0 } : pinVcpuThread(data.hostCpu, `v${hartId}:${data.zoneName}`);
 
 // Zone time: ms since the zone's origin, shared by all threads of the zone.
 const origin = new Float64Array(buffer, Z.ZONE_CTL_OFF + Z.ZC_TIME_ORIGIN, 1)[0];
@@ -63,12 +55,12 @@ const delta = performance.timeOrigin - origin;
 const now = () => performance.now() + delta;
 
 const table = new WebAssembly.Table({ initial: 1, element: "anyfunc" });
-const core = instantiateCore(data.module, data.memory, now, (msg) => {
+const core = instantiateCore(module, data.memory, now, (msg) => {
   throw new Error(msg);
 }, table);
 const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
   (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr }, data.hostCpu,
-  (msg) => limiter.log("jit", `vCPU ${data.hartId}: ${msg}`),
+  (msg) => limiter.log("jit", `vCPU ${hartId}: ${msg}`),
   process.env.TSVISOR_JIT_SYNC === "1", // tests: compile in step with execution, not in the background
   jitTableLimitFromEnv(MAX_BLOCKS));
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
@@ -140,7 +132,7 @@ function waitForInterrupt(): void {
   let ms = 50; // upper bound so the zone state is re-checked
   const cmp = u64n(L.H_STIMECMP);
   if ((u32(L.H_SIE) & (1 << 5)) !== 0 && cmp < 2 ** 63) {
-    const until = (cmp - now() * 10000) / 10000;
+    const until = (cmp - now() * TICKS_PER_MS) / TICKS_PER_MS;
     if (until <= 0) {
       // Deadline passed: raise STIP as the core would, so waiters that test H_IP see it.
       Atomics.or(words, self.word(L.H_IP), 1 << 5);
@@ -161,7 +153,7 @@ function waitForInterrupt(): void {
 // in order. Stores are posted: the vCPU goes on (the windows are known here, so a store to an
 // unmapped address still faults precisely). A load waits for its answer, which comes after every
 // earlier request. UART LSR polls (console output) read the VMM's shadow instead.
-const windows = P.mmioWindows(data.virtioSlots);
+const windows = mmioWindows(data.virtioSlots);
 const mmioHead = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_HEAD) >> 2;
 const mmioTail = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_TAIL) >> 2;
 const lsrShadow = (Z.ZONE_CTL_OFF + Z.ZC_UART_LSR) >> 2;
@@ -204,7 +196,7 @@ function request(op: number, size: number): number {
   const i = Atomics.add(words, mmioHead, 1);
   waitServed(i, Z.MMIO_RING_ENTRIES - 1); // its slot is free
   const e = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_RING + (i & (Z.MMIO_RING_ENTRIES - 1)) * Z.MMIO_ENTRY_BYTES) >> 2;
-  words[e + 1] = data.hartId;
+  words[e + 1] = hartId;
   words[e + 2] = op;
   words[e + 3] = size;
   words[e + 4] = u32(L.H_EXIT_ADDR);
@@ -226,14 +218,14 @@ function mmioStore(): boolean {
   // real hardware: a THRE interrupt enabled through IER must be pending at once, or a shell
   // that echoes and exits (the tty is hung up, unsent output dropped) loses its last line.
   // Data bytes (THR) stay posted: the driver reads IIR next, which waits for them anyway.
-  if (addr > P.UART_BASE && addr < P.UART_BASE + 8) waitServed((i + 1) | 0, 0);
+  if (addr > MACHINE.uart.base && addr < MACHINE.uart.base + 8) waitServed((i + 1) | 0, 0);
   return true;
 }
 
 /** A guest MMIO load: returns false on access fault. */
 function mmioLoad(): boolean {
   const size = u32(L.H_EXIT_SIZE);
-  if (size === 1 && u64n(L.H_EXIT_ADDR) === P.UART_BASE + 5) {
+  if (size === 1 && u64n(L.H_EXIT_ADDR) === MACHINE.uart.base + 5) {
     // Exact once the ring is drained. With stores still queued, only where they cannot change
     // it: no received byte waiting (a queued FIFO reset could take it away), and the transmitter
     // either busy (a stale "busy" only makes the driver poll again) or sure to stay empty: the
@@ -259,7 +251,7 @@ function mmioLoad(): boolean {
 function startAt(pc: bigint, arg: bigint): void {
   core.resetHart();
   self.pc = pc;
-  self.setX(10, BigInt(data.hartId));
+  self.setX(10, BigInt(hartId));
   self.setX(11, arg);
   self.hsmState = HSM_STARTED;
 }
@@ -336,37 +328,37 @@ function loop(): void {
         const what = CAUSES[cause] ?? `exception ${cause}`;
         const mInsn = cause === 2 ? mModeInstruction(Number(tval & 0xffffffffn)) : undefined;
         if (mInsn) {
-          fatal(mModeMessage(data.zoneName, data.hartId, pc, mInsn));
+          fatal(mModeMessage(data.zoneName, hartId, pc, mInsn));
           break;
         }
-        fatal(`zone ${data.zoneName}: guest wedged on hart ${data.hartId}: ${what} at pc ${hex(pc)} ` +
+        fatal(`zone ${data.zoneName}: guest wedged on hart ${hartId}: ${what} at pc ${hex(pc)} ` +
           `(tval ${hex(tval)}) and its trap handler (stvec ${hex(self.load64(L.H_STVEC))}) cannot handle it`);
         break;
       }
       default:
-        fatal(`zone ${data.zoneName}: internal error: unknown exit ${exit} on hart ${data.hartId}`);
+        fatal(`zone ${data.zoneName}: internal error: unknown exit ${exit} on hart ${hartId}`);
     }
   }
 }
 
 if (pinned.error !== undefined) {
-  fatal(`zone ${data.zoneName}: vCPU ${data.hartId}: cannot pin to host CPU ${data.hostCpu}: ${pinned.error}`);
+  fatal(`zone ${data.zoneName}: vCPU ${hartId}: cannot pin to host CPU ${data.hostCpu}: ${pinned.error}`);
 } else {
-  send({ type: "ready", hart: data.hartId, tid: pinned.tid });
+  send({ type: "ready", hart: hartId, tid: pinned.tid });
 }
 try {
   loop();
 } catch (e) {
-  fatal(`zone ${data.zoneName}: vCPU ${data.hartId} failed at pc ${hex(self.pc)}: ${(e as Error).message}`);
+  fatal(`zone ${data.zoneName}: vCPU ${hartId} failed at pc ${hex(self.pc)}: ${(e as Error).message}`);
 }
 limiter.flush();
 if (process.env.TSVISOR_STATS) {
   const total = self.load64(L.H_INSTRET);
   const inJit = self.load64(L.H_STAT_JIT_INSNS);
-  send({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${total} instructions, ` +
+  send({ type: "log", msg: `zone ${data.zoneName}: vCPU ${hartId}: ${total} instructions, ` +
     `${total ? (Number(inJit) * 100 / Number(total)).toFixed(1) : 0}% in compiled blocks; ` +
     `${self.load64(L.H_STAT_BLOCKS)} block calls, ${self.load64(L.H_STAT_BAILS)} bails, ${self.load64(L.H_STAT_EVICTS)} compiled evicted; ${jit.stats()}` });
 }
-if (profiler) profiler.save(`${process.env.TSVISOR_PROFILE}.${data.zoneName}.hart${data.hartId}.json`);
+if (profiler) profiler.save(`${process.env.TSVISOR_PROFILE}.${data.zoneName}.hart${hartId}.json`);
 await jit.close();
 send({ type: "exited" });
