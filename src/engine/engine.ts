@@ -59,6 +59,14 @@ export interface BootPlan {
   dtbAddr: number;
 }
 
+/** A device of the machine: its name ("uart", "plic", "virtio-mmio@0"), MMIO window and interrupt. */
+export interface DeviceWindow {
+  name: string;
+  base: number;
+  size: number;
+  irq?: number;
+}
+
 /** What a zone's vCPUs did, sampled from their shared state (panic confirmation, panic-watch.ts). */
 export interface VcpuActivity {
   /** Instructions each vCPU retired so far. */
@@ -113,6 +121,10 @@ export interface Engine {
   readonly ramOffset: number;
   /** Guest physical address where RAM starts on this machine. */
   readonly ramBase: number;
+  /** Where a raw binary loads when the zone file gives no load_addr. */
+  readonly rawLoadAddr: number;
+  /** The machine's devices, for tools and messages (the engine's own wiring derives from the same map). */
+  devices(virtioSlots: number): DeviceWindow[];
   /** How much of a kernel file describePayload needs at most. */
   readonly payloadHeadBytes: number;
   /** The vCPU thread's module; its workerData is a VcpuThreadData. */

@@ -8,7 +8,7 @@ import { coreModule, instantiateCore } from "./core-module.js";
 import { HartView, HSM_STARTED, HSM_STOPPED } from "./hart-view.js";
 import { planBoot } from "./loader.js";
 import { describePayload, PAYLOAD_HEAD_BYTES } from "./payload.js";
-import { buildDtb, MACHINE } from "./machine.js";
+import { buildDtb, deviceWindows, MACHINE } from "./machine.js";
 import { createPlatform } from "./platform-devices.js";
 import { jitModeFromEnv, jitTableLimitFromEnv } from "./jit/jit-mode.js";
 import { MAX_BLOCKS } from "./jit/block-jit.js";
@@ -58,6 +58,8 @@ export const riscv64Engine: Engine = {
   maxVcpus: MACHINE.maxHarts,
   ramOffset: L.GUEST_RAM_OFF,
   ramBase: MACHINE.ramBase,
+  rawLoadAddr: MACHINE.rawLoadAddr,
+  devices: deviceWindows,
   payloadHeadBytes: PAYLOAD_HEAD_BYTES,
   vcpuWorker: new URL("./vcpu-worker.js", import.meta.url),
   checkSettings() {

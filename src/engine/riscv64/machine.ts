@@ -4,6 +4,7 @@
 // (platform-devices.ts), the vCPUs' MMIO fault windows (mmioWindows) and the loader's placement
 // (RAM). The map is QEMU's riscv "virt" machine's, so guests written for that machine just work.
 import { buildPlatformDtb, type PlatformDescription } from "./platform-dt.js";
+import type { DeviceWindow } from "../engine.js";
 import { MAX_HARTS, RAM_BASE } from "./layout.js";
 import { VIRTIO_MMIO_SIZE } from "../../devices/virtio/mmio.js";
 
@@ -17,6 +18,8 @@ export const MACHINE = {
   maxHarts: MAX_HARTS,
   /** Where RAM starts (RAM_BASE lives in layout.ts because the core is compiled from it). */
   ramBase: RAM_BASE,
+  /** Where OpenSBI hands over to the next stage on QEMU virt: raw binaries load here by default. */
+  rawLoadAddr: RAM_BASE + 0x200000,
   /** The core's time CSR counts at this rate too (core/csr.ts, which cannot import this file). */
   timebaseHz: 10_000_000,
   isa: "rv64imafdc_zicsr_zifencei_zba_zbb_sstc",
@@ -41,10 +44,21 @@ export function virtioWindows(slots: number): (MmioWindow & { irq: number })[] {
   }));
 }
 
+/** Every device of a zone with `virtioSlots` virtio-mmio slots, by name, with its window and interrupt. */
+export function deviceWindows(virtioSlots: number): DeviceWindow[] {
+  const { syscon, rtc, plic, uart } = MACHINE;
+  return [
+    { name: "syscon", base: syscon.base, size: syscon.size },
+    { name: "rtc", base: rtc.base, size: rtc.size, irq: rtc.irq },
+    { name: "plic", base: plic.base, size: plic.size },
+    { name: "uart", base: uart.base, size: uart.size, irq: uart.irq },
+    ...virtioWindows(virtioSlots).map((w, i) => ({ name: `virtio-mmio@${i}`, ...w })),
+  ];
+}
+
 /** Every MMIO window of a zone with `virtioSlots` slots: what the VMM's bus maps, the rest faults. */
 export function mmioWindows(virtioSlots: number): MmioWindow[] {
-  const { syscon, rtc, plic, uart } = MACHINE;
-  return [syscon, rtc, plic, uart, ...virtioWindows(virtioSlots)].map(({ base, size }) => ({ base, size }));
+  return deviceWindows(virtioSlots).map(({ base, size }) => ({ base, size }));
 }
 
 /** The hart whose S-mode external interrupt PLIC context `ctx` drives, or -1 (an M-mode context). */

@@ -7,8 +7,6 @@ import { BootError } from "../boot-error.js";
 import { MACHINE } from "./machine.js";
 import type { Payload, PayloadFormat, PayloadOptions, PayloadRegion } from "../engine.js";
 
-/** Where OpenSBI hands over to the next stage on QEMU virt: raw binaries load here by default. */
-export const DEFAULT_LOAD_ADDR = MACHINE.ramBase + 0x200000;
 /** How much of the file the describer needs at most (headers and ELF program headers). */
 export const PAYLOAD_HEAD_BYTES = 64 * 1024;
 
@@ -95,6 +93,6 @@ export function describePayload(head: Uint8Array, fileSize: number, file: string
     if (why) throw new BootError(`${file}: not a Linux Image, an ELF executable or a raw binary: ${why}`);
   }
   if (fileSize === 0) throw new BootError(`${file}: the file is empty`);
-  const start = o.loadAddr ?? DEFAULT_LOAD_ADDR;
+  const start = o.loadAddr ?? MACHINE.rawLoadAddr;
   return { format, entry: o.entry ?? start, regions: [{ name: "raw binary", start, end: start + fileSize, fileOff: 0, fileLen: fileSize }] };
 }
