@@ -7,6 +7,7 @@ import type { Arch } from "../engine/arch.js";
 import { engineFor } from "../engine/registry.js";
 import { MmioBus } from "../devices/bus.js";
 import { ZoneControl } from "../engine/zone-control.js";
+import { MmioRing } from "../engine/mmio-ring.js";
 import type { ZoneThreadMessage } from "../engine/thread-messages.js";
 import { VirtioDevices, type VirtioSetup } from "./virtio-devices.js";
 import { LogLimiter } from "../engine/log-limiter.js";
@@ -34,6 +35,7 @@ const post = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
 const limiter = new LogLimiter((msg) => post({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }));
 
 const bus = new MmioBus();
+const mmioRing = new MmioRing(ctl, 0);
 const platform = engine.createPlatform({
   buffer, vcpus: data.vcpus, virtioSlots: data.virtioSlots ?? 0, bus, console: ctl.consoleSink, endZone,
 });
@@ -53,8 +55,6 @@ function endZone(state: number, code: number): void {
   wakeAll();
 }
 
-const mmioHead = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_HEAD) >> 2;
-const mmioTail = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_TAIL) >> 2;
 
 // Output bytes the UART lost (written to a full transmit FIFO): said as it happens (rate-limited)
 // and in total when the zone ends.
@@ -68,30 +68,18 @@ function uartOverrun(): string {
   return `UART: ${uartDropped} output bytes lost so far (written while its transmit FIFO was full)`;
 }
 
-/** Serve the vCPUs' MMIO requests in ring order (see zone-block.ts ZC_MMIO_RING). */
-function serveRequests(): void {
-  let tail = Atomics.load(words, mmioTail);
-  if (tail === Atomics.load(words, mmioHead)) return;
-  for (;;) {
-    const e = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_RING + (tail & (Z.MMIO_RING_ENTRIES - 1)) * Z.MMIO_ENTRY_BYTES) >> 2;
-    if (Atomics.load(words, e) !== ((tail + 1) | 0)) break; // reserved but not filled in yet
-    const vcpu = words[e + 1];
-    const size = words[e + 3] as 1 | 2 | 4 | 8;
-    const addr = (words[e + 5] >>> 0) * 2 ** 32 + (words[e + 4] >>> 0);
-    if (words[e + 2] === Z.MMIO_STORE) {
-      bus.write(addr, size, words[e + 6] >>> 0, words[e + 7] >>> 0);
-    } else if (vcpu >= 0 && vcpu < data.vcpus) {
-      const r = bus.read(addr, size);
-      const answer = engine.loadAnswerOffset(vcpu) >> 2; // { 0 ok / 1 fault, lo, hi }
-      words[answer + 1] = r.lo;
-      words[answer + 2] = r.hi;
-      words[answer] = r.ok ? 0 : 1;
-    }
-    platform.publish(); // before the answer: a vCPU reading the shadow next must see this access's effect
-    tail = (tail + 1) | 0;
-    Atomics.store(words, mmioTail, tail);
+/** One of the vCPUs' MMIO requests, served in ring order (../engine/mmio-ring.ts). */
+function serveRequest(vcpu: number, op: number, size: 1 | 2 | 4 | 8, addr: number, lo: number, hi: number): void {
+  if (op === Z.MMIO_STORE) {
+    bus.write(addr, size, lo, hi);
+  } else if (vcpu >= 0 && vcpu < data.vcpus) {
+    const r = bus.read(addr, size);
+    const answer = engine.loadAnswerOffset(vcpu) >> 2; // { 0 ok / 1 fault, lo, hi }
+    words[answer + 1] = r.lo;
+    words[answer + 2] = r.hi;
+    words[answer] = r.ok ? 0 : 1;
   }
-  Atomics.notify(words, mmioTail);
+  platform.publish(); // before the answer: a vCPU reading the shadow next must see this access's effect
 }
 
 // Console input goes to the UART once its driver listens (RX interrupt enabled); else to a
@@ -111,7 +99,7 @@ function pumpInput(): void {
 try {
   while (ctl.running) {
     const bell = Atomics.load(words, ctl.doorbellIndex);
-    serveRequests();
+    mmioRing.serve(serveRequest);
     pumpInput();
     bus.pollAll();
     platform.publish();
@@ -119,7 +107,7 @@ try {
     limiter.tick();
     ctl.sleepUntilRung(bell, 20, VMM_SPIN);
   }
-  serveRequests(); // stores posted just before the zone ended (a guest that prints, then powers off)
+  mmioRing.serve(serveRequest); // stores posted just before the zone ended (a guest that prints, then powers off)
   uart.flush();
   if (uart.droppedOutput > 0) {
     post({ type: "log", msg: `zone ${data.zoneName}: UART: ${uart.droppedOutput} output bytes lost in all (written while its transmit FIFO was full)` });

@@ -7,6 +7,7 @@ import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_CLAIMED, HSM_START_PENDIN
 import { handleSbi, serviceOwnFlush, type SbiHost } from "./sbi.js";
 import { FwftState } from "./sbi-fwft.js";
 import { ZoneControl } from "../zone-control.js";
+import { MmioRing } from "../mmio-ring.js";
 import * as Z from "../zone-block.js";
 import { VcpuExit } from "../exit.js";
 import { BlockJit, MAX_BLOCKS } from "./jit/block-jit.js";
@@ -149,30 +150,17 @@ function waitForInterrupt(): void {
   Atomics.wait(words, wakeIdx, seen, ms);
 }
 
-// MMIO goes to the VMM thread through the zone's request ring (layout.ts ZC_MMIO_RING), served
+// MMIO goes to the VMM thread through the zone's request ring (../mmio-ring.ts), served
 // in order. Stores are posted: the vCPU goes on (the windows are known here, so a store to an
 // unmapped address still faults precisely). A load waits for its answer, which comes after every
 // earlier request. UART LSR polls (console output) read the VMM's shadow instead.
 const windows = mmioWindows(data.virtioSlots);
-const mmioHead = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_HEAD) >> 2;
-const mmioTail = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_TAIL) >> 2;
+const ring = new MmioRing(ctl, SPIN_BEFORE_SLEEP);
 const lsrShadow = (Z.ZONE_CTL_OFF + Z.ZC_UART_LSR) >> 2;
 const LSR_DR = 0x01, LSR_THRE = 0x20;
 
 function mapped(addr: number, size: number): boolean {
   return windows.some((w) => addr >= w.base && addr - w.base <= w.size - size);
-}
-
-/** Wait until the VMM has served the ring up to index `upTo`, give or take `slack` entries. */
-function waitServed(upTo: number, slack: number): void {
-  if (((upTo - Atomics.load(words, mmioTail)) | 0) <= slack) return;
-  // The VMM usually answers within microseconds: spin briefly before paying for a futex sleep.
-  for (let i = 0; i < SPIN_BEFORE_SLEEP; i++) if (((upTo - Atomics.load(words, mmioTail)) | 0) <= slack) return;
-  for (;;) {
-    const tail = Atomics.load(words, mmioTail);
-    if (((upTo - tail) | 0) <= slack || !ctl.running) return;
-    Atomics.wait(words, mmioTail, tail, 100);
-  }
 }
 
 /**
@@ -181,7 +169,7 @@ function waitServed(upTo: number, slack: number): void {
  * UART and the SBI console, and survives an immediate poweroff.
  */
 function uartDrained(): void {
-  waitServed(Atomics.load(words, mmioHead), 0);
+  ring.waitServed(ring.head, 0);
   const until = performance.now() + CONSOLE_WAIT_MS;
   for (;;) {
     const lsr = Atomics.load(words, lsrShadow);
@@ -191,21 +179,9 @@ function uartDrained(): void {
   }
 }
 
-/** Queue one request; returns its ring index. */
+/** Queue this hart's exit as one request; returns its ring index. */
 function request(op: number, size: number): number {
-  const i = Atomics.add(words, mmioHead, 1);
-  waitServed(i, Z.MMIO_RING_ENTRIES - 1); // its slot is free
-  const e = (Z.ZONE_CTL_OFF + Z.ZC_MMIO_RING + (i & (Z.MMIO_RING_ENTRIES - 1)) * Z.MMIO_ENTRY_BYTES) >> 2;
-  words[e + 1] = hartId;
-  words[e + 2] = op;
-  words[e + 3] = size;
-  words[e + 4] = u32(L.H_EXIT_ADDR);
-  words[e + 5] = u32(L.H_EXIT_ADDR + 4);
-  words[e + 6] = u32(L.H_EXIT_DATA);
-  words[e + 7] = u32(L.H_EXIT_DATA + 4);
-  Atomics.store(words, e, (i + 1) | 0); // published
-  ctl.ring();
-  return i;
+  return ring.post(hartId, op, size, u32(L.H_EXIT_ADDR), u32(L.H_EXIT_ADDR + 4), u32(L.H_EXIT_DATA), u32(L.H_EXIT_DATA + 4));
 }
 
 /** A guest MMIO store. Returns false on access fault. */
@@ -218,7 +194,7 @@ function mmioStore(): boolean {
   // real hardware: a THRE interrupt enabled through IER must be pending at once, or a shell
   // that echoes and exits (the tty is hung up, unsent output dropped) loses its last line.
   // Data bytes (THR) stay posted: the driver reads IIR next, which waits for them anyway.
-  if (addr > MACHINE.uart.base && addr < MACHINE.uart.base + 8) waitServed((i + 1) | 0, 0);
+  if (addr > MACHINE.uart.base && addr < MACHINE.uart.base + 8) ring.waitServed((i + 1) | 0, 0);
   return true;
 }
 
@@ -231,7 +207,7 @@ function mmioLoad(): boolean {
     // either busy (a stale "busy" only makes the driver poll again) or sure to stay empty: the
     // console ring has room for every queued store, so queued THR bytes go straight through.
     const lsr = Atomics.load(words, lsrShadow);
-    const queued = (Atomics.load(words, mmioHead) - Atomics.load(words, mmioTail)) | 0;
+    const queued = ring.queued;
     const txStays = (lsr & LSR_THRE) === 0 || ctl.consoleRoom() > queued;
     if ((lsr & Z.ZC_SHADOW_VALID) !== 0 && (queued === 0 || ((lsr & LSR_DR) === 0 && txStays))) {
       words[(self.base + L.H_EXIT_DATA) >> 2] = lsr & 0xff;
@@ -239,7 +215,7 @@ function mmioLoad(): boolean {
       return true;
     }
   }
-  waitServed((request(Z.MMIO_LOAD, size) + 1) | 0, 0);
+  ring.waitServed((request(Z.MMIO_LOAD, size) + 1) | 0, 0);
   if (!ctl.running) return true; // the zone is ending; the result no longer matters
   if (words[self.word(L.H_LD_RESULT)] !== 0) return false;
   words[(self.base + L.H_EXIT_DATA) >> 2] = words[self.word(L.H_LD_DATA_LO)];
