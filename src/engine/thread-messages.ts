@@ -4,5 +4,5 @@
 export type ZoneThreadMessage =
   | { type: "log"; msg: string }
   | { type: "error"; reason: string } // the zone must end in state `error`
-  | { type: "ready"; hart: number; tid: number } // a vCPU thread is pinned and about to run
+  | { type: "ready"; vcpu: number; tid: number } // a vCPU thread is pinned and about to run
   | { type: "exited" };

@@ -147,10 +147,10 @@ export class ZoneRunner extends EventEmitter {
     // A kernel that panicked with panic=0 spins for ever, its CPUs wasted: end it once the harts
     // confirm what the console says (PanicConfirm), sampling them a few times meanwhile.
     this.clearSuspect();
-    const confirm = new PanicConfirm(panic, zone.hartSample());
+    const confirm = new PanicConfirm(panic, zone.vcpuActivity());
     const timer = setInterval(() => {
       if (this.zone !== zone) return this.clearSuspect();
-      const sure = confirm.observe(zone.hartSample());
+      const sure = confirm.observe(zone.vcpuActivity());
       if (!confirm.done()) return;
       this.clearSuspect();
       if (sure) {

@@ -1,11 +1,10 @@
 // A running zone as its owner (the CLI's main thread, later the daemon) sees it: loads the
 // images, lays out memory, starts the VMM thread and one thread per vCPU, and reports the outcome.
-import type { HartSample } from "./panic-watch.js";
 import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import * as Z from "../engine/zone-block.js";
 import type { Arch } from "../engine/arch.js";
-import { maxZoneMemory, ramOffsetOf, type VcpuThreadData } from "../engine/engine.js";
+import { maxZoneMemory, ramOffsetOf, type VcpuActivity, type VcpuThreadData } from "../engine/engine.js";
 import { engineFor } from "../engine/registry.js";
 import { BootError } from "../engine/boot-error.js";
 import type { FormatChoice, ZoneConfig } from "../config/zone-config.js";
@@ -154,7 +153,7 @@ export class Zone extends EventEmitter {
         if (m.type === "log") this.emit("log", m.msg);
         else if (m.type === "error") this.errorReason ??= m.reason;
         else if (m.type === "ready") {
-          this.vcpuTids[m.hart] = m.tid;
+          this.vcpuTids[m.vcpu] = m.tid;
           if (++ready === s.cpus) this.emit("ready");
         }
       };
@@ -233,7 +232,7 @@ export class Zone extends EventEmitter {
   }
 
   /** What the vCPUs are doing, read from their shared state (for PanicConfirm): retired instructions, user mode. */
-  hartSample(): HartSample {
+  vcpuActivity(): VcpuActivity {
     if (!this.memory) return { instret: [], inUser: false };
     return engineFor(this.spec.arch).activity(this.memory.buffer, this.spec.cpus);
   }

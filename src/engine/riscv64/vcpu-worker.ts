@@ -320,7 +320,7 @@ function loop(): void {
 if (pinned.error !== undefined) {
   fatal(`zone ${data.zoneName}: vCPU ${hartId}: cannot pin to host CPU ${data.hostCpu}: ${pinned.error}`);
 } else {
-  send({ type: "ready", hart: hartId, tid: pinned.tid });
+  send({ type: "ready", vcpu: hartId, tid: pinned.tid });
 }
 try {
   loop();
