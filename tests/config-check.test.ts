@@ -12,11 +12,12 @@ import { defaultSystemConfig, loadSystemConfig, type SystemConfig } from "../src
 import { buildAsm } from "./helpers/guest.js";
 import { jsonSchema } from "../src/config/json-schema.js";
 import { GUEST_RAM_OFF } from "../src/engine/riscv64/layout.js";
-import { MAX_ZONE_MEM } from "../src/zone/zone.js";
+import { maxZoneMemory } from "../src/engine/engine.js";
+import { engineFor } from "../src/engine/registry.js";
 
 // What a zone takes from the pool besides its RAM (the engine's fixed region), in MiB.
 const ENGINE_MIB = GUEST_RAM_OFF / 2 ** 20;
-const MAX_MIB = Math.floor(MAX_ZONE_MEM / 2 ** 20);
+const MAX_MIB = Math.floor(maxZoneMemory(engineFor("riscv64")) / 2 ** 20);
 
 const CLI = fileURLToPath(new URL("../../bin/tsvisor.js", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "tsvisor-check-"));

@@ -8,7 +8,7 @@ import { Writable } from "node:stream";
 import { boot, buildAsm } from "./helpers/guest.js";
 import { describe } from "./helpers/asm-run.js";
 import { pipeConsole } from "../src/cli/run.js";
-import { ZC_CONOUT_SIZE } from "../src/engine/riscv64/layout.js";
+import { ZC_CONOUT_SIZE } from "../src/engine/zone-block.js";
 
 const SECONDS = process.env.TSVISOR_SOAK === "1" ? 60 : 1.5;
 const HWM = 16 * 1024;

@@ -34,7 +34,7 @@ after(async () => {
 });
 
 const blk = (path: string, readonly = false, slot = 0): DeviceConfig => ({ type: "blk", slot, path, readonly, serial: "d" });
-const spec = (name: string, devices: DeviceConfig[]): ZoneSpec => ({ name, cpus: 1, memBytes: 64 * M, kernel: idle, cmdline: "", devices });
+const spec = (name: string, devices: DeviceConfig[]): ZoneSpec => ({ name, arch: "riscv64", cpus: 1, memBytes: 64 * M, kernel: idle, cmdline: "", devices });
 
 interface Running { zone: Zone; ended: Promise<unknown> }
 
@@ -96,7 +96,7 @@ test("one zone cannot have the same writable image twice", async () => {
 });
 
 function cfg(name: string, devices: DeviceConfig[]): ZoneConfig {
-  return { file: join(tmp, `${name}.toml`), name, kind: "user", cpus: 1, memBytes: 64 * M, kernel: idle, cmdline: "", shareCpus: true, devices };
+  return { file: join(tmp, `${name}.toml`), name, kind: "user", arch: "riscv64", cpus: 1, memBytes: 64 * M, kernel: idle, cmdline: "", shareCpus: true, devices };
 }
 
 async function conflict(name: string, devices: DeviceConfig[]): Promise<ApiError> {

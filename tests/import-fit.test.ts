@@ -27,7 +27,7 @@ const write = (name: string, text: string) => {
 };
 const M = 1024 * 1024;
 /** This 2-CPU host with the default 1G pool: 992M for one zone. */
-const SMALL: ImportHost = { zoneCpus: [0, 1], maxMemBytes: 1024 * M - 32 * M, takenIds: new Set(), kernelFormat };
+const SMALL: ImportHost = { zoneCpus: [0, 1], maxMemBytes: 1024 * M - 32 * M, takenIds: new Set(), kernelFormat: (p) => kernelFormat(p, "riscv64") };
 
 // In the shape of hvisor-tool's examples/qemu-riscv64/linux2.json: a QEMU board's 4th CPU, its RAM
 // slice, passthrough UART/virtio regions and IRQs, and a kernel path on the board.

@@ -14,7 +14,7 @@ import type { ImportHost } from "../src/config/import/common.js";
 import { kernelFormat } from "../src/zone/preflight.js";
 
 /** A host as large as the boards: nothing needs to change to fit it. */
-const BOARD: ImportHost = { zoneCpus: [0, 1, 2, 3, 4, 5, 6, 7], maxMemBytes: 2 ** 32 - 2 ** 26, takenIds: new Set(), kernelFormat };
+const BOARD: ImportHost = { zoneCpus: [0, 1, 2, 3, 4, 5, 6, 7], maxMemBytes: 2 ** 32 - 2 ** 26, takenIds: new Set(), kernelFormat: (p) => kernelFormat(p, "riscv64") };
 
 const tmp = mkdtempSync(join(tmpdir(), "tsvisor-import-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));

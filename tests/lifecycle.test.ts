@@ -46,7 +46,7 @@ function cgroupDirs(): number {
 }
 
 function cfg(name: string, o: Partial<ZoneConfig> = {}): ZoneConfig {
-  return { file: `${name}.toml`, name, kind: "user", cpus: 1, memBytes: 64 * M, kernel: idle, cmdline: "", ...o };
+  return { file: `${name}.toml`, name, kind: "user", arch: "riscv64", cpus: 1, memBytes: 64 * M, kernel: idle, cmdline: "", ...o };
 }
 
 interface Snap { threads: number; fds: number; procs: number; files: number; cgroups: number; pool: number; freeCpus: number[]; zones: number }
@@ -206,7 +206,7 @@ test("reboots reuse the zone's memory: four boots of a locked 128 MiB zone hold 
   // Before, each boot made a new memory and the old one lingered: +160 MiB per reboot, which a
   // zone process's cgroup limit turns into an OOM kill.
   const { ZoneRunner } = await import("../src/zone/zone-runner.js");
-  const r = new ZoneRunner({ name: "reuse", cpus: 1, memBytes: 128 * M, kernel: idle, cmdline: "", lockMemory: true });
+  const r = new ZoneRunner({ name: "reuse", arch: "riscv64", cpus: 1, memBytes: 128 * M, kernel: idle, cmdline: "", lockMemory: true });
   const rss: number[] = [];
   let boots = 0;
   r.on("status", (s: { state: string }) => {

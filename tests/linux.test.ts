@@ -53,7 +53,7 @@ test("a kernel that cannot mount its root file system panics, and the zone ends 
   // No initramfs and no disk: Linux panics with "VFS: Unable to mount root fs" and, with panic=0,
   // would spin for ever. The zone runner must end it (runs through ZoneRunner, as zones do).
   const { ZoneRunner } = await import("../src/zone/zone-runner.js");
-  const runner = new ZoneRunner({ name: "nofs", cpus: 1, memBytes: 128 << 20, kernel: g.kernel, cmdline: "console=ttyS0" });
+  const runner = new ZoneRunner({ name: "nofs", arch: "riscv64", cpus: 1, memBytes: 128 << 20, kernel: g.kernel, cmdline: "console=ttyS0" });
   const end = await runner.run();
   assert.equal(end.state, "panicked", end.reason);
   assert.match(end.reason ?? "", /^zone nofs: kernel panic: VFS: Unable to mount root fs on unknown-block\(0,0\)$/);
@@ -63,7 +63,7 @@ test("a guest user who prints the panic line does not stop the zone: the harts s
   const g = demoGuest();
   // `boot` runs a Zone alone; the panic check lives in ZoneRunner, so drive one and type at its console.
   const { ZoneRunner } = await import("../src/zone/zone-runner.js");
-  const runner = new ZoneRunner({ name: "fake", cpus: 1, memBytes: 128 << 20, kernel: g.kernel, initrd: g.initrd, cmdline: "console=ttyS0" });
+  const runner = new ZoneRunner({ name: "fake", arch: "riscv64", cpus: 1, memBytes: 128 << 20, kernel: g.kernel, initrd: g.initrd, cmdline: "console=ttyS0" });
   let out = "";
   let step = 0;
   runner.on("console", (d: Buffer) => {

@@ -14,7 +14,7 @@ import { EXIT } from "../src/cli/exit-codes.js";
 import { buildAsm } from "./helpers/guest.js";
 import { readUserFile, readUserFileSync, userFileHead, UserFileError, type UserFileLimit } from "../src/host/user-file.js";
 import { Zone } from "../src/zone/zone.js";
-import { BootError } from "../src/engine/riscv64/loader.js";
+import { BootError } from "../src/engine/boot-error.js";
 
 const M = 1024 * 1024;
 const tmp = mkdtempSync(join(tmpdir(), "tsvisor-ufiles-"));
@@ -156,7 +156,7 @@ test("user-file: regular files within the limit are read (sync and async); anyth
 
 test("a zone refuses a FIFO kernel and one larger than its memory before anything runs", async () => {
   // (under the daemon this read happens in the zone's own process, never in the daemon)
-  const zone = (kernel: string) => new Zone({ name: "ld", cpus: 1, memBytes: 64 * M, kernel, cmdline: "" });
+  const zone = (kernel: string) => new Zone({ name: "ld", arch: "riscv64", cpus: 1, memBytes: 64 * M, kernel, cmdline: "" });
   assert.throws(() => zone(fifo).start(), (e) => e instanceof BootError && /^zone ld: cannot read kernel .*fifo: it is a FIFO/.test(e.message));
   assert.throws(() => zone(bigKernel).start(), /zone ld: cannot read kernel .*big\.Image: it is 100M, more than the zone's 64M of memory$/);
   const z = zone(idle);

@@ -13,7 +13,7 @@ test("guest -> host TCP over virtio-net on a TAP in a netns: 64 MiB with a match
   const tap = `tsvt${id}`;
   const ns = new NetNs(`tsvnet${id}`);
   const zone = new Zone({
-    name: "net", cpus: 1, memBytes: 512 << 20, kernel: g.kernel, initrd: g.initrd, cmdline: "console=ttyS0",
+    name: "net", arch: "riscv64", cpus: 1, memBytes: 512 << 20, kernel: g.kernel, initrd: g.initrd, cmdline: "console=ttyS0",
     devices: [{ type: "net", slot: 0, tap, mac: "02:00:00:00:00:02" }],
   });
   let out = "";

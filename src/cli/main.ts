@@ -33,7 +33,7 @@ program
   .action(async (file: string | undefined, opts: RunOptions) => {
     // Loaded when needed: every command's modules at start would cost each command ~30-50 ms.
     const [{ resolveRunConfig, runZone }, { ConfigError }, { BootError }] = await Promise.all([
-      import("./run.js"), import("../config/zone-config.js"), import("../engine/riscv64/loader.js")]);
+      import("./run.js"), import("../config/zone-config.js"), import("../engine/boot-error.js")]);
     let code: number;
     try {
       code = await runZone(resolveRunConfig(file, opts));

@@ -1,6 +1,7 @@
 // `tsvisor run`: boot one zone in the foreground with its console on this terminal.
 import { loadZoneConfig, ConfigError, PAYLOAD_FORMATS, type FormatChoice, type ZoneConfig } from "../config/zone-config.js";
 import { parseSize } from "../config/size.js";
+import { DEFAULT_ARCH } from "../engine/arch.js";
 import { ZoneRunner } from "../zone/zone-runner.js";
 import { zoneSpecOf } from "../zone/zone.js";
 import type { ZoneStatus } from "../zone/zone-link.js";
@@ -21,7 +22,7 @@ export interface RunOptions {
 export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneConfig {
   const base: ZoneConfig = file
     ? loadZoneConfig(file)
-    : { file: "(command line)", name: "zone", kind: "user", cpus: 1, memBytes: 256 * 1024 ** 2, kernel: "", cmdline: "console=ttyS0" };
+    : { file: "(command line)", name: "zone", kind: "user", arch: DEFAULT_ARCH, cpus: 1, memBytes: 256 * 1024 ** 2, kernel: "", cmdline: "console=ttyS0" };
   const c = { ...base };
   if (o.name !== undefined) c.name = o.name;
   if (o.kernel !== undefined) c.kernel = o.kernel;

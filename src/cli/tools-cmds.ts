@@ -10,8 +10,10 @@ import { importHvisor } from "../config/import/hvisor.js";
 import { importAxvisor } from "../config/import/axvisor.js";
 import type { ImportHost, ImportResult } from "../config/import/common.js";
 import { kernelFormat } from "../zone/preflight.js";
-import { MAX_ZONE_MEM } from "../zone/zone.js";
 import { zoneFootprint } from "../zone/partition.js";
+import { DEFAULT_ARCH } from "../engine/arch.js";
+import { engineFor } from "../engine/registry.js";
+import { maxZoneMemory } from "../engine/engine.js";
 import { apiCall } from "./client.js";
 import { defaultSocketPath } from "../daemon/daemon.js";
 import { API_PREFIX, type ZoneList } from "../daemon/api-types.js";
@@ -50,11 +52,12 @@ async function importHost(o: ImportOpts): Promise<ImportHost> {
   const system = loadSystemConfig(o.system);
   return {
     zoneCpus: allowedCpus().filter((c) => !system.zone0Cpus.includes(c)),
-    maxMemBytes: Math.min(MAX_ZONE_MEM, system.poolBytes - zoneFootprint(0)),
+    // imported configs name no arch: they get the default one
+    maxMemBytes: Math.min(maxZoneMemory(engineFor(DEFAULT_ARCH)), system.poolBytes - zoneFootprint(0, DEFAULT_ARCH)),
     takenIds: await daemonZoneIds(o.socket),
     kernel: o.kernel,
     initrd: o.initrd,
-    kernelFormat,
+    kernelFormat: (path) => kernelFormat(path, DEFAULT_ARCH),
   };
 }
 

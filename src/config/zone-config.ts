@@ -8,6 +8,7 @@ import { assignSlots, checkDevices, devicesSchema, type DeviceConfig } from "./d
 import { FieldChecker, parseTomlText } from "./field-check.js";
 import { unknownKey } from "./issue-words.js";
 import { CONFIG_LIMIT, readUserFileSync, UserFileError } from "../host/user-file.js";
+import { ARCHES, DEFAULT_ARCH, type Arch } from "../engine/arch.js";
 
 /** How a zone's kernel file is read: told from its contents, or forced. */
 export const PAYLOAD_FORMATS = ["auto", "image", "elf", "raw"] as const;
@@ -43,7 +44,7 @@ const zoneTable = z.object({
   name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, "use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit"),
   id: z.number().int().min(1).max(4095).optional(),
   kind: z.enum(["user", "realtime"]).default("user"),
-  arch: z.literal("riscv64").default("riscv64"),
+  arch: z.enum(ARCHES).default(DEFAULT_ARCH),
   cpus: z.number().int().min(1).max(32).optional(),
   memory: sizeSchema.default("256M"),
   host_cpus: z.array(z.number().int().min(0).max(1023)).min(1).max(32).optional(),
@@ -72,6 +73,8 @@ export interface ZoneConfig {
   name: string;
   id?: number;
   kind: "user" | "realtime";
+  /** Which engine runs the zone. */
+  arch: Arch;
   cpus: number;
   memBytes: number;
   kernel: string;
@@ -140,6 +143,7 @@ export function inspectZoneConfig(text: string, file: string): ZoneInspection {
     file, bad, name,
     id: ok("zone", "id", z0.id),
     kind: ok("zone", "kind", z0.kind),
+    arch: ok("zone", "arch", z0.arch),
     cpus: cpusKnown ? z0.cpus ?? hostCpus?.length ?? 1 : undefined,
     hostCpus,
     shareCpus: ok("zone", "share_cpus", z0.share_cpus),

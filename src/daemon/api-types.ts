@@ -1,6 +1,7 @@
 // The daemon's JSON API as both sides see it: request bodies (validated with zod on arrival) and
 // the response shapes. docs/api.md and docs/openapi.json describe the same.
 import { z } from "zod";
+import type { Arch } from "../engine/arch.js";
 import { CONFIG_FILE_MAX } from "../host/user-file.js";
 import type { ZoneRunState } from "../zone/zone-link.js";
 
@@ -29,7 +30,7 @@ export interface ZoneInfo {
   id: number;
   name: string;
   kind: "user" | "realtime";
-  arch: "riscv64";
+  arch: Arch;
   state: ZoneState;
   /** Why the zone ended (states `failed`, `panicked`, `error`; for `panicked` it holds the panic message). */
   reason?: string;

@@ -109,14 +109,14 @@ export class ZoneManager {
       this.zones.set(rec.id, rec);
       try {
         rec.hostCpus = this.cpus.claim({ zone: r.cfg.name, kind: r.cfg.kind, share: r.cfg.shareCpus ?? false, count: r.cfg.cpus, cpus: r.hostCpus });
-        this.pool.reserve(r.cfg.name, r.cfg.memBytes);
+        this.pool.reserve(r.cfg.name, r.cfg.memBytes, r.cfg.arch);
         rec.holds = true;
       } catch (e) {
         this.cpus.release(r.cfg.name);
         this.log(`zone ${r.cfg.name}: found running, but it does not fit this daemon's partition: ${errMsg(e)}`);
       }
       const cg = r.cgroup ? openZoneCgroup(r.cgroup.version, r.cgroup.dirs) : undefined;
-      const h = await ZoneHandle.adopt(this.o.zonesDir, r, cg, zoneMemoryLimit(r.cfg.memBytes, r.cfg.cpus));
+      const h = await ZoneHandle.adopt(this.o.zonesDir, r, cg, zoneMemoryLimit(r.cfg.memBytes, r.cfg.cpus, r.cfg.arch));
       this.follow(rec, h);
       if (h.outcome) {
         // it ended while no daemon was there (its end file, or how the kernel saw it die)
@@ -298,7 +298,7 @@ export class ZoneManager {
     }
     try {
       failAt("reserve-memory");
-      this.pool.reserve(c.name, c.memBytes);
+      this.pool.reserve(c.name, c.memBytes, c.arch);
     } catch (e) {
       this.cpus.release(c.name);
       throw refuse(e);
@@ -320,7 +320,7 @@ export class ZoneManager {
     try {
       // The daemon's pid in the name keeps two daemons (tests, or a stale one) apart.
       return this.cgroups.create(`zone${rec.id}-${c.name}-${process.pid}`,
-        { cpus, memoryBytes: zoneMemoryLimit(c.memBytes, c.cpus), pids: zonePidsLimit(c.cpus) });
+        { cpus, memoryBytes: zoneMemoryLimit(c.memBytes, c.cpus, c.arch), pids: zonePidsLimit(c.cpus) });
     } catch (e) {
       throw new ApiError(500, `zone ${c.name}: cannot make its cgroup: ${errMsg(e)}`);
     }
@@ -341,7 +341,7 @@ export class ZoneManager {
     };
     let proc: ZoneHandle;
     try {
-      proc = ZoneHandle.spawn(this.o.zonesDir, r, cg, zoneMemoryLimit(c.memBytes, c.cpus));
+      proc = ZoneHandle.spawn(this.o.zonesDir, r, cg, zoneMemoryLimit(c.memBytes, c.cpus, c.arch));
     } catch (e) {
       cg?.remove();
       throw new ApiError(500, `zone ${c.name}: cannot start its process: ${errMsg(e)}`);
@@ -443,19 +443,19 @@ export class ZoneManager {
     const up = r.state === "running" && s?.startedAt !== undefined;
     const live = r.proc && !r.proc.ended;
     return {
-      id: r.id, name: c.name, kind: c.kind, arch: "riscv64", state: r.state,
+      id: r.id, name: c.name, kind: c.kind, arch: c.arch, state: r.state,
       ...(r.reason !== undefined ? { reason: r.reason } : {}),
       ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
       vcpus: r.hostCpus.map((h, i) => ({ vcpu: i, hostCpu: h, tid: live ? s?.tids[i] ?? 0 : 0 })),
       shareCpus: c.shareCpus ?? false,
-      memory: c.memBytes, poolBytes: r.holds ? zoneFootprint(c.memBytes) : 0,
+      memory: c.memBytes, poolBytes: r.holds ? zoneFootprint(c.memBytes, c.arch) : 0,
       memoryLocked: c.kind === "realtime" && r.holds,
       boot: { kernel: c.kernel, ...(c.initrd !== undefined ? { initrd: c.initrd } : {}), cmdline: c.cmdline },
       file: c.file,
       process: {
         pid: live ? r.proc!.pid : 0,
         cgroup: live ? r.proc!.cgroup?.dirs ?? [] : [],
-        memoryLimit: live && r.proc!.cgroup ? zoneMemoryLimit(c.memBytes, c.cpus) : 0,
+        memoryLimit: live && r.proc!.cgroup ? zoneMemoryLimit(c.memBytes, c.cpus, c.arch) : 0,
       },
       ...(s?.startedAt !== undefined && !isEnded(r.state) ? { startedAt: new Date(s.startedAt).toISOString() } : {}),
       ...(up ? { uptimeSeconds: Math.floor((Date.now() - s!.startedAt!) / 1000) } : {}),

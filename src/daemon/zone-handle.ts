@@ -8,6 +8,7 @@ import type { Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { ZoneCgroup } from "../host/cgroup.js";
 import { formatSize } from "../config/size.js";
+import { DEFAULT_ARCH } from "../engine/arch.js";
 import {
   connectLink, controlFrame, FRAME_INPUT, isEnded, LINK_HIGH_WATER, sendBytes, zoneFiles, type LinkHandlers,
   type ZoneRecord, type ZoneStatus, type ZoneToDaemon,
@@ -282,7 +283,9 @@ export function storedRecords(dir: string): ZoneRecord[] {
   for (const n of names) {
     if (!/^\d+\.json$/.test(n)) continue;
     const r = readJson<ZoneRecord>(`${dir}/${n}`);
-    if (r && typeof r.id === "number" && r.cfg && Array.isArray(r.hostCpus)) out.push(r);
+    if (!r || typeof r.id !== "number" || !r.cfg || !Array.isArray(r.hostCpus)) continue;
+    r.cfg.arch ??= DEFAULT_ARCH; // written by a daemon from before zone configs named their arch
+    out.push(r);
   }
   return out;
 }

@@ -50,3 +50,19 @@ export interface PlatformEvents {
   fail(code: number): void;
   reboot(): void;
 }
+
+/** The machine's console UART as the VMM thread sees it: host input goes in, lost output is counted. */
+export interface ConsoleUart {
+  /** Take host input into the receive FIFO; returns how many bytes were taken. */
+  receive(bytes: Uint8Array): number;
+  /** Bytes received but not read by the guest yet. */
+  readonly pendingInput: number;
+  /** A driver listens with its receive interrupt enabled. */
+  readonly rxInterruptEnabled: boolean;
+  /** A driver has set the UART up (and may poll it). */
+  readonly inUse: boolean;
+  /** Output bytes lost so far (written to a full transmit FIFO). */
+  readonly droppedOutput: number;
+  /** Move what the transmit FIFO holds to the console now (the zone is ending). */
+  flush(): void;
+}

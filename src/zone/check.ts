@@ -59,7 +59,7 @@ function place(p: ZoneParts, key: string, cpus: CpuPartition | undefined, pool: 
     problems.push(`${p.file}: ${e.field}: ${e.message}`);
   }
   try {
-    if (p.memBytes !== undefined && memoryOk) pool.reserve(key, p.memBytes);
+    if (p.memBytes !== undefined && p.arch !== undefined && memoryOk) pool.reserve(key, p.memBytes, p.arch);
   } catch (e) {
     if (!(e instanceof PartitionError)) throw e;
     problems.push(`${p.file}: ${e.field}: ${e.message}`);

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { afterPanicLine, PANIC_CONFIRM_MS, PANIC_MESSAGE_MAX, PanicConfirm, PanicWatch, type HartSample } from "./panic-watch.js";
+import { afterPanicLine, PANIC_CONFIRM_MS, PANIC_MESSAGE_MAX, PanicConfirm, PanicWatch } from "./panic-watch.js";
+import type { VcpuActivity } from "../engine/engine.js";
 
 const END = "[ 2.5] ---[ end Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0) ]---\r\n";
 
@@ -43,7 +44,7 @@ test("output on a later line clears a suspected panic; the rest of the panic lin
 test("a panic is confirmed only if no hart ran user code and one hart spun for the whole window", () => {
   const t0 = 1_000_000;
   const at = (ms: number) => t0 + ms;
-  const s = (instret: number[], inUser = false): HartSample => ({ instret: instret.map(BigInt), inUser });
+  const s = (instret: number[], inUser = false): VcpuActivity => ({ instret: instret.map(BigInt), inUser });
   // a dead kernel: hart 0 spins in mdelay, hart 1 is parked
   const dead = new PanicConfirm("m", s([0, 0]), t0);
   assert.equal(dead.observe(s([5e6, 10]), at(1000)), false); // window not over yet

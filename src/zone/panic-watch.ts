@@ -6,6 +6,7 @@
 // panic=N > 0 the kernel reboots itself instead and never prints the end line, so the zone's
 // reboot handling (and its loop detection) sees it. Every console path (UART, SBI console,
 // virtio console) goes through the zone's console ring, so watching that stream covers them all.
+import type { VcpuActivity } from "../engine/engine.js";
 
 const START = "Kernel panic - not syncing: ";
 const END = "---[ end Kernel panic - not syncing: ";
@@ -74,19 +75,12 @@ export function afterPanicLine(text: string, eol: boolean): { eol: boolean; spok
 
 /** How long a suspected panic must look like one before the zone is stopped. */
 export const PANIC_CONFIRM_MS = 2000;
-/** A panicked hart spins in mdelay(): at least this many instructions per confirmation window. */
-const SPIN_INSNS = 10_000_000; // an idle kernel retires far fewer; a spinning hart runs tens of millions a second
-
-/** What the zone's harts did, sampled from their shared state (see Zone.hartSample). */
-export interface HartSample {
-  instret: bigint[];
-  /** Harts found running guest user code (U-mode) at this sample. */
-  inUser: boolean;
-}
+/** A panicked vCPU spins in mdelay(): at least this many instructions per confirmation window. */
+const SPIN_INSNS = 10_000_000; // an idle kernel retires far fewer; a spinning vCPU runs tens of millions a second
 
 /**
- * After a panic line, sample the harts until PANIC_CONFIRM_MS have passed: a dead kernel prints
- * nothing more, never runs user code, and at least one hart spins (the panicking one, in
+ * After a panic line, sample the vCPUs until PANIC_CONFIRM_MS have passed: a dead kernel prints
+ * nothing more, never runs user code, and at least one vCPU spins (the panicking one, in
  * mdelay; the others are parked). A shell user who printed the line gets a prompt printed
  * after it, runs user code, or leaves the system idle — any of which clears the suspicion.
  */
@@ -94,12 +88,12 @@ export class PanicConfirm {
   private readonly first: bigint[];
   private userSeen = false;
 
-  constructor(readonly message: string, sample: HartSample, readonly since = Date.now()) {
+  constructor(readonly message: string, sample: VcpuActivity, readonly since = Date.now()) {
     this.first = sample.instret;
   }
 
   /** One more sample; returns true when the window is over and everything looked like a panic. */
-  observe(sample: HartSample, now = Date.now()): boolean {
+  observe(sample: VcpuActivity, now = Date.now()): boolean {
     this.userSeen ||= sample.inUser;
     if (now - this.since < PANIC_CONFIRM_MS) return false;
     const spun = sample.instret.some((n, i) => n - this.first[i] >= BigInt(SPIN_INSNS));

@@ -71,17 +71,17 @@ test("release gives the CPUs back, also a shared CPU's other holder keeps it", (
 
 test("memory pool: zones take RAM + engine state; what does not fit is refused, nothing is overcommitted", () => {
   const pool = new MemoryPool(512 * M);
-  pool.reserve("a", 256 * M);
-  assert.equal(pool.used, zoneFootprint(256 * M));
-  assert.ok(zoneFootprint(256 * M) > 256 * M);
-  assert.throws(() => pool.reserve("b", 256 * M), (e: unknown) => {
+  pool.reserve("a", 256 * M, "riscv64");
+  assert.equal(pool.used, zoneFootprint(256 * M, "riscv64"));
+  assert.ok(zoneFootprint(256 * M, "riscv64") > 256 * M);
+  assert.throws(() => pool.reserve("b", 256 * M, "riscv64"), (e: unknown) => {
     assert.ok(e instanceof PartitionError);
     assert.equal(e.field, "zone.memory");
     assert.match(e.message, /^zone "b" needs 288 MiB \(memory 256 MiB \+ 32 MiB engine state\) but the pool has 224 MiB free of 512 MiB \(in use: a 288 MiB\)/);
     return true;
   });
-  assert.equal(pool.used, zoneFootprint(256 * M)); // the refusal took nothing
-  pool.reserve("b", 192 * M);
+  assert.equal(pool.used, zoneFootprint(256 * M, "riscv64")); // the refusal took nothing
+  pool.reserve("b", 192 * M, "riscv64");
   assert.equal(pool.free, 0);
   pool.release("a");
   pool.release("b");

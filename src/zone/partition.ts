@@ -1,6 +1,7 @@
 // Static partitioning: which zone owns which host CPU, and the memory pool zones are carved from.
 // Pure bookkeeping (no threads, no syscalls), so `tsvisor check` and the daemon share the rules.
-import { GUEST_RAM_OFF } from "../engine/riscv64/layout.js";
+import type { Arch } from "../engine/arch.js";
+import { engineFor } from "../engine/registry.js";
 
 /** A refusal, with the config field it is about (e.g. "zone.host_cpus"). */
 export class PartitionError extends Error {
@@ -105,9 +106,9 @@ export class CpuPartition {
   }
 }
 
-/** Pool bytes a zone takes: its guest RAM plus the engine's per-zone state in the same memory. */
-export function zoneFootprint(memBytes: number): number {
-  return memBytes + GUEST_RAM_OFF;
+/** Pool bytes a zone takes: its guest RAM plus its engine's per-zone state in the same memory. */
+export function zoneFootprint(memBytes: number, arch: Arch): number {
+  return memBytes + engineFor(arch).ramOffset;
 }
 
 const mib = (n: number) => `${+(n / 1024 ** 2).toFixed(1)} MiB`;
@@ -127,13 +128,13 @@ export class MemoryPool {
   }
 
   /** Reserve a zone's footprint; throws PartitionError (reserving nothing) when it does not fit. */
-  reserve(zone: string, memBytes: number): void {
+  reserve(zone: string, memBytes: number, arch: Arch): void {
     if (this.held.has(zone)) throw new PartitionError("zone.name", `zone "${zone}" already holds pool memory`);
-    const need = zoneFootprint(memBytes);
+    const need = zoneFootprint(memBytes, arch);
     if (need > this.free) {
       const users = [...this.held].map(([z, b]) => `${z} ${mib(b)}`).join(", ");
       throw new PartitionError("zone.memory", `zone "${zone}" needs ${mib(need)} (memory ${mib(memBytes)} + ` +
-        `${mib(GUEST_RAM_OFF)} engine state) but the pool has ${mib(this.free)} free of ${mib(this.total)}` +
+        `${mib(need - memBytes)} engine state) but the pool has ${mib(this.free)} free of ${mib(this.total)}` +
         `${users ? ` (in use: ${users})` : ""}: lower memory, stop a zone, or raise pool.memory in the system file`);
     }
     this.held.set(zone, need);
@@ -146,13 +147,13 @@ export class MemoryPool {
 
 /**
  * The memory limit of a zone's process (its cgroup): guest RAM plus what the engine needs beside
- * it — the zone's shared-memory state (GUEST_RAM_OFF), Node and V8 (~60 MiB), and per vCPU a
+ * it — the zone's shared-memory state (Engine.ramOffset), Node and V8 (~60 MiB), and per vCPU a
  * worker thread, a compiler thread and their compiled code. Measured in docs/security.md.
  */
 export const ENGINE_ALLOWANCE = { base: 192 * 1024 ** 2, perVcpu: 64 * 1024 ** 2 };
 
-export function zoneMemoryLimit(memBytes: number, cpus: number): number {
-  return zoneFootprint(memBytes) + ENGINE_ALLOWANCE.base + ENGINE_ALLOWANCE.perVcpu * cpus;
+export function zoneMemoryLimit(memBytes: number, cpus: number, arch: Arch): number {
+  return zoneFootprint(memBytes, arch) + ENGINE_ALLOWANCE.base + ENGINE_ALLOWANCE.perVcpu * cpus;
 }
 
 /** Threads (pids) a zone's process may have: Node's own, the VMM, and per vCPU two threads. */

@@ -5,16 +5,17 @@
 // file that passed the schema (ZoneParts), so a bad field hides none of these problems.
 import { closeSync } from "node:fs";
 import type { ZoneConfig, ZoneParts } from "../config/zone-config.js";
-import type { DeviceConfig } from "../config/devices.js";
+import { virtioSlotCount, type DeviceConfig } from "../config/devices.js";
 import { formatSize } from "../config/size.js";
-import * as L from "../engine/riscv64/layout.js";
-import { BootError, planBoot } from "../engine/riscv64/loader.js";
-import { describePayload, PAYLOAD_HEAD_BYTES, type Payload } from "../engine/riscv64/payload.js";
-import { buildDtb } from "../engine/riscv64/platform.js";
+import { WASM_PAGE } from "../engine/zone-block.js";
+import type { Arch } from "../engine/arch.js";
+import { maxZoneMemory, type Engine, type PayloadFormat } from "../engine/engine.js";
+import { engineFor } from "../engine/registry.js";
+import { BootError } from "../engine/boot-error.js";
 import { openDiskImage } from "../host/block-file.js";
 import { openTap } from "../host/tap.js";
 import { userFileHead, UserFileError } from "../host/user-file.js";
-import { imageLimit, MAX_ZONE_MEM } from "./zone.js";
+import { imageLimit } from "./zone.js";
 
 const FIX: Record<Exclude<UserFileError["problem"], "size">, string> = {
   missing: "fix the path (relative paths are relative to the zone file)",
@@ -30,9 +31,9 @@ export interface Preflight {
 }
 
 // Only the header and the size are needed here: the whole image is read once, when the zone starts.
-function imageHead(path: string, what: string, memBytes: number | undefined): { head: Uint8Array; size: number } | string {
+function imageHead(engine: Engine, path: string, what: string, memBytes: number | undefined): { head: Uint8Array; size: number } | string {
   try {
-    return userFileHead(path, imageLimit(memBytes ?? MAX_ZONE_MEM), PAYLOAD_HEAD_BYTES);
+    return userFileHead(path, imageLimit(memBytes ?? maxZoneMemory(engine)), engine.payloadHeadBytes);
   } catch (e) {
     if (!(e instanceof UserFileError)) throw e;
     const fix = e.problem === "size" ? `use a smaller ${what} or give the zone more memory` : FIX[e.problem];
@@ -40,11 +41,12 @@ function imageHead(path: string, what: string, memBytes: number | undefined): { 
   }
 }
 
-function memoryProblem(memBytes: number): string | undefined {
-  if (memBytes % L.WASM_PAGE !== 0) {
-    return `${formatSize(memBytes)} is not a multiple of 64K: round it, e.g. to ${formatSize(Math.ceil(memBytes / L.WASM_PAGE) * L.WASM_PAGE)}`;
+function memoryProblem(engine: Engine, memBytes: number): string | undefined {
+  if (memBytes % WASM_PAGE !== 0) {
+    return `${formatSize(memBytes)} is not a multiple of 64K: round it, e.g. to ${formatSize(Math.ceil(memBytes / WASM_PAGE) * WASM_PAGE)}`;
   }
-  if (memBytes > MAX_ZONE_MEM) return `${formatSize(memBytes)} is more than a zone can have: use at most ${Math.floor(MAX_ZONE_MEM / 1024 ** 2)}M`;
+  const max = maxZoneMemory(engine);
+  if (memBytes > max) return `${formatSize(memBytes)} is more than a zone can have: use at most ${Math.floor(max / 1024 ** 2)}M`;
   return undefined;
 }
 
@@ -72,23 +74,24 @@ export function preflightProblems(c: ZoneConfig | ZoneParts): Preflight[] {
   const out: Preflight[] = [];
   const add = (field: string, message: string) => out.push({ field, message });
   const bad = "bad" in c ? c.bad : new Set<string>();
-  const mem = c.memBytes !== undefined ? memoryProblem(c.memBytes) : undefined;
+  // Memory rules and the payload are the engine's: with no valid arch, the schema's refusal says it all.
+  if (c.arch === undefined) return c.devices ? deviceProblems(c.devices) : out;
+  const engine = engineFor(c.arch);
+  const mem = c.memBytes !== undefined ? memoryProblem(engine, c.memBytes) : undefined;
   if (mem) add("zone.memory", mem);
   const memBytes = c.memBytes !== undefined && !mem ? c.memBytes : undefined;
-  const k = c.kernel !== undefined ? imageHead(c.kernel, "kernel", memBytes) : undefined;
+  const k = c.kernel !== undefined ? imageHead(engine, c.kernel, "kernel", memBytes) : undefined;
   if (typeof k === "string") add("boot.kernel", k);
-  const i = c.initrd !== undefined ? imageHead(c.initrd, "initrd", memBytes) : undefined;
+  const i = c.initrd !== undefined ? imageHead(engine, c.initrd, "initrd", memBytes) : undefined;
   if (typeof i === "string") add("boot.initrd", i);
   if (c.devices) out.push(...deviceProblems(c.devices));
   if (k === undefined || typeof k === "string" || [...bad].some((f) => f.startsWith("boot."))) return out;
   try {
-    const payload = describePayload(k.head, k.size, c.kernel!, { format: c.format, loadAddr: c.loadAddr, entry: c.entry });
+    const payload = engine.describePayload(k.head, k.size, c.kernel!, { format: c.format, loadAddr: c.loadAddr, entry: c.entry });
     // Where the payload, initrd and device tree go needs everything: only a whole config gets here.
     if (typeof i === "string" || memBytes === undefined || c.cpus === undefined || bad.size) return out;
-    const initrdLen = i?.size;
-    const dtb = buildDtb({ harts: c.cpus, ramSize: memBytes, bootargs: c.cmdline ?? "",
-      initrd: initrdLen !== undefined ? { start: L.RAM_BASE, end: L.RAM_BASE + 1 } : undefined });
-    planBoot(L.RAM_BASE, memBytes, payload, initrdLen, dtb.length, c.name ?? "", c.kernel!);
+    engine.planBoot({ zone: c.name ?? "", file: c.kernel!, cpus: c.cpus, memBytes, cmdline: c.cmdline ?? "",
+      initrdLen: i?.size, virtioSlots: virtioSlotCount(c.devices ?? []) }, payload);
   } catch (e) {
     if (!(e instanceof BootError)) throw e;
     add(e.field, e.message);
@@ -96,12 +99,13 @@ export function preflightProblems(c: ZoneConfig | ZoneParts): Preflight[] {
   return out;
 }
 
-/** How a kernel file reads, as a zone start tells it (Image, ELF, raw binary); undefined when it cannot be read or is no payload. */
-export function kernelFormat(path: string): Payload["format"] | undefined {
-  const k = imageHead(path, "kernel", undefined);
+/** How a kernel file reads for `arch`, as a zone start tells it (Image, ELF, raw binary); undefined when it cannot be read or is no payload. */
+export function kernelFormat(path: string, arch: Arch): PayloadFormat | undefined {
+  const engine = engineFor(arch);
+  const k = imageHead(engine, path, "kernel", undefined);
   if (typeof k === "string") return undefined;
   try {
-    return describePayload(k.head, k.size, path).format;
+    return engine.describePayload(k.head, k.size, path).format;
   } catch (e) {
     if (e instanceof BootError) return undefined;
     throw e;

@@ -67,18 +67,18 @@ export class VirtioDevices {
   private readonly pollers: FdPoller[] = [];
   private readonly closers: (() => void)[] = [];
 
-  constructor(setups: readonly VirtioSetup[], bus: MmioBus, mem: GuestMemory, irq: (slot: number) => IrqLine,
-    base: number, slots: number, host: VirtioHost) {
+  /** `slots`: the machine's virtio-mmio slots (Platform.virtioSlots), each with a device or a placeholder. */
+  constructor(setups: readonly VirtioSetup[], bus: MmioBus, mem: GuestMemory, slots: readonly { base: number; irq: IrqLine }[],
+    host: VirtioHost) {
     const bySlot = new Map(setups.map((s) => [s.slot, s]));
-    for (let slot = 0; slot < slots; slot++) {
+    for (const [slot, { base: at, irq }] of slots.entries()) {
       const s = bySlot.get(slot);
-      const at = base + slot * VIRTIO_MMIO_SIZE;
       if (s === undefined) {
         bus.register(at, VIRTIO_MMIO_SIZE, new VirtioMmioPlaceholder(`virtio-mmio@${slot}`));
         continue;
       }
       const name = `virtio-${s.type}@${slot}`;
-      const t = new VirtioMmio(name, this.model(s, name, host), mem, irq(slot), host.log);
+      const t = new VirtioMmio(name, this.model(s, name, host), mem, irq, host.log);
       this.transports.push(t);
       bus.register(at, VIRTIO_MMIO_SIZE, t);
     }

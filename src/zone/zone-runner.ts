@@ -3,7 +3,7 @@
 // one of the ended states (zone-link.ts) with the reason. `tsvisor run` and the zone process (under the daemon) both run zones through this,
 // so a panicking guest is treated the same way in both.
 import { EventEmitter } from "node:events";
-import type { ZoneOutcome } from "../engine/exit.js";
+import type { ZoneOutcome } from "./outcome.js";
 import { ConsoleRing } from "./console-ring.js";
 import { afterPanicLine, lastPanic, PANIC_CONFIRM_MS, PANIC_END_MARK, PanicConfirm, PanicWatch } from "./panic-watch.js";
 import { Zone, type ZoneSpec } from "./zone.js";
@@ -147,10 +147,10 @@ export class ZoneRunner extends EventEmitter {
     // A kernel that panicked with panic=0 spins for ever, its CPUs wasted: end it once the harts
     // confirm what the console says (PanicConfirm), sampling them a few times meanwhile.
     this.clearSuspect();
-    const confirm = new PanicConfirm(panic, zone.hartSample());
+    const confirm = new PanicConfirm(panic, zone.vcpuActivity());
     const timer = setInterval(() => {
       if (this.zone !== zone) return this.clearSuspect();
-      const sure = confirm.observe(zone.hartSample());
+      const sure = confirm.observe(zone.vcpuActivity());
       if (!confirm.done()) return;
       this.clearSuspect();
       if (sure) {

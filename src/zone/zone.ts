@@ -1,23 +1,17 @@
 // A running zone as its owner (the CLI's main thread, later the daemon) sees it: loads the
 // images, lays out memory, starts the VMM thread and one thread per vCPU, and reports the outcome.
-import type { HartSample } from "./panic-watch.js";
-import { jitModeFromEnv, jitTableLimitFromEnv } from "../engine/riscv64/jit/jit-mode.js";
-import { MAX_BLOCKS } from "../engine/riscv64/jit/block-jit.js";
-import { jitCacheEnabled } from "../engine/riscv64/jit/code-cache.js";
 import { resolve as resolvePath } from "node:path";
 import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
-import * as L from "../engine/riscv64/layout.js";
-import { coreModule, instantiateCore } from "../engine/riscv64/core-module.js";
-import { HSM_STARTED, HSM_STOPPED } from "../engine/riscv64/hart-view.js";
-import { planBoot, BootError } from "../engine/riscv64/loader.js";
-import { describePayload } from "../engine/riscv64/payload.js";
+import * as Z from "../engine/zone-block.js";
+import type { Arch } from "../engine/arch.js";
+import { maxZoneMemory, ramOffsetOf, type VcpuActivity, type VcpuThreadData } from "../engine/engine.js";
+import { engineFor } from "../engine/registry.js";
+import { BootError } from "../engine/boot-error.js";
 import type { FormatChoice, ZoneConfig } from "../config/zone-config.js";
-import { buildDtb } from "../engine/riscv64/platform.js";
-import type { ZoneOutcome } from "../engine/exit.js";
-import { ConsoleDrain, ZoneControl } from "./control.js";
-import type { ZoneThreadMessage } from "./messages.js";
-import type { VcpuWorkerData } from "../engine/riscv64/vcpu-worker.js";
+import { outcomeOf, type ZoneOutcome } from "./outcome.js";
+import { ConsoleDrain, ZoneControl } from "../engine/zone-control.js";
+import type { ZoneThreadMessage } from "../engine/thread-messages.js";
 import type { VmmWorkerData } from "./vmm-worker.js";
 import { lockMemory, type MemoryLock } from "../host/memlock.js";
 import { failAt, isArmed } from "./fault-points.js";
@@ -28,9 +22,11 @@ import { formatSize } from "../config/size.js";
 
 export interface ZoneSpec {
   name: string;
+  /** Which engine runs the zone. */
+  arch: Arch;
   cpus: number;
   memBytes: number;
-  /** The payload: a Linux Image, an ELF executable or a raw binary (see payload.ts). */
+  /** The payload: a Linux Image, an ELF executable or a raw binary (Engine.describePayload). */
   kernel: string;
   initrd?: string;
   cmdline: string;
@@ -49,12 +45,10 @@ export interface ZoneSpec {
 /** The spec of the zone a config describes; `hostCpus`: where its vCPUs run (the daemon's choice). */
 export function zoneSpecOf(c: ZoneConfig, hostCpus = c.hostCpus): ZoneSpec {
   return {
-    name: c.name, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd, cmdline: c.cmdline,
+    name: c.name, arch: c.arch, cpus: c.cpus, memBytes: c.memBytes, kernel: c.kernel, initrd: c.initrd, cmdline: c.cmdline,
     format: c.format, loadAddr: c.loadAddr, entry: c.entry, hostCpus, lockMemory: c.kind === "realtime", devices: c.devices,
   };
 }
-
-export const MAX_ZONE_MEM = 4 * 1024 ** 3 - L.GUEST_RAM_OFF - L.WASM_PAGE;
 
 /** Kernel and initrd are copied into the zone's memory: a larger file is refused unread. */
 export function imageLimit(memBytes: number): UserFileLimit {
@@ -90,20 +84,19 @@ export class Zone extends EventEmitter {
   /** Boot the zone; resolves when it has stopped (poweroff, reboot request or error). */
   start(): Promise<ZoneOutcome> {
     const s = this.spec;
-    if (!Number.isInteger(s.cpus) || s.cpus < 1 || s.cpus > L.MAX_HARTS) {
-      throw new BootError(`zone ${s.name}: cpus must be 1..${L.MAX_HARTS}, got ${s.cpus}`);
+    const engine = engineFor(s.arch);
+    if (!Number.isInteger(s.cpus) || s.cpus < 1 || s.cpus > engine.maxVcpus) {
+      throw new BootError(`zone ${s.name}: cpus must be 1..${engine.maxVcpus}, got ${s.cpus}`);
     }
-    if (s.memBytes > MAX_ZONE_MEM || s.memBytes % L.WASM_PAGE !== 0) {
-      throw new BootError(`zone ${s.name}: memory must be a multiple of 64 KiB and at most ${MAX_ZONE_MEM / 1024 ** 2} MiB`);
+    const maxMem = maxZoneMemory(engine);
+    if (s.memBytes > maxMem || s.memBytes % Z.WASM_PAGE !== 0) {
+      throw new BootError(`zone ${s.name}: memory must be a multiple of 64 KiB and at most ${maxMem / 1024 ** 2} MiB`);
     }
     if (s.hostCpus !== undefined && s.hostCpus.length !== s.cpus) {
       throw new BootError(`zone ${s.name}: ${s.hostCpus.length} host CPUs given for ${s.cpus} vCPUs`);
     }
     try {
-      // each vCPU thread reads these too: a bad value fails here, once, before anything runs
-      jitModeFromEnv();
-      jitTableLimitFromEnv(MAX_BLOCKS);
-      jitCacheEnabled();
+      engine.checkSettings(); // each vCPU thread reads them too: a bad value fails here, once, before anything runs
     } catch (e) {
       throw new BootError(`zone ${s.name}: ${(e as Error).message}`);
     }
@@ -111,19 +104,16 @@ export class Zone extends EventEmitter {
     // Read here, in the zone's own process (under the daemon): the daemon only reads headers.
     const kernel = readImage(s.name, "kernel", s.kernel, s.memBytes);
     const initrd = s.initrd !== undefined ? readImage(s.name, "initrd", s.initrd, s.memBytes) : undefined;
-    const payload = describePayload(kernel, kernel.length, s.kernel, { format: s.format, loadAddr: s.loadAddr, entry: s.entry });
+    const payload = engine.describePayload(kernel, kernel.length, s.kernel, { format: s.format, loadAddr: s.loadAddr, entry: s.entry });
     const virtioSlots = virtioSlotCount(s.devices ?? []);
-    const probe = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline, virtioSlots,
-      initrd: initrd ? { start: L.RAM_BASE, end: L.RAM_BASE + 1 } : undefined });
-    const layout = planBoot(L.RAM_BASE, s.memBytes, payload, initrd?.length, probe.length, s.name, s.kernel);
-    const dtb = buildDtb({ harts: s.cpus, ramSize: s.memBytes, bootargs: s.cmdline, virtioSlots,
-      initrd: initrd ? { start: layout.initrdStart!, end: layout.initrdEnd! } : undefined });
+    const plan = engine.planBoot({ zone: s.name, file: s.kernel, cpus: s.cpus, memBytes: s.memBytes, cmdline: s.cmdline,
+      initrdLen: initrd?.length, virtioSlots }, payload);
 
-    const pages = (L.GUEST_RAM_OFF + s.memBytes) / L.WASM_PAGE;
+    const pages = (engine.ramOffset + s.memBytes) / Z.WASM_PAGE;
     // A reboot clears and reuses the last boot's memory rather than making a second one: the old
     // one would linger until V8 collects it, and a zone's process has a memory limit (a realtime
     // zone's memory is all resident, and locked).
-    const reused = this.reuse?.buffer.byteLength === pages * L.WASM_PAGE ? this.reuse : undefined;
+    const reused = this.reuse?.buffer.byteLength === pages * Z.WASM_PAGE ? this.reuse : undefined;
     if (reused) new Uint8Array(reused.buffer).fill(0);
     const memory = reused ?? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     this.memory = memory;
@@ -138,33 +128,16 @@ export class Zone extends EventEmitter {
         throw new BootError((e as Error).message);
       }
     }
-    const ram = (gpa: number) => L.GUEST_RAM_OFF + (gpa - L.RAM_BASE);
+    const ram = (gpa: number) => ramOffsetOf(engine, gpa);
     // Fresh memory is zero, so a region's part beyond its file bytes (ELF .bss) needs no clearing.
     for (const r of payload.regions) bytes.set(kernel.subarray(r.fileOff, r.fileOff + r.fileLen), ram(r.start));
-    if (initrd) bytes.set(initrd, ram(layout.initrdStart!));
-    bytes.set(dtb, ram(layout.dtbAddr));
+    if (initrd) bytes.set(initrd, ram(plan.initrd!.start));
+    bytes.set(plan.dtb, ram(plan.dtbAddr));
 
     this.ctl = new ZoneControl(buffer);
     this.ctl.reset();
-    new Int32Array(buffer)[(L.ZONE_CTL_OFF + L.ZC_NHARTS) >> 2] = s.cpus;
-    new Float64Array(buffer, L.ZONE_CTL_OFF + L.ZC_TIME_ORIGIN, 1)[0] = performance.timeOrigin + performance.now();
-    const module = coreModule();
-    // One core instance here builds the shared RVC table before any vCPU thread runs.
-    const core = instantiateCore(module, memory, () => 0, (m) => { throw new Error(m); });
-    for (let i = 0; i < s.cpus; i++) {
-      core.init(L.HART_REGION_OFF + i * L.HART_STRIDE, L.GUEST_RAM_OFF, BigInt(s.memBytes));
-      core.resetHart();
-      const i32 = new Int32Array(buffer, L.HART_REGION_OFF + i * L.HART_STRIDE, L.H_TLB / 4);
-      const u64 = new BigUint64Array(buffer, L.HART_REGION_OFF + i * L.HART_STRIDE, L.H_TLB / 8);
-      i32[L.H_HARTID / 4] = i;
-      i32[L.H_HSM / 4] = i === 0 ? HSM_STARTED : HSM_STOPPED;
-      if (i === 0) {
-        // As OpenSBI hands over to the next stage: S-mode, MMU and interrupts off, a0/a1 below.
-        u64[L.H_PC / 8] = BigInt(layout.entry);
-        u64[(L.H_X + 10 * 8) / 8] = 0n; // a0 = hartid
-        u64[(L.H_X + 11 * 8) / 8] = BigInt(layout.dtbAddr); // a1 = device tree
-      }
-    }
+    new Float64Array(buffer, Z.ZONE_CTL_OFF + Z.ZC_TIME_ORIGIN, 1)[0] = performance.timeOrigin + performance.now();
+    const engineData = engine.prepareVcpus(memory, s.cpus, s.memBytes, plan);
 
     // Host resources of the virtio devices last: nothing below can fail before the threads own them.
     let virtio: ReturnType<typeof openVirtioDevices>;
@@ -181,7 +154,7 @@ export class Zone extends EventEmitter {
         if (m.type === "log") this.emit("log", m.msg);
         else if (m.type === "error") this.errorReason ??= m.reason;
         else if (m.type === "ready") {
-          this.vcpuTids[m.hart] = m.tid;
+          this.vcpuTids[m.vcpu] = m.tid;
           if (++ready === s.cpus) this.emit("ready");
         }
       };
@@ -201,13 +174,13 @@ export class Zone extends EventEmitter {
         if (--alive > 0) return;
         finish();
       };
-      const spawn = (file: string, workerData: VcpuWorkerData | VmmWorkerData) => {
-        const w = new Worker(new URL(file, import.meta.url), { workerData });
+      const spawn = (file: URL, workerData: VcpuThreadData | VmmWorkerData) => {
+        const w = new Worker(file, { workerData });
         alive++;
         w.on("message", onMessage);
         w.on("error", (e) => {
           this.errorReason ??= `zone ${s.name}: thread failed: ${e.message}`;
-          this.ctl.end(L.ZONE_ERROR);
+          this.ctl.end(Z.ZONE_ERROR);
           this.wakeAll();
         });
         w.on("exit", onGone);
@@ -215,19 +188,19 @@ export class Zone extends EventEmitter {
       };
       try {
         failAt("spawn-vmm");
-        spawn("./vmm-worker.js", { memory, harts: s.cpus, zoneName: s.name, virtio: virtio.setups, virtioSlots });
+        spawn(new URL("./vmm-worker.js", import.meta.url),
+          { memory, arch: s.arch, vcpus: s.cpus, zoneName: s.name, virtio: virtio.setups, virtioSlots });
         for (let i = 0; i < s.cpus; i++) {
           failAt("spawn-vcpu");
           // the pin-vcpu fault asks for a CPU no host has, so the real error path runs
           const hostCpu = isArmed("pin-vcpu") ? 1023 : s.hostCpus?.[i];
-          spawn("../engine/riscv64/vcpu-worker.js",
-            { module, memory, hartId: i, harts: s.cpus, ramSize: s.memBytes, zoneName: s.name, virtioSlots, hostCpu,
-              jitCacheId: JSON.stringify([s.name, resolvePath(s.kernel), s.memBytes, s.cpus]) });
+          spawn(engine.vcpuWorker, { memory, vcpu: i, vcpus: s.cpus, ramSize: s.memBytes, zoneName: s.name, virtioSlots,
+            hostCpu, guestId: JSON.stringify([s.name, resolvePath(s.kernel), s.memBytes, s.cpus]), engine: engineData });
         }
       } catch (e) {
         // threads already started see the error state and exit; then the outcome is reported
         this.errorReason ??= `zone ${s.name}: cannot start its threads: ${(e as Error).message}`;
-        this.ctl.end(L.ZONE_ERROR);
+        this.ctl.end(Z.ZONE_ERROR);
         this.wakeAll();
         if (alive === 0) finish();
       }
@@ -259,51 +232,31 @@ export class Zone extends EventEmitter {
     this.drain?.resume();
   }
 
-  /** What the harts are doing, read from their shared state (for PanicConfirm): retired instructions, U-mode. */
-  hartSample(): HartSample {
-    const instret: bigint[] = [];
-    let inUser = false;
-    if (!this.memory) return { instret, inUser };
-    const view = new DataView(this.memory.buffer);
-    for (let i = 0; i < this.spec.cpus; i++) {
-      const base = L.HART_REGION_OFF + i * L.HART_STRIDE;
-      instret.push(view.getBigUint64(base + L.H_INSTRET, true));
-      inUser ||= view.getInt32(base + L.H_PRIV, true) === 0;
-    }
-    return { instret, inUser };
+  /** What the vCPUs are doing, read from their shared state (for PanicConfirm): retired instructions, user mode. */
+  vcpuActivity(): VcpuActivity {
+    if (!this.memory) return { instret: [], inUser: false };
+    return engineFor(this.spec.arch).activity(this.memory.buffer, this.spec.cpus);
   }
 
   /** Forced stop: ends the zone now (the guest gets no say). */
   stop(): void {
-    if (this.ctl?.end(L.ZONE_POWEROFF, 0)) this.wakeAll();
+    if (this.ctl?.end(Z.ZONE_POWEROFF, 0)) this.wakeAll();
   }
 
   /** Last resort when stop() is not honoured in time: kill the zone's threads where they stand. */
   terminate(): void {
-    this.ctl?.end(L.ZONE_ERROR);
+    this.ctl?.end(Z.ZONE_ERROR);
     this.errorReason ??= `zone ${this.spec.name}: its threads did not stop in time and were killed`;
     for (const w of this.workers) void w.terminate();
   }
 
   private wakeAll(): void {
-    const i32 = new Int32Array(this.ctl.words.buffer);
-    for (let i = 0; i < this.spec.cpus; i++) {
-      const idx = (L.HART_REGION_OFF + i * L.HART_STRIDE + L.H_WAKE) >> 2;
-      Atomics.add(i32, idx, 1);
-      Atomics.notify(i32, idx);
-    }
+    const engine = engineFor(this.spec.arch);
+    for (let i = 0; i < this.spec.cpus; i++) engine.wakeVcpu(this.ctl.words, i);
     this.ctl.ring();
   }
 
   private outcome(): ZoneOutcome {
-    const st = this.ctl.state;
-    if (st === L.ZONE_POWEROFF) return { state: "poweroff" };
-    if (st === L.ZONE_FAILURE) {
-      const code = this.ctl.exitCode;
-      if (code === L.EXIT_CODE_SBI_FAILURE) return { state: "failure", via: "sbi" };
-      return { state: "failure", via: "syscon", ...(code > 0 ? { code } : {}) };
-    }
-    if (st === L.ZONE_REBOOT) return { state: "reboot" };
-    return { state: "error", reason: this.errorReason ?? `zone ${this.spec.name}: stopped for an unknown reason` };
+    return outcomeOf(this.ctl.state, this.ctl.exitCode, () => this.errorReason ?? `zone ${this.spec.name}: stopped for an unknown reason`);
   }
 }

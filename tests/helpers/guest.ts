@@ -7,7 +7,7 @@ import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Zone, type ZoneSpec } from "../../src/zone/zone.js";
-import type { ZoneOutcome } from "../../src/engine/exit.js";
+import type { ZoneOutcome } from "../../src/zone/outcome.js";
 
 const ASM_DIR = resolve(fileURLToPath(new URL("../../../tests/asm", import.meta.url)));
 const CACHE = join(process.env.TSVISOR_CACHE ?? join(homedir(), ".cache", "tsvisor"), "test-bin");
@@ -58,7 +58,7 @@ export interface BootOptions extends Partial<ZoneSpec> {
 
 export async function boot(o: BootOptions): Promise<BootResult> {
   const zone = new Zone({
-    name: o.name ?? "test", cpus: o.cpus ?? 1, memBytes: o.memBytes ?? 64 * 1024 * 1024,
+    name: o.name ?? "test", arch: "riscv64", cpus: o.cpus ?? 1, memBytes: o.memBytes ?? 64 * 1024 * 1024,
     kernel: o.kernel, initrd: o.initrd, cmdline: o.cmdline ?? "console=ttyS0", devices: o.devices,
     format: o.format, loadAddr: o.loadAddr, entry: o.entry,
   });

@@ -3,7 +3,7 @@
 // kernel, ramdisk and a disk image.
 import { basename, dirname, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { finishImport, hex, ImportError, memorySize, RAM_BASE, readSource, toNumber, zoneName, type ImportHost, type ImportResult, type ZoneDraft } from "./common.js";
+import { finishImport, hex, ImportError, machineAddr, memorySize, RAM_BASE, readSource, toNumber, zoneName, type ImportHost, type ImportResult, type ZoneDraft } from "./common.js";
 
 const KNOWN: Record<string, Set<string>> = {
   base: new Set(["id", "name", "vm_type", "cpu_num", "phys_cpu_ids", "phys_cpu_sets"]),
@@ -79,7 +79,7 @@ export function importAxvisor(file: string, host: ImportHost): ImportResult {
     if (!Array.isArray(r) || r.length < 2) throw bad(f, "expected [base, size, flags, map_type]");
     const start = toNumber(r[0]), size = toNumber(r[1]);
     if (start === undefined || size === undefined) throw bad(f, "base and size must be numbers");
-    if (ram === 0 && start !== RAM_BASE) notes.push(`${f}: RAM at ${hex(start)}: tsvisor zone RAM always starts at 0x8000_0000`);
+    if (ram === 0 && start !== RAM_BASE) notes.push(`${f}: RAM at ${hex(start)}: tsvisor zone RAM always starts at ${machineAddr(RAM_BASE)}`);
     if (ram !== 0) notes.push(`${f}: a further region (${hex(start)}+${hex(size)}) is added to the zone's one contiguous RAM`);
     if (toNumber(r[3]) !== undefined && toNumber(r[3]) !== 0) notes.push(`${f}: map_type ${String(r[3])} (identity/host mapping): no equivalent, zone RAM is always private`);
     ramEnd ??= start + size;

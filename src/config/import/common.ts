@@ -4,8 +4,14 @@ import { basename, resolve } from "node:path";
 import { stringify } from "smol-toml";
 import { ConfigError, readConfigText, type FormatChoice } from "../zone-config.js";
 import { formatSize, parseSize } from "../size.js";
+import { engineFor } from "../../engine/registry.js";
 
-export const RAM_BASE = 0x8000_0000;
+// The configs imported are riscv64 ones: their zones run on the riscv64 engine's machine.
+const machine = engineFor("riscv64");
+export const RAM_BASE = machine.ramBase;
+const deviceBase = (name: string) => machine.devices(0).find((d) => d.name === name)!.base;
+/** Where the zone's PLIC is (its window in the machine description). */
+export const PLIC_BASE = deviceBase("plic");
 const ALIGN = 0x10000; // zone memory is a multiple of 64 KiB
 
 export interface ZoneDraft {
@@ -73,7 +79,9 @@ export function toNumber(v: unknown): number | undefined {
 
 export const hex = (n: number) => `0x${n.toString(16)}`;
 /** 0x8020_0000: as TOML and the source configs write addresses. */
-const hexAddr = (n: number) => `0x${n.toString(16).replace(/(?=(?:[0-9a-f]{4})+$)(?!^)/g, "_")}`;
+const hexAddr = (n: number, digits = 1) => `0x${n.toString(16).padStart(digits, "0").replace(/(?=(?:[0-9a-f]{4})+$)(?!^)/g, "_")}`;
+/** A machine address as the source configs write them: 0x0c00_0000. */
+export const machineAddr = (n: number) => hexAddr(n, 8);
 
 /** A zone name tsvisor accepts, derived from a foreign one (or the file name). */
 export function zoneName(name: unknown, file: string, notes: string[], field: string): string {
@@ -156,11 +164,11 @@ function guestWarnings(d: ZoneDraft, hints: GuestHints, host: ImportHost): strin
   const what = os ?? "the guest";
   const seen = format === undefined ? `(${os} by its name; ${d.boot.kernel} cannot be read here)` : `(the kernel file is ${format === "elf" ? "an ELF executable" : "a raw binary"})`;
   const head = `guest: ${what} is not Linux ${seen}`;
-  const needs = "it must be built for QEMU virt riscv64 (RAM at 0x8000_0000, SBI console or 16550 UART at 0x1000_0000, PLIC at 0x0c00_0000); " +
+  const needs = `it must be built for QEMU virt riscv64 (RAM at ${machineAddr(RAM_BASE)}, SBI console or 16550 UART at ${machineAddr(deviceBase("uart"))}, PLIC at ${machineAddr(PLIC_BASE)}); ` +
     "boot.cmdline and an initrd reach it only through the device tree";
   if (format === "elf") return [`${head}: tsvisor's ELF loader takes it (format = "elf" or "auto"): its segments must lie in zone RAM; ${needs}`];
   d.boot.format = "raw";
-  const load = hints.loadAddr ?? RAM_BASE + 0x20_0000;
+  const load = hints.loadAddr ?? machine.rawLoadAddr;
   d.boot.load_addr = load;
   d.boot.entry = hints.entry ?? load;
   const out = [`${head}: tsvisor's raw loader takes it: set format = "raw", load_addr = ${hexAddr(load)}, entry = ${hexAddr(d.boot.entry)} ` +
@@ -174,7 +182,7 @@ function guestWarnings(d: ZoneDraft, hints: GuestHints, host: ImportHost): strin
     }
   }
   if (load < RAM_BASE || load >= RAM_BASE + parseSize(d.zone.memory)) {
-    out.push(`boot.load_addr: ${hexAddr(load)} is outside zone RAM (0x8000_0000..): rebuild the guest for 0x8020_0000 or give the zone more memory`);
+    out.push(`boot.load_addr: ${hexAddr(load)} is outside zone RAM (${machineAddr(RAM_BASE)}..): rebuild the guest for ${machineAddr(machine.rawLoadAddr)} or give the zone more memory`);
   }
   return out;
 }

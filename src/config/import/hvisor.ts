@@ -2,7 +2,7 @@
 // hvisor describes a slice of a real board (physical RAM, passthrough MMIO and IRQs, a DTB);
 // tsvisor zones are virtual machines, so only CPUs, RAM size and the kernel carry over.
 import { dirname, resolve } from "node:path";
-import { finishImport, hex, ImportError, memorySize, RAM_BASE, readSource, toNumber, zoneName, type ImportHost, type ImportResult, type ZoneDraft } from "./common.js";
+import { finishImport, hex, ImportError, machineAddr, memorySize, PLIC_BASE, RAM_BASE, readSource, toNumber, zoneName, type ImportHost, type ImportResult, type ZoneDraft } from "./common.js";
 
 const KNOWN = new Set(["arch", "name", "zone_id", "cpus", "memory_regions", "interrupts", "ivc_configs", "kernel_filepath",
   "dtb_filepath", "kernel_load_paddr", "dtb_load_paddr", "entry_point", "arch_config", "pci_config", "num_pci_devs", "alloc_pci_devs"]);
@@ -51,7 +51,7 @@ export function importHvisor(file: string, host: ImportHost): ImportResult {
     if (size === undefined || start === undefined) throw bad(f, "size and virtual_start must be numbers or hex strings");
     const span = `${hex(start)}+${hex(size)}`;
     if (r.type === "ram") {
-      if (ram === 0 && start !== RAM_BASE) notes.push(`${f}: RAM at ${span}: tsvisor zone RAM always starts at 0x8000_0000 (Linux does not mind)`);
+      if (ram === 0 && start !== RAM_BASE) notes.push(`${f}: RAM at ${span}: tsvisor zone RAM always starts at ${machineAddr(RAM_BASE)} (Linux does not mind)`);
       if (ram !== 0) notes.push(`${f}: a further RAM region (${span}) is added to the zone's one contiguous RAM`);
       ramEnd ??= start + size;
       ram += size;
@@ -80,7 +80,7 @@ export function importHvisor(file: string, host: ImportHost): ImportResult {
   }
   if (isObj(j.arch_config)) {
     const plic = toNumber(j.arch_config.plic_base);
-    if (plic !== undefined && plic !== 0x0c00_0000) notes.push(`arch_config.plic_base: ${hex(plic)}: the zone's PLIC is always at 0x0c00_0000`);
+    if (plic !== undefined && plic !== PLIC_BASE) notes.push(`arch_config.plic_base: ${hex(plic)}: the zone's PLIC is always at ${machineAddr(PLIC_BASE)}`);
     if (j.arch_config.aplic_base !== undefined) notes.push("arch_config.aplic_*: no AIA/APLIC: zones get an emulated PLIC");
   }
   if (j.pci_config !== undefined || j.alloc_pci_devs !== undefined || j.num_pci_devs !== undefined) {

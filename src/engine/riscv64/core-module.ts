@@ -1,6 +1,7 @@
 // Loading the AssemblyScript-built CPU core and instantiating it for one hart.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { VcpuExit } from "../exit.js";
 
 const WASM_URL = new URL("../../../../build/riscv64.wasm", import.meta.url);
 
@@ -24,7 +25,7 @@ export interface CoreExports {
   init(hartBase: number, ramOffset: number, ramBytes: bigint): void;
   resetHart(): void;
   flushTlb(): void;
-  run(budget: number): number;
+  run(budget: number): VcpuExit;
   completeMmioLoad(): void;
   mmioFault(isStore: number): void;
   flushJit(): void;

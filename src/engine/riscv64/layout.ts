@@ -1,68 +1,19 @@
-// Layout of a zone's shared memory (one shared WebAssembly.Memory per zone).
+// The riscv64 engine's layout of a zone's shared memory (one shared WebAssembly.Memory per zone).
 // This file is compiled twice: by AssemblyScript into the CPU core and by tsc for the
 // host side, so it holds plain integer constants only (no imports, no types).
 //
 //   0x0000_0000  AssemblyScript static data (read-only, identical in every instance)
-//   0x000F_0000  zone control block (doorbell, zone state, console rings)
+//   0x000F_0000  zone control block (../zone-block.ts: doorbell, zone state, rings)
 //   0x0010_0000  hart regions, HART_STRIDE each (registers, CSRs, TLB, mailbox)
 //   0x0190_0000  LR/SC + code watch bytes (WATCH_OFF), then code page epochs (CODE_EPOCH_OFF)
 //   0x0200_0000  guest RAM (guest physical RAM_BASE maps here)
 
-export const ZONE_CTL_OFF = 0x000f0000;
 export const HART_REGION_OFF = 0x00100000;
 export const HART_STRIDE = 0x000c0000;
 export const MAX_HARTS = 32;
 export const GUEST_RAM_OFF = 0x02000000;
 export const RAM_BASE = 0x80000000;
-export const WASM_PAGE = 0x10000;
-
-// ---- zone control block (byte offsets from ZONE_CTL_OFF; i32 words unless noted) ----
-export const ZC_DOORBELL = 0x00; // bumped (Atomics.add + notify) by anyone needing the VMM thread
-export const ZC_STATE = 0x04; // ZoneRunState below
-export const ZC_EXIT_CODE = 0x08; // guest-provided exit status with ZONE_FAILURE (see there)
-export const ZC_VMM_SLEEPING = 0x0c; // 1 while the VMM thread waits on the doorbell (ring() skips the wake otherwise)
-export const ZC_TIME_ORIGIN = 0x10; // f64: performance.timeOrigin + now() of zone start, ms
-export const ZC_CONIN_HEAD = 0x40; // console input ring (host -> guest UART), written by host
-export const ZC_CONIN_TAIL = 0x44; // consumed by VMM
-// The UART's line status as the VMM last saw it, so a vCPU polling LSR (console output) needs
-// no round trip: LSR | ZC_SHADOW_VALID, or 0 while reading LSR would have side effects.
-export const ZC_UART_LSR = 0x60;
-export const ZC_SHADOW_VALID = 0x100;
-// MMIO requests of all harts: one FIFO ring served in order by the VMM thread, so MMIO from
-// different harts reaches devices in the order the harts' own synchronisation gave them (a
-// fence o,w before a lock release needs no waiting). A vCPU reserves an entry (Atomics.add on
-// ZC_MMIO_HEAD), fills it and publishes it (seq = index + 1); the VMM serves published entries,
-// moves ZC_MMIO_TAIL and notifies it. Stores are posted; a load waits for the tail to pass it.
-// Entry (i32): { seq, hart, op (0 store, 1 load), size, addr lo, addr hi, data lo, data hi }.
-export const ZC_MMIO_HEAD = 0x64;
-export const ZC_MMIO_TAIL = 0x68;
-export const ZC_MMIO_RING = 0x2000;
-export const MMIO_RING_ENTRIES = 256;
-export const MMIO_ENTRY_BYTES = 32;
-export const MMIO_STORE = 0;
-export const MMIO_LOAD = 1;
-export const ZC_CONIN_BUF = 0x100; // CONIN_SIZE bytes
-export const ZC_CONIN_SIZE = 0x1000;
-// Console output ring (guest -> host), the only way console bytes leave a zone: producers are
-// the vCPU threads (SBI console) and the VMM thread (UART, virtio-console), serialised by a spin
-// lock; the one consumer is the zone's owner thread. A full ring back-pressures the guest. The
-// protocol lives in src/zone/control.ts alone.
-export const ZC_CONOUT_HEAD = 0x70; // i32 free-running: bytes committed (owner waits on it)
-export const ZC_CONOUT_TAIL = 0x74; // i32 free-running: bytes consumed (vCPUs wait on it for room)
-export const ZC_CONOUT_LOCK = 0x78; // i32 producers' lock: 0 free, 1 held, 2 held with waiters
-export const ZC_CONOUT_READER = 0x7c; // i32: 1 while the owner waits for data (producers notify HEAD)
-export const ZC_CONOUT_WANT_ROOM = 0x80; // i32: 1 once a producer found the ring full (the owner rings the doorbell when it frees room)
-export const ZC_CONOUT_BUF = 0x8000; // ZC_CONOUT_SIZE bytes, to the end of the 64 KiB control block
-export const ZC_CONOUT_SIZE = 0x8000;
-
-export const ZONE_RUNNING = 0;
-export const ZONE_POWEROFF = 1;
-export const ZONE_REBOOT = 2;
-export const ZONE_ERROR = 3;
-// The guest powered off reporting failure; ZC_EXIT_CODE holds its exit status (test finisher
-// FAIL: >= 0, 0 = none given) or EXIT_CODE_SBI_FAILURE (SBI SRST with a failure reason).
-export const ZONE_FAILURE = 4;
-export const EXIT_CODE_SBI_FAILURE = -1;
+export const WASM_PAGE = 0x10000; // = zone-block.ts WASM_PAGE (tests of the JIT spell it L.WASM_PAGE)
 
 // ---- hart region (byte offsets from the hart's base) ----
 export const H_X = 0x000; // 32 x i64 integer registers (x0 always reads 0)
@@ -95,7 +46,7 @@ export const H_HSM = 0x310; // i32: HSM state (SBI numbering: 0 started, 1 stopp
 export const H_START_ADDR = 0x318; // i64: HSM hart_start address
 export const H_START_ARG = 0x320; // i64: HSM hart_start opaque
 
-// Exit information written by the core when run() returns an exit.
+// Exit information written by the core when run() returns an exit (../exit.ts VcpuExit).
 export const H_EXIT_PC = 0x340; // i64 pc of the instruction that exited
 export const H_EXIT_ADDR = 0x348; // i64 guest physical address (MMIO) / tval (fatal)
 export const H_EXIT_VADDR = 0x350; // i64 guest virtual address (MMIO)
@@ -108,7 +59,7 @@ export const H_EXIT_CAUSE = 0x36c; // i32 trap cause (fatal exits)
 export const MMIO_SIGNED = 1; // sign-extend the load result
 export const MMIO_FLOAT = 2; // destination / source is an FP register
 
-// Where the VMM thread answers this hart's MMIO loads (see ZC_MMIO_RING).
+// This hart's MMIO load answer slot (../zone-block.ts ZC_MMIO_RING).
 export const H_LD_RESULT = 0x388; // 0 ok, 1 access fault
 export const H_LD_DATA_LO = 0x38c;
 export const H_LD_DATA_HI = 0x390;
@@ -121,15 +72,6 @@ export const TLB_SETS = 3;
 export const TLB_KIND_BYTES = TLB_ENTRIES * 16;
 export const TLB_SET_BYTES = TLB_KIND_BYTES * 3;
 export const TLB_BYTES = TLB_SET_BYTES * TLB_SETS;
-
-// ---- exit reasons returned by run() ----
-export const EXIT_BUDGET = 0; // instruction budget used up; nothing to do
-export const EXIT_MMIO_LOAD = 1; // load from a non-RAM physical address; see H_EXIT_*
-export const EXIT_MMIO_STORE = 2; // store to a non-RAM physical address
-export const EXIT_ECALL_S = 3; // ecall from virtual S-mode: an SBI call (pc still at the ecall)
-export const EXIT_WFI = 4; // wfi with nothing pending (pc already past it)
-export const EXIT_FATAL = 5; // guest wedged: trap storm; H_EXIT_CAUSE/H_EXIT_ADDR/H_EXIT_PC say why
-export const EXIT_INTERRUPT_CHECK = 6; // cross-thread attention (remote fence, HSM) needs host work
 
 // Table of 65536 u32: the 32-bit equivalent of every 16-bit compressed encoding (0 = illegal).
 // Built once by the core at init; read-only afterwards and identical for every hart.
@@ -172,8 +114,6 @@ export const PROF_EVERY = 61; // one interpreted instruction in PROF_EVERY is sa
 // QEMU). Boot code runs a few times; compiling it kept the compiler thread busy with cold blocks
 // (4578 at 512, 0.9 s of compiling) while the hot ones waited behind them.
 export const JIT_THRESHOLD = 32768;
-export const EXIT_JIT = 7; // compile request: H_EXIT_ADDR = wasm address, H_EXIT_PC = pc, H_JIT_SET
-export const EXIT_JIT_FLUSH = 8; // fence.i: drop compiled code whose guest bytes were written since
 
 // Self-modifying code and DMA into code: a page that compiled code came from is "armed" (bit
 // CODE_ARMED of its watch byte). The first write to an armed page disarms it and bumps the page's
@@ -184,8 +124,6 @@ export const CODE_EPOCH_OFF = 0x01a00000; // up to 4 MiB
 
 // LR/SC reservations: one byte per guest page counting the harts holding a reservation in that
 // page (stores to such pages take the slow path and kill matching reservations), plus a zone
-// lock serialising SC against those stores.
+// lock serialising SC against those stores (../zone-block.ts ZC_LR_LOCK).
 export const WATCH_OFF = 0x01900000; // up to 1 MiB: one byte per 4 KiB of guest RAM (count | CODE_ARMED)
-export const ZC_LR_LOCK = 0x20; // i32 spin lock
-export const ZC_NHARTS = 0x24; // i32 number of harts in the zone
 export const RESERVATION_GRANULE = 64;

@@ -1,14 +1,8 @@
 // Loading a zone's payload (a RISC-V Linux `Image` — see the kernel's
 // Documentation/riscv/boot-image-header.rst —, an ELF executable or a raw binary: payload.ts),
 // an initramfs and the device tree into its RAM, with QEMU-like placement rules.
-import type { Payload } from "./payload.js";
-
-/** A payload that cannot boot; `field` is the config field to fix. */
-export class BootError extends Error {
-  constructor(message: string, readonly field: "boot.kernel" | "zone.memory" = "boot.kernel") {
-    super(message);
-  }
-}
+import type { Payload } from "../engine.js";
+import { BootError } from "../boot-error.js";
 
 export interface ImageHeader {
   textOffset: number; // load offset from the start of RAM

@@ -2,8 +2,10 @@
 // every refusal (wrong class, machine or type, outside RAM, over the device tree, entry outside).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describePayload, DEFAULT_LOAD_ADDR } from "./payload.js";
-import { BootError, planBoot } from "./loader.js";
+import { describePayload } from "./payload.js";
+import { MACHINE } from "./machine.js";
+import { planBoot } from "./loader.js";
+import { BootError } from "../boot-error.js";
 
 const M = 1024 * 1024;
 const RAM = 0x80000000;
@@ -47,7 +49,7 @@ test("ELF: PT_LOAD segments at their physical addresses (bss beyond the file byt
 test("raw binaries load at 0x8020_0000 (or load_addr) and start there (or at entry); auto refuses what is surely no payload", () => {
   const raw = new Uint8Array(4096).fill(0x13);
   assert.deepEqual(describePayload(raw, 4096, "u-boot.bin"), {
-    format: "raw", entry: DEFAULT_LOAD_ADDR, regions: [{ name: "raw binary", start: 0x80200000, end: 0x80201000, fileOff: 0, fileLen: 4096 }],
+    format: "raw", entry: MACHINE.rawLoadAddr, regions: [{ name: "raw binary", start: 0x80200000, end: 0x80201000, fileOff: 0, fileLen: 4096 }],
   });
   const at = describePayload(raw, 4096, "x.bin", { loadAddr: 0x81000000, entry: 0x81000800 });
   assert.equal(at.entry, 0x81000800);

@@ -2,40 +2,13 @@
 // contents (or by `format`). Each becomes the same thing: the guest-physical regions it occupies,
 // where each gets its bytes from the file, and the entry point — so placing the device tree and
 // the initrd, and refusing collisions, is one rule for every format (planBoot in loader.ts).
-import { BootError, HEADER_SIZE, parseImageHeader } from "./loader.js";
-import { RAM_BASE } from "./layout.js";
-import type { FormatChoice } from "../../config/zone-config.js";
+import { HEADER_SIZE, parseImageHeader } from "./loader.js";
+import { BootError } from "../boot-error.js";
+import { MACHINE } from "./machine.js";
+import type { Payload, PayloadFormat, PayloadOptions, PayloadRegion } from "../engine.js";
 
-export type PayloadFormat = Exclude<FormatChoice, "auto">;
-
-/** Where OpenSBI hands over to the next stage on QEMU virt: raw binaries load here by default. */
-export const DEFAULT_LOAD_ADDR = RAM_BASE + 0x200000;
 /** How much of the file the describer needs at most (headers and ELF program headers). */
 export const PAYLOAD_HEAD_BYTES = 64 * 1024;
-
-export interface PayloadRegion {
-  /** For messages: "kernel", "ELF segment 1", "raw binary". */
-  name: string;
-  start: number;
-  end: number;
-  /** Bytes [fileOff, fileOff + fileLen) of the file go to `start`; the rest of the region is zero. */
-  fileOff: number;
-  fileLen: number;
-}
-
-export interface Payload {
-  format: PayloadFormat;
-  entry: number;
-  regions: PayloadRegion[];
-}
-
-export interface PayloadOptions {
-  format?: FormatChoice;
-  /** Raw binaries: where they go (default DEFAULT_LOAD_ADDR). */
-  loadAddr?: number;
-  /** Raw binaries: where they start (default loadAddr). */
-  entry?: number;
-}
 
 const ELF_MAGIC = 0x7f454c46;
 const EM_RISCV = 243;
@@ -108,7 +81,7 @@ export function describePayload(head: Uint8Array, fileSize: number, file: string
   const format: PayloadFormat = choice !== "auto" ? choice : isImage(head) ? "image" : elf ? "elf" : "raw";
   if (format === "image") {
     const hdr = parseImageHeader(head, file, fileSize);
-    const start = RAM_BASE + hdr.textOffset;
+    const start = MACHINE.ramBase + hdr.textOffset;
     return { format, entry: start, regions: [{ name: "kernel Image", start, end: start + hdr.imageSize, fileOff: 0, fileLen: fileSize }] };
   }
   if (format === "elf") {
@@ -120,6 +93,6 @@ export function describePayload(head: Uint8Array, fileSize: number, file: string
     if (why) throw new BootError(`${file}: not a Linux Image, an ELF executable or a raw binary: ${why}`);
   }
   if (fileSize === 0) throw new BootError(`${file}: the file is empty`);
-  const start = o.loadAddr ?? DEFAULT_LOAD_ADDR;
+  const start = o.loadAddr ?? MACHINE.rawLoadAddr;
   return { format, entry: o.entry ?? start, regions: [{ name: "raw binary", start, end: start + fileSize, fileOff: 0, fileLen: fileSize }] };
 }

@@ -6,36 +6,27 @@ import { instantiateCore } from "./core-module.js";
 import { HartView, HSM_STARTED, HSM_STOPPED, HSM_START_CLAIMED, HSM_START_PENDING, HSM_SUSPENDED } from "./hart-view.js";
 import { handleSbi, serviceOwnFlush, type SbiHost } from "./sbi.js";
 import { FwftState } from "./sbi-fwft.js";
-import { ZoneControl } from "../../zone/control.js";
+import { ZoneControl } from "../zone-control.js";
+import { MmioRing } from "../mmio-ring.js";
+import * as Z from "../zone-block.js";
+import { VcpuExit } from "../exit.js";
 import { BlockJit, MAX_BLOCKS } from "./jit/block-jit.js";
 import { cacheFile, jitCacheEnabled } from "./jit/code-cache.js";
 import { JIT_MODE_THRESHOLD, jitModeFromEnv, jitTableLimitFromEnv } from "./jit/jit-mode.js";
-import type { ZoneThreadMessage } from "../../zone/messages.js";
+import type { ZoneThreadMessage } from "../thread-messages.js";
 import { pinVcpuThread } from "../../host/affinity.js";
 import { PcProfiler } from "./pc-profiler.js";
-import { LogLimiter } from "../../zone/log-limiter.js";
+import { LogLimiter } from "../log-limiter.js";
 import { CodePages } from "./code-pages.js";
 import { mModeInstruction, mModeMessage } from "./mmode-hint.js";
-import * as P from "./platform.js";
-
-export interface VcpuWorkerData {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
-  hartId: number;
-  harts: number;
-  ramSize: number;
-  zoneName: string;
-  /** virtio-mmio slots the platform maps (their windows take MMIO). */
-  virtioSlots: number;
-  /** Static partitioning: the host CPU this thread pins itself to. */
-  hostCpu?: number;
-  /** What names this zone's guest for the JIT's code cache (code-cache.ts); none: no cache. */
-  jitCacheId?: string;
-}
+import { MACHINE, mmioWindows } from "./machine.js";
+import type { VcpuThreadData } from "../engine.js";
+import type { RiscvVcpuData } from "./engine.js";
 
 // Instructions per run() call between checks of the zone state (small when sampling the pc).
 const BUDGET = process.env.TSVISOR_PROFILE ? 997 : 1 << 20;
 const JIT_WAIT_BUDGET = Math.min(BUDGET, 1 << 15);
+const TICKS_PER_MS = MACHINE.timebaseHz / 1000; // stimecmp is in timebase ticks
 const SPIN_BEFORE_SLEEP = 20000; // ~10-20 µs of polling for an MMIO answer
 const CONSOLE_WAIT_MS = 2; // longest an SBI console call waits for room in the console ring
 const CONSOLE_WAIT_SLICE_MS = 0.25; // remote fences and the zone state are checked this often meanwhile
@@ -45,37 +36,39 @@ const CAUSES: Record<number, string> = {
   8: "ecall from U-mode", 12: "instruction page fault", 13: "load page fault", 15: "store/AMO page fault",
 };
 
-const data = workerData as VcpuWorkerData;
+const data = workerData as VcpuThreadData;
+const { module } = data.engine as RiscvVcpuData;
+const hartId = data.vcpu;
 const buffer = data.memory.buffer as unknown as SharedArrayBuffer;
 const ctl = new ZoneControl(buffer);
 const words = new Int32Array(buffer);
 const bytes = new Uint8Array(buffer);
-const harts = Array.from({ length: data.harts }, (_, i) => new HartView(buffer, i));
-const self = harts[data.hartId];
+const harts = Array.from({ length: data.vcpus }, (_, i) => new HartView(buffer, i));
+const self = harts[hartId];
 const profiler = process.env.TSVISOR_PROFILE ? new PcProfiler(self) : undefined;
 const send = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
 // Diagnostics the guest can provoke at will go through this (see log-limiter.ts).
 const limiter = new LogLimiter((msg) => send({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }));
-const pinned = data.hostCpu === undefined ? { tid: 0 } : pinVcpuThread(data.hostCpu, `v${data.hartId}:${data.zoneName}`);
+const pinned = data.hostCpu === undefined ? { tid: 0 } : pinVcpuThread(data.hostCpu, `v${hartId}:${data.zoneName}`);
 
 // Zone time: ms since the zone's origin, shared by all threads of the zone.
-const origin = new Float64Array(buffer, L.ZONE_CTL_OFF + L.ZC_TIME_ORIGIN, 1)[0];
+const origin = new Float64Array(buffer, Z.ZONE_CTL_OFF + Z.ZC_TIME_ORIGIN, 1)[0];
 const delta = performance.timeOrigin - origin;
 const now = () => performance.now() + delta;
 
 /** The code cache is for the default engine mode: "eager" and "off" exist to test the engine without it. */
 function codeCachePath(): string | undefined {
-  if (data.jitCacheId === undefined || jitModeFromEnv() !== "on" || !jitCacheEnabled()) return undefined;
-  return cacheFile(data.jitCacheId, data.hartId);
+  if (jitModeFromEnv() !== "on" || !jitCacheEnabled()) return undefined;
+  return cacheFile(data.guestId, hartId);
 }
 
 const table = new WebAssembly.Table({ initial: 1, element: "anyfunc" });
-const core = instantiateCore(data.module, data.memory, now, (msg) => {
+const core = instantiateCore(module, data.memory, now, (msg) => {
   throw new Error(msg);
 }, table);
 const jit = new BlockJit(buffer, data.memory, table, self.base, data.ramSize,
   (host, set, func) => core.setJitBlock(host, set, func), { csr: core.jitCsr }, data.hostCpu,
-  (msg) => limiter.log("jit", `vCPU ${data.hartId}: ${msg}`),
+  (msg) => limiter.log("jit", `vCPU ${hartId}: ${msg}`),
   process.env.TSVISOR_JIT_SYNC === "1", // tests: compile in step with execution, not in the background
   jitTableLimitFromEnv(MAX_BLOCKS), codeCachePath());
 core.init(self.base, L.GUEST_RAM_OFF, BigInt(data.ramSize));
@@ -117,9 +110,9 @@ const sbiHost: SbiHost = {
   systemReset(kind, code) {
     uartDrained(); // what the guest wrote before powering off reaches the console
     // `code` is the SRST reason of a shutdown: any but "no reason" (0) reports a failure.
-    if (kind === "reboot") ctl.end(L.ZONE_REBOOT, 0);
-    else if (code === 0) ctl.end(L.ZONE_POWEROFF, 0);
-    else ctl.end(L.ZONE_FAILURE, L.EXIT_CODE_SBI_FAILURE);
+    if (kind === "reboot") ctl.end(Z.ZONE_REBOOT, 0);
+    else if (code === 0) ctl.end(Z.ZONE_POWEROFF, 0);
+    else ctl.end(Z.ZONE_FAILURE, Z.EXIT_CODE_FIRMWARE_FAILURE);
     wakeAll();
   },
   log: (kind, msg) => limiter.log(kind, msg),
@@ -134,7 +127,7 @@ const u64n = (off: number) => u32(off + 4) * 2 ** 32 + u32(off);
 const hex = (v: bigint) => `0x${v.toString(16)}`;
 
 function fatal(reason: string): void {
-  if (ctl.end(L.ZONE_ERROR)) send({ type: "error", reason });
+  if (ctl.end(Z.ZONE_ERROR)) send({ type: "error", reason });
   wakeAll();
 }
 
@@ -147,7 +140,7 @@ function waitForInterrupt(): void {
   let ms = 50; // upper bound so the zone state is re-checked
   const cmp = u64n(L.H_STIMECMP);
   if ((u32(L.H_SIE) & (1 << 5)) !== 0 && cmp < 2 ** 63) {
-    const until = (cmp - now() * 10000) / 10000;
+    const until = (cmp - now() * TICKS_PER_MS) / TICKS_PER_MS;
     if (until <= 0) {
       // Deadline passed: raise STIP as the core would, so waiters that test H_IP see it.
       Atomics.or(words, self.word(L.H_IP), 1 << 5);
@@ -164,30 +157,17 @@ function waitForInterrupt(): void {
   Atomics.wait(words, wakeIdx, seen, ms);
 }
 
-// MMIO goes to the VMM thread through the zone's request ring (layout.ts ZC_MMIO_RING), served
+// MMIO goes to the VMM thread through the zone's request ring (../mmio-ring.ts), served
 // in order. Stores are posted: the vCPU goes on (the windows are known here, so a store to an
 // unmapped address still faults precisely). A load waits for its answer, which comes after every
 // earlier request. UART LSR polls (console output) read the VMM's shadow instead.
-const windows = P.mmioWindows(data.virtioSlots);
-const mmioHead = (L.ZONE_CTL_OFF + L.ZC_MMIO_HEAD) >> 2;
-const mmioTail = (L.ZONE_CTL_OFF + L.ZC_MMIO_TAIL) >> 2;
-const lsrShadow = (L.ZONE_CTL_OFF + L.ZC_UART_LSR) >> 2;
+const windows = mmioWindows(data.virtioSlots);
+const ring = new MmioRing(ctl, SPIN_BEFORE_SLEEP);
+const lsrShadow = (Z.ZONE_CTL_OFF + Z.ZC_UART_LSR) >> 2;
 const LSR_DR = 0x01, LSR_THRE = 0x20;
 
 function mapped(addr: number, size: number): boolean {
   return windows.some((w) => addr >= w.base && addr - w.base <= w.size - size);
-}
-
-/** Wait until the VMM has served the ring up to index `upTo`, give or take `slack` entries. */
-function waitServed(upTo: number, slack: number): void {
-  if (((upTo - Atomics.load(words, mmioTail)) | 0) <= slack) return;
-  // The VMM usually answers within microseconds: spin briefly before paying for a futex sleep.
-  for (let i = 0; i < SPIN_BEFORE_SLEEP; i++) if (((upTo - Atomics.load(words, mmioTail)) | 0) <= slack) return;
-  for (;;) {
-    const tail = Atomics.load(words, mmioTail);
-    if (((upTo - tail) | 0) <= slack || !ctl.running) return;
-    Atomics.wait(words, mmioTail, tail, 100);
-  }
 }
 
 /**
@@ -196,31 +176,19 @@ function waitServed(upTo: number, slack: number): void {
  * UART and the SBI console, and survives an immediate poweroff.
  */
 function uartDrained(): void {
-  waitServed(Atomics.load(words, mmioHead), 0);
+  ring.waitServed(ring.head, 0);
   const until = performance.now() + CONSOLE_WAIT_MS;
   for (;;) {
     const lsr = Atomics.load(words, lsrShadow);
-    if ((lsr & L.ZC_SHADOW_VALID) === 0 || (lsr & 0x40) !== 0 || !ctl.running || performance.now() > until) return;
+    if ((lsr & Z.ZC_SHADOW_VALID) === 0 || (lsr & 0x40) !== 0 || !ctl.running || performance.now() > until) return;
     serviceOwnFlush(sbiHost);
     ctl.waitConsoleRoom(CONSOLE_WAIT_SLICE_MS);
   }
 }
 
-/** Queue one request; returns its ring index. */
+/** Queue this hart's exit as one request; returns its ring index. */
 function request(op: number, size: number): number {
-  const i = Atomics.add(words, mmioHead, 1);
-  waitServed(i, L.MMIO_RING_ENTRIES - 1); // its slot is free
-  const e = (L.ZONE_CTL_OFF + L.ZC_MMIO_RING + (i & (L.MMIO_RING_ENTRIES - 1)) * L.MMIO_ENTRY_BYTES) >> 2;
-  words[e + 1] = data.hartId;
-  words[e + 2] = op;
-  words[e + 3] = size;
-  words[e + 4] = u32(L.H_EXIT_ADDR);
-  words[e + 5] = u32(L.H_EXIT_ADDR + 4);
-  words[e + 6] = u32(L.H_EXIT_DATA);
-  words[e + 7] = u32(L.H_EXIT_DATA + 4);
-  Atomics.store(words, e, (i + 1) | 0); // published
-  ctl.ring();
-  return i;
+  return ring.post(hartId, op, size, u32(L.H_EXIT_ADDR), u32(L.H_EXIT_ADDR + 4), u32(L.H_EXIT_DATA), u32(L.H_EXIT_DATA + 4));
 }
 
 /** A guest MMIO store. Returns false on access fault. */
@@ -228,33 +196,33 @@ function mmioStore(): boolean {
   const size = u32(L.H_EXIT_SIZE);
   const addr = u64n(L.H_EXIT_ADDR);
   if (!mapped(addr, size)) return false;
-  const i = request(L.MMIO_STORE, size);
+  const i = request(Z.MMIO_STORE, size);
   // UART control registers (IER, FCR, LCR, MCR) take effect before the guest goes on, as on
   // real hardware: a THRE interrupt enabled through IER must be pending at once, or a shell
   // that echoes and exits (the tty is hung up, unsent output dropped) loses its last line.
   // Data bytes (THR) stay posted: the driver reads IIR next, which waits for them anyway.
-  if (addr > P.UART_BASE && addr < P.UART_BASE + 8) waitServed((i + 1) | 0, 0);
+  if (addr > MACHINE.uart.base && addr < MACHINE.uart.base + 8) ring.waitServed((i + 1) | 0, 0);
   return true;
 }
 
 /** A guest MMIO load: returns false on access fault. */
 function mmioLoad(): boolean {
   const size = u32(L.H_EXIT_SIZE);
-  if (size === 1 && u64n(L.H_EXIT_ADDR) === P.UART_BASE + 5) {
+  if (size === 1 && u64n(L.H_EXIT_ADDR) === MACHINE.uart.base + 5) {
     // Exact once the ring is drained. With stores still queued, only where they cannot change
     // it: no received byte waiting (a queued FIFO reset could take it away), and the transmitter
     // either busy (a stale "busy" only makes the driver poll again) or sure to stay empty: the
     // console ring has room for every queued store, so queued THR bytes go straight through.
     const lsr = Atomics.load(words, lsrShadow);
-    const queued = (Atomics.load(words, mmioHead) - Atomics.load(words, mmioTail)) | 0;
+    const queued = ring.queued;
     const txStays = (lsr & LSR_THRE) === 0 || ctl.consoleRoom() > queued;
-    if ((lsr & L.ZC_SHADOW_VALID) !== 0 && (queued === 0 || ((lsr & LSR_DR) === 0 && txStays))) {
+    if ((lsr & Z.ZC_SHADOW_VALID) !== 0 && (queued === 0 || ((lsr & LSR_DR) === 0 && txStays))) {
       words[(self.base + L.H_EXIT_DATA) >> 2] = lsr & 0xff;
       words[(self.base + L.H_EXIT_DATA + 4) >> 2] = 0;
       return true;
     }
   }
-  waitServed((request(L.MMIO_LOAD, size) + 1) | 0, 0);
+  ring.waitServed((request(Z.MMIO_LOAD, size) + 1) | 0, 0);
   if (!ctl.running) return true; // the zone is ending; the result no longer matters
   if (words[self.word(L.H_LD_RESULT)] !== 0) return false;
   words[(self.base + L.H_EXIT_DATA) >> 2] = words[self.word(L.H_LD_DATA_LO)];
@@ -266,7 +234,7 @@ function mmioLoad(): boolean {
 function startAt(pc: bigint, arg: bigint): void {
   core.resetHart();
   self.pc = pc;
-  self.setX(10, BigInt(data.hartId));
+  self.setX(10, BigInt(hartId));
   self.setX(11, arg);
   self.hsmState = HSM_STARTED;
 }
@@ -290,29 +258,29 @@ function loop(): void {
     // While code is being compiled, come back sooner to bind it.
     const exit = core.run(jit.busy ? JIT_WAIT_BUDGET : BUDGET);
     switch (exit) {
-      case L.EXIT_BUDGET:
+      case VcpuExit.Budget:
         profiler?.sample(self.pc, performance.now() - t0);
         limiter.tick();
         break;
-      case L.EXIT_MMIO_LOAD:
+      case VcpuExit.MmioLoad:
         if (mmioLoad()) core.completeMmioLoad();
         else core.mmioFault(0);
         break;
-      case L.EXIT_MMIO_STORE:
+      case VcpuExit.MmioStore:
         if (!mmioStore()) core.mmioFault(1);
         break;
-      case L.EXIT_WFI:
+      case VcpuExit.Halt:
         waitForInterrupt();
         limiter.tick();
         break;
-      case L.EXIT_JIT_FLUSH:
+      case VcpuExit.JitFlush:
         jit.flush();
         break;
-      case L.EXIT_JIT: {
+      case VcpuExit.JitCompile: {
         jit.request(u32(L.H_EXIT_ADDR), words[self.word(L.H_JIT_SET)]);
         break;
       }
-      case L.EXIT_ECALL_S: {
+      case VcpuExit.Hypercall: {
         const action = handleSbi(sbiHost);
         if (action === "stop") {
           self.hsmState = HSM_STOPPED;
@@ -336,44 +304,44 @@ function loop(): void {
         }
         break;
       }
-      case L.EXIT_FATAL: {
+      case VcpuExit.Fatal: {
         const cause = u32(L.H_EXIT_CAUSE);
         const pc = self.load64(L.H_EXIT_PC);
         const tval = self.load64(L.H_EXIT_ADDR);
         const what = CAUSES[cause] ?? `exception ${cause}`;
         const mInsn = cause === 2 ? mModeInstruction(Number(tval & 0xffffffffn)) : undefined;
         if (mInsn) {
-          fatal(mModeMessage(data.zoneName, data.hartId, pc, mInsn));
+          fatal(mModeMessage(data.zoneName, hartId, pc, mInsn));
           break;
         }
-        fatal(`zone ${data.zoneName}: guest wedged on hart ${data.hartId}: ${what} at pc ${hex(pc)} ` +
+        fatal(`zone ${data.zoneName}: guest wedged on hart ${hartId}: ${what} at pc ${hex(pc)} ` +
           `(tval ${hex(tval)}) and its trap handler (stvec ${hex(self.load64(L.H_STVEC))}) cannot handle it`);
         break;
       }
       default:
-        fatal(`zone ${data.zoneName}: internal error: unknown exit ${exit} on hart ${data.hartId}`);
+        fatal(`zone ${data.zoneName}: internal error: unknown exit ${exit} on hart ${hartId}`);
     }
   }
 }
 
 if (pinned.error !== undefined) {
-  fatal(`zone ${data.zoneName}: vCPU ${data.hartId}: cannot pin to host CPU ${data.hostCpu}: ${pinned.error}`);
+  fatal(`zone ${data.zoneName}: vCPU ${hartId}: cannot pin to host CPU ${data.hostCpu}: ${pinned.error}`);
 } else {
-  send({ type: "ready", hart: data.hartId, tid: pinned.tid });
+  send({ type: "ready", vcpu: hartId, tid: pinned.tid });
 }
 try {
   loop();
 } catch (e) {
-  fatal(`zone ${data.zoneName}: vCPU ${data.hartId} failed at pc ${hex(self.pc)}: ${(e as Error).message}`);
+  fatal(`zone ${data.zoneName}: vCPU ${hartId} failed at pc ${hex(self.pc)}: ${(e as Error).message}`);
 }
 limiter.flush();
 if (process.env.TSVISOR_STATS) {
   const total = self.load64(L.H_INSTRET);
   const inJit = self.load64(L.H_STAT_JIT_INSNS);
-  send({ type: "log", msg: `zone ${data.zoneName}: vCPU ${data.hartId}: ${total} instructions, ` +
+  send({ type: "log", msg: `zone ${data.zoneName}: vCPU ${hartId}: ${total} instructions, ` +
     `${total ? (Number(inJit) * 100 / Number(total)).toFixed(1) : 0}% in compiled blocks; ` +
     `${self.load64(L.H_STAT_BLOCKS)} block calls, ${self.load64(L.H_STAT_BAILS)} bails, ${self.load64(L.H_STAT_EVICTS)} compiled evicted; ${jit.stats()}` });
 }
-if (profiler) profiler.save(`${process.env.TSVISOR_PROFILE}.${data.zoneName}.hart${data.hartId}.json`);
+if (profiler) profiler.save(`${process.env.TSVISOR_PROFILE}.${data.zoneName}.hart${hartId}.json`);
 await jit.close();
 send({ type: "exited" });

@@ -1,10 +1,11 @@
 // The interpreter: fetch through the fetch-page cache, expand RVC via table, execute.
 // Hot path rules: no allocation, no calls into JS, registers in shared memory.
 import {
-  H_INSTRET, EXIT_JIT_FLUSH, H_IP, H_SIE, H_PRIV, H_EXIT_PC, CTABLE_OFF,
-  EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT, H_JIT_COUNT, H_JIT_BAIL, H_JIT_SET,
+  H_INSTRET, H_IP, H_SIE, H_PRIV, H_EXIT_PC, CTABLE_OFF,
+  H_JIT_COUNT, H_JIT_BAIL, H_JIT_SET,
   H_PROF_HEAD, H_PROF_RING, PROF_RING_ENTRIES, PROF_EVERY, H_EXIT_ADDR, H_STAT_BLOCKS, H_STAT_JIT_INSNS, H_STAT_BAILS,
 } from "../layout";
+import { EXIT_JIT_FLUSH, EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT } from "../../exit";
 import { jitFind, jitHeatSlot, jitHot, jitWarm, flushJit } from "./jit-cache";
 import { watched, storeWatched } from "./reservation";
 import { hart, getX, setX, getF, setF, fpEnabled, PRIV_U } from "./state";

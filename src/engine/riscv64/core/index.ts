@@ -2,8 +2,9 @@
 // a zone import the same shared memory. See ../layout.ts for where everything lives.
 import {
   H_PC, H_STIMECMP, H_IP, H_FLUSH, H_FLUSH_ACK, H_EXIT_PC, H_EXIT_ADDR, H_EXIT_VADDR, H_EXIT_CAUSE,
-  H_RESERVE, H_PRIV, H_SCOUNTEREN, H_TLB, CTABLE_OFF, EXIT_BUDGET, EXIT_FATAL, EXIT_JIT_FLUSH, H_INSTRET,
+  H_RESERVE, H_PRIV, H_SCOUNTEREN, H_TLB, CTABLE_OFF, H_INSTRET,
 } from "../layout";
+import { EXIT_BUDGET, EXIT_FATAL, EXIT_JIT_FLUSH } from "../../exit";
 import { hart, setHartBase, getPc, setPc, PRIV_S } from "./state";
 import { selectTlb, flushAll } from "./mmu";
 import { execChunk, exitCode, clearExit } from "./exec";

@@ -5,9 +5,10 @@
 // The same byte's CODE_ARMED bit says compiled code came from the page: a store there also
 // disarms it and moves the page's write epoch (see layout.ts), after the store.
 import {
-  H_RESERVE, H_RESVAL, WATCH_OFF, ZONE_CTL_OFF, ZC_LR_LOCK, ZC_NHARTS, HART_REGION_OFF, HART_STRIDE,
+  H_RESERVE, H_RESVAL, WATCH_OFF, HART_REGION_OFF, HART_STRIDE,
   RESERVATION_GRANULE, CODE_ARMED, CODE_EPOCH_OFF,
 } from "../layout";
+import { ZONE_CTL_OFF, ZC_LR_LOCK, ZC_NHARTS } from "../../zone-block";
 import { hart, ramOff } from "./state";
 import { rawStore } from "./raw";
 

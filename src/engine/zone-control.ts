@@ -1,16 +1,16 @@
 // The zone control block in shared memory: run state, doorbell, console input and output rings.
 // Used from every thread of a zone (main, VMM, vCPUs), so everything goes through Atomics.
-import * as L from "../engine/riscv64/layout.js";
+import * as Z from "./zone-block.js";
 import type { ConsoleSink } from "../devices/types.js";
 
-const W = (off: number) => (L.ZONE_CTL_OFF + off) >> 2;
-const OUT_HEAD = W(L.ZC_CONOUT_HEAD);
-const OUT_TAIL = W(L.ZC_CONOUT_TAIL);
-const OUT_LOCK = W(L.ZC_CONOUT_LOCK);
-const OUT_READER = W(L.ZC_CONOUT_READER);
-const OUT_WANT = W(L.ZC_CONOUT_WANT_ROOM);
-const OUT_BUF = L.ZONE_CTL_OFF + L.ZC_CONOUT_BUF;
-const OUT_SIZE = L.ZC_CONOUT_SIZE; // a power of two
+const W = (off: number) => (Z.ZONE_CTL_OFF + off) >> 2;
+const OUT_HEAD = W(Z.ZC_CONOUT_HEAD);
+const OUT_TAIL = W(Z.ZC_CONOUT_TAIL);
+const OUT_LOCK = W(Z.ZC_CONOUT_LOCK);
+const OUT_READER = W(Z.ZC_CONOUT_READER);
+const OUT_WANT = W(Z.ZC_CONOUT_WANT_ROOM);
+const OUT_BUF = Z.ZONE_CTL_OFF + Z.ZC_CONOUT_BUF;
+const OUT_SIZE = Z.ZC_CONOUT_SIZE; // a power of two
 const LOCK_SPINS = 200; // the lock is held for one copy of at most OUT_SIZE bytes
 // Atomics.waitAsync is in Node 20 but not in the ES2022 library this project compiles against.
 const waitAsync = (Atomics as unknown as {
@@ -27,81 +27,81 @@ export class ZoneControl {
   }
 
   get state(): number {
-    return Atomics.load(this.words, W(L.ZC_STATE));
+    return Atomics.load(this.words, W(Z.ZC_STATE));
   }
   get running(): boolean {
-    return this.state === L.ZONE_RUNNING;
+    return this.state === Z.ZONE_RUNNING;
   }
   get exitCode(): number {
-    return Atomics.load(this.words, W(L.ZC_EXIT_CODE));
+    return Atomics.load(this.words, W(Z.ZC_EXIT_CODE));
   }
 
   /** First caller wins: moves RUNNING -> `state`. Returns whether this call ended the zone. */
   end(state: number, code = 0): boolean {
-    if (Atomics.compareExchange(this.words, W(L.ZC_STATE), L.ZONE_RUNNING, state) !== L.ZONE_RUNNING) return false;
-    Atomics.store(this.words, W(L.ZC_EXIT_CODE), code);
+    if (Atomics.compareExchange(this.words, W(Z.ZC_STATE), Z.ZONE_RUNNING, state) !== Z.ZONE_RUNNING) return false;
+    Atomics.store(this.words, W(Z.ZC_EXIT_CODE), code);
     this.ring();
     return true;
   }
 
   /** Reset to RUNNING (only before any thread runs). */
   reset(): void {
-    Atomics.store(this.words, W(L.ZC_STATE), L.ZONE_RUNNING);
-    Atomics.store(this.words, W(L.ZC_EXIT_CODE), 0);
-    Atomics.store(this.words, W(L.ZC_CONIN_HEAD), 0);
-    Atomics.store(this.words, W(L.ZC_CONIN_TAIL), 0);
+    Atomics.store(this.words, W(Z.ZC_STATE), Z.ZONE_RUNNING);
+    Atomics.store(this.words, W(Z.ZC_EXIT_CODE), 0);
+    Atomics.store(this.words, W(Z.ZC_CONIN_HEAD), 0);
+    Atomics.store(this.words, W(Z.ZC_CONIN_TAIL), 0);
     for (const i of [OUT_HEAD, OUT_TAIL, OUT_LOCK, OUT_READER, OUT_WANT]) Atomics.store(this.words, i, 0);
   }
 
   get doorbellIndex(): number {
-    return W(L.ZC_DOORBELL);
+    return W(Z.ZC_DOORBELL);
   }
   ring(): void {
-    Atomics.add(this.words, W(L.ZC_DOORBELL), 1);
+    Atomics.add(this.words, W(Z.ZC_DOORBELL), 1);
     // A futex wake is a syscall: skip it while the VMM is awake (it re-reads the doorbell before sleeping).
-    if (Atomics.load(this.words, W(L.ZC_VMM_SLEEPING)) !== 0) Atomics.notify(this.words, W(L.ZC_DOORBELL));
+    if (Atomics.load(this.words, W(Z.ZC_VMM_SLEEPING)) !== 0) Atomics.notify(this.words, W(Z.ZC_DOORBELL));
   }
 
   /** VMM side: sleep until the doorbell moves from `seen` (or `ms` pass). */
   sleepUntilRung(seen: number, ms: number, spin = 0): void {
     // Requests come in bursts (one interrupt alone costs several MMIO exits): polling briefly
     // first saves the vCPU a futex wake of this thread per exit.
-    for (let i = 0; i < spin; i++) if (Atomics.load(this.words, W(L.ZC_DOORBELL)) !== seen) return;
-    Atomics.store(this.words, W(L.ZC_VMM_SLEEPING), 1);
-    if (Atomics.load(this.words, W(L.ZC_DOORBELL)) === seen) Atomics.wait(this.words, W(L.ZC_DOORBELL), seen, ms);
-    Atomics.store(this.words, W(L.ZC_VMM_SLEEPING), 0);
+    for (let i = 0; i < spin; i++) if (Atomics.load(this.words, W(Z.ZC_DOORBELL)) !== seen) return;
+    Atomics.store(this.words, W(Z.ZC_VMM_SLEEPING), 1);
+    if (Atomics.load(this.words, W(Z.ZC_DOORBELL)) === seen) Atomics.wait(this.words, W(Z.ZC_DOORBELL), seen, ms);
+    Atomics.store(this.words, W(Z.ZC_VMM_SLEEPING), 0);
   }
 
   /** Producer (host keyboard): returns how many bytes fit. */
   pushInput(data: Uint8Array): number {
-    const head = Atomics.load(this.words, W(L.ZC_CONIN_HEAD));
-    const tail = Atomics.load(this.words, W(L.ZC_CONIN_TAIL));
-    const room = L.ZC_CONIN_SIZE - ((head - tail) | 0);
+    const head = Atomics.load(this.words, W(Z.ZC_CONIN_HEAD));
+    const tail = Atomics.load(this.words, W(Z.ZC_CONIN_TAIL));
+    const room = Z.ZC_CONIN_SIZE - ((head - tail) | 0);
     const n = Math.min(room, data.length);
     for (let i = 0; i < n; i++) {
-      this.bytes[L.ZONE_CTL_OFF + L.ZC_CONIN_BUF + (((head + i) >>> 0) % L.ZC_CONIN_SIZE)] = data[i];
+      this.bytes[Z.ZONE_CTL_OFF + Z.ZC_CONIN_BUF + (((head + i) >>> 0) % Z.ZC_CONIN_SIZE)] = data[i];
     }
-    Atomics.store(this.words, W(L.ZC_CONIN_HEAD), (head + n) | 0);
+    Atomics.store(this.words, W(Z.ZC_CONIN_HEAD), (head + n) | 0);
     if (n > 0) this.ring();
     return n;
   }
 
   get pendingInput(): number {
-    return (Atomics.load(this.words, W(L.ZC_CONIN_HEAD)) - Atomics.load(this.words, W(L.ZC_CONIN_TAIL))) | 0;
+    return (Atomics.load(this.words, W(Z.ZC_CONIN_HEAD)) - Atomics.load(this.words, W(Z.ZC_CONIN_TAIL))) | 0;
   }
 
   /** Consumer (any thread): takes up to `max` bytes; safe with several consumers. */
   takeInput(max: number): Uint8Array {
     for (;;) {
-      const tail = Atomics.load(this.words, W(L.ZC_CONIN_TAIL));
-      const head = Atomics.load(this.words, W(L.ZC_CONIN_HEAD));
+      const tail = Atomics.load(this.words, W(Z.ZC_CONIN_TAIL));
+      const head = Atomics.load(this.words, W(Z.ZC_CONIN_HEAD));
       const n = Math.min(max, (head - tail) | 0);
       if (n <= 0) return new Uint8Array(0);
       const out = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
-        out[i] = this.bytes[L.ZONE_CTL_OFF + L.ZC_CONIN_BUF + (((tail + i) >>> 0) % L.ZC_CONIN_SIZE)];
+        out[i] = this.bytes[Z.ZONE_CTL_OFF + Z.ZC_CONIN_BUF + (((tail + i) >>> 0) % Z.ZC_CONIN_SIZE)];
       }
-      if (Atomics.compareExchange(this.words, W(L.ZC_CONIN_TAIL), tail, (tail + n) | 0) === tail) return out;
+      if (Atomics.compareExchange(this.words, W(Z.ZC_CONIN_TAIL), tail, (tail + n) | 0) === tail) return out;
     }
   }
 

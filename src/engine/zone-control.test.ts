@@ -1,21 +1,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
-import * as L from "../engine/riscv64/layout.js";
-import { ConsoleDrain, ZoneControl } from "./control.js";
+import * as Z from "./zone-block.js";
+import { ConsoleDrain, ZoneControl } from "./zone-control.js";
 
-const newBlock = () => new SharedArrayBuffer(L.ZONE_CTL_OFF + 0x10000);
+const newBlock = () => new SharedArrayBuffer(Z.ZONE_CTL_OFF + 0x10000);
 
 test("console ring: writes what fits, wraps around, and a full ring takes nothing", () => {
   const ctl = new ZoneControl(newBlock());
   ctl.reset();
-  assert.equal(ctl.consoleRoom(), L.ZC_CONOUT_SIZE);
+  assert.equal(ctl.consoleRoom(), Z.ZC_CONOUT_SIZE);
   assert.equal(ctl.takeConsole(), null);
-  const a = new Uint8Array(L.ZC_CONOUT_SIZE - 10).fill(0x61);
+  const a = new Uint8Array(Z.ZC_CONOUT_SIZE - 10).fill(0x61);
   assert.equal(ctl.writeConsole(a), a.length);
   assert.equal(ctl.writeConsole(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])), 10, "only what fits");
   assert.equal(ctl.writeConsole(Uint8Array.of(0)), 0);
-  assert.equal(ctl.takeConsole()!.length, L.ZC_CONOUT_SIZE);
+  assert.equal(ctl.takeConsole()!.length, Z.ZC_CONOUT_SIZE);
   // the next write wraps around the end of the buffer
   const b = Uint8Array.from({ length: 100 }, (_, i) => i);
   assert.equal(ctl.writeConsole(b.subarray(0, 20)), 20);
@@ -28,11 +28,11 @@ test("console ring: taking output after the ring was full rings the VMM's doorbe
   const ctl = new ZoneControl(newBlock());
   ctl.reset();
   const bell = () => Atomics.load(ctl.words, ctl.doorbellIndex);
-  ctl.writeConsole(new Uint8Array(L.ZC_CONOUT_SIZE));
+  ctl.writeConsole(new Uint8Array(Z.ZC_CONOUT_SIZE));
   const before = bell();
   ctl.takeConsole();
   assert.equal(bell(), before, "nobody asked for room");
-  assert.equal(ctl.writeConsole(new Uint8Array(L.ZC_CONOUT_SIZE + 1)), L.ZC_CONOUT_SIZE); // one byte did not fit
+  assert.equal(ctl.writeConsole(new Uint8Array(Z.ZC_CONOUT_SIZE + 1)), Z.ZC_CONOUT_SIZE); // one byte did not fit
   ctl.takeConsole();
   assert.equal(bell(), before + 1, "the producer that found it full is told");
 });
@@ -68,7 +68,7 @@ test("console ring: three producer threads and a pausing consumer lose and reord
     }
   });
   drain.start();
-  const control = new URL("./control.js", import.meta.url).href;
+  const control = new URL("./zone-control.js", import.meta.url).href;
   const workers = [0, 1, 2].map((k) => new Worker(PRODUCER, { eval: true, workerData: { buffer, k, n: N, control } }));
   await Promise.all(workers.map((w) => new Promise((resolve, reject) => { w.on("exit", resolve); w.on("error", reject); })));
   drain.close();
