@@ -113,7 +113,9 @@ export const PROF_EVERY = 61; // one interpreted instruction in PROF_EVERY is sa
 // 2048 -> 1.15 s, 8192 -> 0.89 s, 16384 -> 0.87 s, with sha256 of 64 MiB unchanged (1.00-1.03x
 // QEMU). Boot code runs a few times; compiling it kept the compiler thread busy with cold blocks
 // (4578 at 512, 0.9 s of compiling) while the hot ones waited behind them.
-export const JIT_THRESHOLD = 32768;
+// Counting retired instructions instead (so a long straight-line block compiles sooner) measured
+// slower: 0.83-0.89 s at 65535 instructions against 0.79-0.85 s at 8192 executions.
+export const JIT_THRESHOLD = 8192;
 
 // Self-modifying code and DMA into code: a page that compiled code came from is "armed" (bit
 // CODE_ARMED of its watch byte). The first write to an armed page disarms it and bumps the page's

@@ -6,7 +6,7 @@ import {
   H_PROF_HEAD, H_PROF_RING, PROF_RING_ENTRIES, PROF_EVERY, H_EXIT_ADDR, H_STAT_BLOCKS, H_STAT_JIT_INSNS, H_STAT_BAILS,
 } from "../layout";
 import { EXIT_JIT_FLUSH, EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT } from "../../exit";
-import { jitFind, jitHeatSlot, jitHot, jitWarm, flushJit } from "./jit-cache";
+import { jitFind, jitHeat, flushJit } from "./jit-cache";
 import { watched, storeWatched } from "./reservation";
 import { hart, getX, setX, getF, setF, fpEnabled, PRIV_U } from "./state";
 import {
@@ -42,11 +42,6 @@ export function execChunk(pcIn: u64, n: i32): u64 {
   // True when pc may start a block (after a jump, a taken branch, a trap or a block's normal end).
   let boundary = true;
   let flushed: i32 = 0; // instructions of this chunk already added to H_INSTRET
-  // The interpreted block being run: its heat counter (0: none), where it started, its count there.
-  let heatSlot: usize = 0;
-  let heatHost: usize = 0;
-  let heatSet: i32 = 0;
-  let heatFrom: i32 = 0;
   while (count < n) {
     count++;
     // ---- fetch ----
@@ -67,10 +62,6 @@ export function execChunk(pcIn: u64, n: i32): u64 {
     const off = <usize>(pc & 0xfff);
     if (boundary) {
       boundary = false;
-      if (heatSlot != 0) {
-        jitWarm(heatSlot, heatHost, heatSet, count - 1 - heatFrom);
-        heatSlot = 0;
-      }
       const host = fetchHost + off;
       const e = jitFind(host, tlbSet);
       let request = false;
@@ -90,14 +81,7 @@ export function execChunk(pcIn: u64, n: i32): u64 {
         }
         // not compilable: interpret
       } else {
-        const slot = jitHeatSlot(host, tlbSet);
-        request = jitHot(slot);
-        if (!request) {
-          heatSlot = slot;
-          heatHost = host;
-          heatSet = tlbSet;
-          heatFrom = count - 1;
-        }
+        request = jitHeat(host, tlbSet);
       }
       if (request) {
         store<u64>(hart + H_EXIT_ADDR, <u64>host);
@@ -427,7 +411,6 @@ export function execChunk(pcIn: u64, n: i32): u64 {
     pc = npc;
     if (stop) break;
   }
-  if (heatSlot != 0) jitWarm(heatSlot, heatHost, heatSet, count - heatFrom);
   store<u64>(hart + H_INSTRET, load<u64>(hart + H_INSTRET) + <u64>(count - flushed));
   return pc;
 }

@@ -29,10 +29,7 @@ const JIT_SETS: usize = JIT_ENTRIES >> 1;
   return 0;
 }
 
-// How hot code that is not compiled yet is, in guest instructions retired from its start (a
-// u16 counter per hash of address and TLB set, saturating). Weighting by instructions, not
-// executions, compiles a long straight-line block (a hash's unrolled rounds) after a few dozen
-// runs while a three-instruction block passing by stays interpreted.
+// One more execution of the not-yet-compiled block at `host`: true when it is hot enough to compile.
 let threshold: i32 = JIT_THRESHOLD;
 
 // The engine mode (see JIT_THRESHOLD): 0 never compiles, 1 compiles at the first execution.
@@ -40,35 +37,25 @@ export function setJitThreshold(t: i32): void {
   threshold = t;
 }
 
-// The counter of the not-yet-compiled block at `host`, or 0 when nothing is compiled (JIT off).
-@inline export function jitHeatSlot(host: usize, set: i32): usize {
-  const h = <u32>(host >> 1);
-  return hart + H_JIT_HEAT + ((<usize>((h ^ (h >> 16)) + <u32>set * 0x9e5) & (JIT_HEAT_ENTRIES - 1)) << 1);
-}
-
-// Entering the block whose counter is `slot`: true when it is hot enough to compile now.
-@inline export function jitHot(slot: usize): bool {
+export function jitHeat(host: usize, set: i32): bool {
   if (threshold == 0) return false; // TSVISOR_JIT=off
-  if (threshold == 1) return true; // TSVISOR_JIT=eager
-  if (<i32>load<u16>(slot) < threshold) return false;
-  store<u16>(slot, 0);
-  return true;
-}
-
-// The block whose counter is `slot`, entered at `host`, retired `n` more instructions.
-export function jitWarm(slot: usize, host: usize, set: i32, n: i32): void {
-  const old = <i32>load<u16>(slot);
-  const c = min(old + n, 0xffff);
-  store<u16>(slot, <u16>c);
+  const h = <u32>(host >> 1);
+  const a = hart + H_JIT_HEAT + ((<usize>((h ^ (h >> 16)) + <u32>set * 0x9e5) & (JIT_HEAT_ENTRIES - 1)) << 1);
+  const c = <i32>load<u16>(a) + 1;
+  if (c >= threshold) {
+    store<u16>(a, 0);
+    return true;
+  }
+  store<u16>(a, <u16>c);
   // Warm: worth compiling alongside a hot block (an eighth of the way there).
-  const warm = threshold >> 3;
-  if (old < warm && c >= warm) {
+  if (c == threshold >> 3) {
     const head = load<i32>(hart + H_JIT_WARM_HEAD);
     const r = hart + H_JIT_WARM + ((<usize>head & (JIT_WARM_ENTRIES - 1)) << 3);
     store<u32>(r, <u32>host);
     store<i32>(r, set, 4);
     store<i32>(hart + H_JIT_WARM_HEAD, head + 1);
   }
+  return false;
 }
 
 // Bind (func >= 0 or JIT_NEVER) or unbind (JIT_NONE: the code changed; it warms up again).
