@@ -65,6 +65,6 @@ export function renderOverview(main, store) {
           `free for zones: ${s.zone0.freeHostCpus.join(", ") || "none"}; cgroups ${s.zone0.cgroups}`)),
       el("section", { class: "card" }, el("h2", {}, "Memory pool"), memoryBar(s)),
       el("section", { class: "card" }, el("h2", {}, "Zones"), zonesTable(s)),
-      s.dropped ? el("p", { class: "error" }, `${s.dropped} live update(s) were dropped while this page was not reading`) : null);
+      ...(s.dropped ? [el("p", { class: "error" }, `${s.dropped} live update(s) were dropped while this page was not reading`)] : []));
   });
 }

@@ -57,7 +57,7 @@ export function renderStartPage(main) {
         const r = await api("POST", "/check", body);
         result.replaceChildren(r.problems.length
           ? el("div", {}, el("p", { class: "error" }, `${r.file}: ${r.problems.length} problem(s)`), annotated(text.value, r.problems))
-          : el("p", { class: "ok" }, `${r.file}: no problems: it can start`));
+          : el("p", { class: "ok" }, `${r.file}: no problems (whether its CPUs and memory are free now is checked when it starts)`));
       } else {
         const z = await api("POST", "/zones", body);
         result.replaceChildren(el("p", { class: "ok" }, `zone ${z.name} (id ${z.id}) started on host CPU(s) ${z.vcpus.map((v) => v.hostCpu).join(", ")}: `,
@@ -65,7 +65,7 @@ export function renderStartPage(main) {
       }
     } catch (e) {
       const problems = e instanceof ApiFailure ? e.body?.problems : undefined;
-      result.replaceChildren(el("p", { class: "error" }, e.message), problems?.length ? annotated(text.value, problems) : null);
+      result.replaceChildren(el("p", { class: "error" }, e.message), ...(problems?.length ? [annotated(text.value, problems)] : []));
     } finally {
       busy(false);
     }

@@ -45,7 +45,7 @@ export function renderZonePage(main, store, ref) {
       el("span", {}, ` id ${info.id} · ${info.kind} · ${info.arch} · vCPU→CPU ${info.vcpus.map((v) => `${v.vcpu}→${v.hostCpu}`).join(", ")} · ` +
         `${formatSize(info.memory)}${info.memoryLocked ? " (locked)" : ""}${info.uptimeSeconds !== undefined ? ` · up ${formatUptime(info.uptimeSeconds)}` : ""}` +
         ` · ${info.reboots} reboot(s) · process ${info.process.pid || "—"}`),
-      info.reason ? el("p", { class: "error reason" }, info.reason) : null);
+      ...(info.reason ? [el("p", { class: "error reason" }, info.reason)] : []));
     shutdownButton.disabled = false;
   };
 
