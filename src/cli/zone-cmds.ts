@@ -12,12 +12,34 @@ import { EXIT, exitCodeOfZone } from "./exit-codes.js";
 import { isEnded } from "../zone/zone-link.js";
 import { internalErrorText, surviveInternalErrors } from "./fatal.js";
 import { formatInfo, formatState, formatTable } from "./zone-format.js";
+import { WebOptionError, webOptions, type WebOptions } from "../daemon/http/web-options.js";
 
 interface SocketOpt {
   socket?: string;
 }
 interface JsonOpt {
   json?: boolean;
+}
+
+interface DaemonWebOpts {
+  http?: string;
+  httpTlsCert?: string;
+  httpTlsKey?: string;
+  httpRootDir?: string;
+}
+
+function webOptionsOf(o: DaemonWebOpts): WebOptions | undefined {
+  if (o.http === undefined) {
+    const stray = (["httpTlsCert", "httpTlsKey", "httpRootDir"] as const).find((k) => o[k] !== undefined);
+    if (stray) throw new DaemonError(`--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} belongs to the web console: add --http 127.0.0.1:PORT`);
+    return undefined;
+  }
+  try {
+    return webOptions({ ...o, http: o.http });
+  } catch (e) {
+    if (e instanceof WebOptionError) throw new DaemonError(e.message);
+    throw e;
+  }
 }
 
 const sock = (o: SocketOpt) => o.socket ?? defaultSocketPath();
@@ -90,13 +112,23 @@ export function registerZoneCommands(program: Command): void {
     .option("--socket <path>", SOCKET_HELP.replace("daemon API socket", "API socket to listen on"))
     .option("--system <system.toml>", "what zone0 keeps: host CPUs, memory pool size (see docs/config.md)")
     .option("--keep-zones", "on SIGINT/SIGTERM leave the zones running: the next daemon on this socket takes them back")
-    .action(act(async (o: SocketOpt & { system?: string; keepZones?: boolean }) => {
+    .option("--http <addr:port>", "also serve the web console there (e.g. 127.0.0.1:8080; loopback unless TLS is given)")
+    .option("--http-tls-cert <cert.pem>", "serve the web console over HTTPS with this certificate (needed off loopback)")
+    .option("--http-tls-key <key.pem>", "the private key of --http-tls-cert")
+    .option("--http-root-dir <dir>", "the only directory whose files a zone config sent from the browser may name (default: none)")
+    .action(act(async (o: SocketOpt & DaemonWebOpts & { system?: string; keepZones?: boolean }) => {
       const log = (m: string) => process.stderr.write(`tsvisor daemon: ${m}\n`);
       const system = loadSystemConfig(o.system);
-      const d = await startDaemon({ socket: sock(o), system, log });
+      const web = webOptionsOf(o);
+      const d = await startDaemon({ socket: sock(o), system, log, ...(web ? { web } : {}) });
       // last resort: a bug in one handler must not take every zone down with the daemon
       surviveInternalErrors((e) => log(`${internalErrorText(e)}; the daemon goes on`));
       const z0 = d.manager.list().zone0;
+      if (d.web) {
+        // The only time the token is shown; the page takes the one-time link's code once.
+        say(`tsvisor daemon: web console on ${d.web.url} (one-time login: ${d.web.loginUrl} ; ` +
+          `token ${d.web.auth.token}, also in ${d.web.auth.tokenFile})`);
+      }
       say(`tsvisor daemon: listening on ${z0.socket} (pid ${z0.pid}; zone0 CPUs: ${z0.hostCpus.join(",") || "none"}; ` +
         `zone CPUs: ${z0.freeHostCpus.join(",") || "none"}; pool ${formatSize(z0.pool.total)})`);
       await new Promise<void>((res) => {

@@ -8,11 +8,11 @@ import { API_PREFIX, CONSOLE_PROTOCOL, createZoneBody, type ApiErrorBody, type C
 import { ApiError, type ZoneManager } from "./manager.js";
 import { CONFIG_LIMIT, readUserFile, UserFileError } from "../host/user-file.js";
 
-const MAX_BODY = 2 * 1024 * 1024;
+export const MAX_BODY = 2 * 1024 * 1024;
 const SLOW_CONSOLE = 4 * 1024 * 1024; // bytes queued for one console client before it is dropped
 const ZONE_PATH = new RegExp(`^${API_PREFIX}/zones/([^/]+)(?:/(shutdown|reboot|console))?$`);
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+export function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) {
     res.end();
     return;
@@ -22,7 +22,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function errorBody(e: unknown): { status: number; body: ApiErrorBody } {
+export function errorBody(e: unknown): { status: number; body: ApiErrorBody } {
   if (e instanceof ApiError) return { status: e.status, body: { error: e.message, ...(e.problems ? { problems: e.problems } : {}) } };
   if (e instanceof ConfigError) return { status: 422, body: { error: e.message, problems: e.message.split("\n") } };
   return { status: 500, body: { error: `internal error: ${e instanceof Error ? e.message : String(e)}` } };
@@ -41,7 +41,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function readJson<T extends z.ZodTypeAny>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
+export async function readJson<T extends z.ZodTypeAny>(req: IncomingMessage, schema: T): Promise<z.infer<T>> {
   const type = req.headers["content-type"];
   if (type !== undefined && !/^application\/json\b/i.test(type)) {
     throw new ApiError(415, `content-type must be application/json, got "${type}"`);

@@ -10,6 +10,9 @@ import { poolProblem } from "../host/meminfo.js";
 import { createApiServer } from "./api.js";
 import { ApiError, ZoneManager } from "./manager.js";
 import { defaultSocketPath, prepareSocketDir, SocketPathError } from "../host/socket-path.js";
+import { startWebServer, type WebServer } from "./http/web-server.js";
+import { tokenFileOf } from "./http/web-auth.js";
+import type { WebOptions } from "./http/web-options.js";
 
 export class DaemonError extends Error {}
 
@@ -57,6 +60,8 @@ export interface DaemonOptions {
   socket: string;
   system: SystemConfig;
   log: (msg: string) => void;
+  /** Serve the web console too (`--http`). */
+  web?: WebOptions;
 }
 
 /** Where the zone processes of the daemon on `socket` keep their records and link sockets. */
@@ -67,6 +72,8 @@ export function zonesDirOf(socket: string): string {
 export interface Daemon {
   readonly manager: ZoneManager;
   readonly server: Server;
+  /** The web console, when asked for. */
+  readonly web?: WebServer;
   /** Stop every zone (or, with keepZones, leave them running), close the API and remove the socket. */
   close(keepZones?: boolean): Promise<void>;
 }
@@ -117,14 +124,27 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   }
   chmodSync(o.socket, 0o600);
   server.on("error", (e) => o.log(`API server: ${e.message}`));
+  let web: WebServer | undefined;
+  if (o.web) {
+    try {
+      web = await startWebServer({ manager, system: o.system, hostCpus, web: o.web, tokenFile: tokenFileOf(o.socket), log: o.log });
+    } catch (e) {
+      server.close();
+      manager.detachAll();
+      unlinkSync(o.socket);
+      throw new DaemonError(e instanceof ApiError ? e.message : String(e));
+    }
+  }
 
   let closing: Promise<void> | undefined;
   return {
     manager,
     server,
+    web,
     close(keepZones = false) {
       closing ??= (async () => {
         server.close();
+        await web?.close();
         if (keepZones) manager.detachAll();
         else await manager.stopAll();
         for (const s of conns) s.destroy();

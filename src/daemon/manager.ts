@@ -15,6 +15,7 @@ import { detectCgroups, openZoneCgroup, type CgroupHost, type ZoneCgroup } from 
 import { storedRecords, ZoneHandle } from "./zone-handle.js";
 import { diskConflicts } from "../zone/disk-conflicts.js";
 import type { ZoneInfo, ZoneList, ZoneState } from "./api-types.js";
+import { ZoneEventLog } from "./zone-events.js";
 
 export { REBOOT_LOOP } from "../zone/zone-runner.js";
 
@@ -45,6 +46,8 @@ interface Managed {
   stopping: boolean;
   ring: ConsoleRing;
   watchers: Set<ConsoleWatcher>;
+  /** The state last written to the event log (so each change is logged once). */
+  logged?: ZoneState;
 }
 
 export interface ManagerOptions {
@@ -71,6 +74,8 @@ export class ZoneManager {
   readonly cpus: CpuPartition;
   readonly pool: MemoryPool;
   readonly cgroups: CgroupHost | undefined;
+  /** Every state change of every zone, bounded (the web console's Events page and state histories). */
+  readonly events = new ZoneEventLog();
   private readonly zones = new Map<number, Managed>();
   private readonly born = Date.now();
   private closing = false;
@@ -124,6 +129,7 @@ export class ZoneManager {
         continue;
       }
       rec.state = h.status.state;
+      this.moved(rec);
       this.log(`zone ${r.cfg.name} (id ${r.id}) found running in process ${h.pid}`);
     }
   }
@@ -161,7 +167,10 @@ export class ZoneManager {
       await gone;
     }
     this.release(rec);
-    if (!isEnded(rec.state)) rec.state = "off";
+    if (!isEnded(rec.state)) {
+      rec.state = "off";
+      this.moved(rec, "shut down");
+    }
     this.endWatchers(rec);
     if (this.zones.get(rec.id) === rec) this.zones.delete(rec.id);
     this.log(`zone ${rec.cfg.name} shut down`);
@@ -220,6 +229,11 @@ export class ZoneManager {
 
   get(ref: string): ZoneInfo {
     return this.info(this.find(ref));
+  }
+
+  /** The zone's config as the daemon runs it (paths resolved, defaults filled in). */
+  config(ref: string): ZoneConfig {
+    return this.find(ref).cfg;
   }
 
   /** Console: replays the buffered output, then follows. Input goes to the guest while it runs. */
@@ -330,6 +344,7 @@ export class ZoneManager {
   private async boot(rec: Managed): Promise<void> {
     const c = rec.cfg;
     rec.state = "starting";
+    this.moved(rec);
     rec.reason = undefined;
     rec.exitCode = undefined;
     rec.status = undefined;
@@ -381,11 +396,20 @@ export class ZoneManager {
       if (rec.proc !== proc) return;
       rec.status = s;
       if (s.state === "running" || s.state === "rebooting" || s.state === "starting") rec.state = s.state;
+      this.moved(rec);
     });
     proc.once("gone", (s: ZoneStatus) => this.onGone(rec, proc, s));
     if (proc.ended) return;
     rec.status = proc.status;
     rec.state = proc.status.state;
+    this.moved(rec);
+  }
+
+  /** Log the zone's state if it changed since it was last logged. */
+  private moved(rec: Managed, reason = rec.reason): void {
+    if (rec.state === rec.logged) return;
+    rec.logged = rec.state;
+    this.events.add(rec.id, rec.cfg.name, rec.state, isEnded(rec.state) ? reason : undefined);
   }
 
   private onConsole(rec: Managed, view: Buffer): void {
@@ -416,6 +440,7 @@ export class ZoneManager {
     if (rec.stopping) return;
     rec.state = "error";
     rec.reason = reason;
+    this.moved(rec);
     this.release(rec);
     this.endWatchers(rec);
     this.log(`zone ${rec.cfg.name} failed: ${reason}`);
@@ -429,6 +454,7 @@ export class ZoneManager {
       rec.state = s.state;
       rec.reason = s.reason;
       rec.exitCode = s.exitCode;
+      this.moved(rec);
       this.release(rec);
       this.endWatchers(rec);
       this.log(s.reason ?? `zone ${rec.cfg.name} powered off`);

@@ -67,7 +67,9 @@ function place(p: ZoneParts, key: string, cpus: CpuPartition | undefined, pool: 
   return { got, problems };
 }
 
-export function checkZones(files: readonly string[], system: SystemConfig, hostCpus: readonly number[]): CheckResult {
+/** `texts`: the content of some files, given instead of read (a config pasted into the web console). */
+export function checkZones(files: readonly string[], system: SystemConfig, hostCpus: readonly number[],
+  texts?: ReadonlyMap<string, string>): CheckResult {
   const problems: string[] = [];
   const placed: CheckResult["placed"] = [];
   let cpus: CpuPartition | undefined;
@@ -82,7 +84,7 @@ export function checkZones(files: readonly string[], system: SystemConfig, hostC
   for (const file of files) {
     let text: string;
     try {
-      text = readConfigText(file, "zone config");
+      text = texts?.get(file) ?? readConfigText(file, "zone config");
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems.push(e.message);

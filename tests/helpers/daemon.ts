@@ -13,17 +13,19 @@ export interface CliResult {
 
 export class DaemonProcess {
   readonly log: string[] = [];
+  /** What the daemon printed on stdout (its start lines). */
+  stdout = "";
   private constructor(readonly child: ChildProcessWithoutNullStreams, readonly socket: string) {}
 
-  static async start(socket: string, system: string, env: NodeJS.ProcessEnv = {}): Promise<DaemonProcess> {
-    const child = spawn("node", [CLI, "daemon", "--socket", socket, "--system", system], { env: { ...process.env, ...env } });
+  /** `args`: more daemon options (e.g. --http). */
+  static async start(socket: string, system: string, env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<DaemonProcess> {
+    const child = spawn("node", [CLI, "daemon", "--socket", socket, "--system", system, ...args], { env: { ...process.env, ...env } });
     const d = new DaemonProcess(child, socket);
     child.stderr.on("data", (c: Buffer) => d.log.push(c.toString()));
     await new Promise<void>((resolve, reject) => {
-      let out = "";
       child.stdout.on("data", (c: Buffer) => {
-        out += c.toString();
-        if (out.includes("listening on")) resolve();
+        d.stdout += c.toString();
+        if (d.stdout.includes("listening on")) resolve();
       });
       child.once("exit", (code) => reject(new Error(`daemon exited with ${code}: ${d.log.join("")}`)));
     });
