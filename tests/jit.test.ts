@@ -2,7 +2,10 @@
 // guest-rewritten code that must run in its new form after fence.i.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { boot, buildAsm } from "./helpers/guest.js";
+import { copyFileSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { boot, buildAsm, type BootResult } from "./helpers/guest.js";
 import { expectPass, withEnv, withJitMode } from "./helpers/asm-run.js";
 
 const M = (1n << 64n) - 1n;
@@ -93,4 +96,38 @@ test("a full block table recycles: more distinct blocks than it holds still run 
   assert.ok(compiled > 4 * limit, `kept compiling past the table's size: ${s.line}`);
   assert.ok(recycled > 0, `slots were recycled: ${s.line}`);
   assert.ok(s.pct > 50, `most instructions ran compiled although the table was full most of the time: ${s.line}`);
+});
+
+test("the code cache: a second boot runs the first boot's compiled code; other code at the same place never runs it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsvisor-jit-cache-"));
+  const kernel = join(dir, "guest.bin"); // one path, so one zone identity, whatever the file holds
+  const jitProgram = buildAsm(["jit.S"], [`-DCHECKSUM=0x${checksum().toString(16)}`]);
+  const other = buildAsm(["rv64i.S"]);
+  const run = (program: string) => {
+    copyFileSync(program, kernel);
+    return withEnv({ TSVISOR_STATS: "1", TSVISOR_JIT: "on", TSVISOR_CACHE_DIR: dir, TSVISOR_JIT_CACHE: "on" },
+      () => boot({ kernel, timeoutMs: 30000 }));
+  };
+  const fromCache = (r: BootResult) => Number(/\((\d+) from the code cache\)/.exec(jitStats(r.logs, 0).line)?.[1] ?? -1);
+  const expectPassed = (r: BootResult, what: string) => {
+    assert.match(r.console, /PASS/, `${what}: ${r.console}${r.logs.join("\n")}`);
+    assert.deepEqual(r.outcome, { state: "poweroff" }, what);
+  };
+
+  const first = await run(jitProgram);
+  expectPassed(first, "first boot");
+  assert.equal(fromCache(first), 0, jitStats(first.logs, 0).line);
+  assert.equal(readdirSync(join(dir, "jit")).length, 1, "one cache file for the zone's one vCPU");
+
+  const second = await run(jitProgram);
+  expectPassed(second, "second boot");
+  assert.ok(fromCache(second) > 0, `the second boot bound cached code: ${jitStats(second.logs, 0).line}`);
+
+  // Another program at the same path: its bytes differ where the cached blocks came from.
+  const changed = await run(other);
+  expectPassed(changed, "other program, same zone");
+  assert.equal(fromCache(changed), 0, `no cached block matched other code: ${jitStats(changed.logs, 0).line}`);
+
+  const back = await run(jitProgram);
+  expectPassed(back, "the first program again");
 });
