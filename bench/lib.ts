@@ -1,7 +1,7 @@
 // Shared benchmark plumbing: run a command, timestamp console markers, compare with QEMU.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,10 +24,11 @@ export interface Timed {
 }
 
 /** Run a command to its end, timestamping console markers; rejects on timeout or a missing marker. */
-export function timeRun(cmd: string, args: string[], markers: string[], timeoutMs: number): Promise<Timed> {
+export function timeRun(cmd: string, args: string[], markers: string[], timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"], env });
     const times: number[] = [];
     let text = "";
     let errText = "";
@@ -61,6 +62,19 @@ export function qemuArgs(cmdline: string, cpus: number, mem = "256M"): string[] 
 
 export function tsvisorArgs(cmdline: string, cpus: number, mem = "256M"): string[] {
   return [TSVISOR, "run", "--kernel", KERNEL, "--initrd", INITRD, "--mem", mem, "--cpus", String(cpus), "--append", cmdline];
+}
+
+/**
+ * The JIT code cache (code-cache.ts) for bench runs: `cold()` empties it, so the next tsvisor run
+ * is a first boot; the run after that finds the cache that run left (a second boot of the guest).
+ */
+export function benchCodeCache(): { env: NodeJS.ProcessEnv; cold(): void; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "tsvisor-bench-cache-"));
+  return {
+    env: { ...process.env, TSVISOR_CACHE_DIR: dir },
+    cold: () => rmSync(join(dir, "jit"), { recursive: true, force: true }),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export function median(xs: number[]): number {
