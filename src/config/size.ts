@@ -1,19 +1,9 @@
 // Sizes as QEMU writes them: "256M", "1G", "512K", "2T"; a bare number means MiB (as in -m 256).
-import { z } from "zod";
-
+// No zod here: zone threads use these too, and loading a schema library costs each thread ~10 ms
+// (size-schema.ts has the config files' schema).
 const UNITS: Record<string, number> = { B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
-const SIZE_FORMS = "write a number and a unit K, M, G or T, as QEMU does: 512M, 1G, 1.5G (a bare number is MiB)";
-
-/** A size field of a config file ("256M", 1.5, "1G"); the schema keeps it as written. */
-export const sizeSchema = z.union([z.string(), z.number()], { errorMap: () => ({ message: SIZE_FORMS }) })
-  .superRefine((v, ctx) => {
-    try {
-      parseSize(v);
-    } catch (e) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
-    }
-  });
+export const SIZE_FORMS = "write a number and a unit K, M, G or T, as QEMU does: 512M, 1G, 1.5G (a bare number is MiB)";
 
 export function parseSize(text: string | number): number {
   if (typeof text === "number") {

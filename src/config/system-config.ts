@@ -1,7 +1,8 @@
 // The system file: what zone0 (the daemon's side of the host) keeps for itself and how much memory
 // the daemon reserves as the pool that guest zones are carved from.
 import { z } from "zod";
-import { parseSize, sizeSchema } from "./size.js";
+import { parseSize } from "./size.js";
+import { sizeSchema } from "./size-schema.js";
 import { ConfigError, readConfigText } from "./zone-config.js";
 import { FieldChecker, parseTomlText } from "./field-check.js";
 import { unknownKey } from "./issue-words.js";

@@ -3,7 +3,8 @@
 import { dirname, resolve } from "node:path";
 import { homedir } from "node:os";
 import { z } from "zod";
-import { parseSize, sizeSchema } from "./size.js";
+import { parseSize } from "./size.js";
+import { sizeSchema } from "./size-schema.js";
 import { assignSlots, checkDevices, devicesSchema, type DeviceConfig } from "./devices.js";
 import { FieldChecker, parseTomlText } from "./field-check.js";
 import { unknownKey } from "./issue-words.js";

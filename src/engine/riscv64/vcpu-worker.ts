@@ -14,7 +14,6 @@ import { BlockJit, MAX_BLOCKS } from "./jit/block-jit.js";
 import { cacheFile, jitCacheEnabled } from "./jit/code-cache.js";
 import { JIT_MODE_THRESHOLD, jitModeFromEnv, jitTableLimitFromEnv } from "./jit/jit-mode.js";
 import type { ZoneThreadMessage } from "../thread-messages.js";
-import { pinVcpuThread } from "../../host/affinity.js";
 import { PcProfiler } from "./pc-profiler.js";
 import { LogLimiter } from "../log-limiter.js";
 import { CodePages } from "./code-pages.js";
@@ -49,7 +48,9 @@ const profiler = process.env.TSVISOR_PROFILE ? new PcProfiler(self) : undefined;
 const send = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
 // Diagnostics the guest can provoke at will go through this (see log-limiter.ts).
 const limiter = new LogLimiter((msg) => send({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }));
-const pinned = data.hostCpu === undefined ? { tid: 0 } : pinVcpuThread(data.hostCpu, `v${hartId}:${data.zoneName}`);
+// Host libc (koffi) only when pinning: loading it costs a thread ~10 ms of its start.
+const pinned = data.hostCpu === undefined ? { tid: 0 }
+  : (await import("../../host/affinity.js")).pinVcpuThread(data.hostCpu, `v${hartId}:${data.zoneName}`);
 
 // Zone time: ms since the zone's origin, shared by all threads of the zone.
 const origin = new Float64Array(buffer, Z.ZONE_CTL_OFF + Z.ZC_TIME_ORIGIN, 1)[0];
