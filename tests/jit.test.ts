@@ -131,3 +131,16 @@ test("the code cache: a second boot runs the first boot's compiled code; other c
   const back = await run(jitProgram);
   expectPassed(back, "the first program again");
 });
+
+test("a vCPU spin-waiting on another (Linux 6.1's ticket-lock loop, a pause loop) is noticed, and the wait ends right", async () => {
+  const r = await withEnv({ TSVISOR_STATS: "1" }, () => expectPass("spin-wait.S", { cpus: 2, timeoutMs: 30000 }));
+  const line = jitStats(r.logs, 1).line;
+  const exits = Number(/(\d+) spin exits/.exec(line)?.[1] ?? -1);
+  assert.ok(exits > 0, `hart 1's spins reached the vCPU thread as spin exits: ${line}`);
+  // The lock-shaped loop has no hint: only its compiled form can tell it is polling.
+  const eager = await withEnv({ TSVISOR_STATS: "1" }, () => withJitMode("eager", () =>
+    boot({ kernel: buildAsm(["spin-wait.S"], ["-DTICKET_ONLY"]), cpus: 2, timeoutMs: 30000 })));
+  const blocks = jitStats(eager.logs, 1);
+  assert.match(eager.console, /PASS/, eager.console);
+  assert.ok(Number(/(\d+) spin exits/.exec(blocks.line)?.[1] ?? 0) > 0 && blocks.pct > 0, blocks.line);
+});

@@ -10,6 +10,7 @@ export enum VcpuExit {
   Hypercall = 3, // a call into the hypervisor (riscv64: ecall from virtual S-mode, pc still at it)
   Halt = 4, // wait-for-interrupt with nothing pending (pc already past it)
   Fatal = 5, // guest wedged (a trap storm); the vCPU state says where and why
+  Spin = 6, // the guest is spin-waiting (riscv64: a run of pause hints): let another thread have the host CPU
   JitCompile = 7, // a block is hot: compile it
   JitFlush = 8, // instruction fence: drop compiled code whose guest bytes were written since
 }
@@ -21,5 +22,6 @@ export const EXIT_MMIO_STORE = VcpuExit.MmioStore;
 export const EXIT_ECALL_S = VcpuExit.Hypercall;
 export const EXIT_WFI = VcpuExit.Halt;
 export const EXIT_FATAL = VcpuExit.Fatal;
+export const EXIT_SPIN = VcpuExit.Spin;
 export const EXIT_JIT = VcpuExit.JitCompile;
 export const EXIT_JIT_FLUSH = VcpuExit.JitFlush;

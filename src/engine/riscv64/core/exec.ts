@@ -5,7 +5,7 @@ import {
   H_JIT_COUNT, H_JIT_BAIL, H_JIT_SET,
   H_PROF_HEAD, H_PROF_RING, PROF_RING_ENTRIES, PROF_EVERY, H_EXIT_ADDR, H_STAT_BLOCKS, H_STAT_JIT_INSNS, H_STAT_BAILS,
 } from "../layout";
-import { EXIT_JIT_FLUSH, EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT } from "../../exit";
+import { EXIT_JIT_FLUSH, EXIT_MMIO_LOAD, EXIT_MMIO_STORE, EXIT_ECALL_S, EXIT_WFI, EXIT_JIT, EXIT_SPIN } from "../../exit";
 import { jitFind, jitHeat, flushJit } from "./jit-cache";
 import { watched, storeWatched } from "./reservation";
 import { hart, getX, setX, getF, setF, fpEnabled, PRIV_U } from "./state";
@@ -20,6 +20,9 @@ import { execFp } from "./fpu";
 import { mulhu, mulh, mulhsu, amo } from "./alu";
 
 export let exitCode: i32 = -1; // >= 0 once an exit is pending
+const PAUSE: u32 = 0x0100000f; // pause (a fence with pred=W, succ=0)
+const PAUSE_WINDOW: i32 = 64; // pause hints per EXIT_SPIN
+let pauses: i32 = 0;
 export let needTimeCheck: bool = false; // stimecmp written: re-evaluate the timer now
 
 export function clearExit(): void {
@@ -72,11 +75,16 @@ export function execChunk(pcIn: u64, n: i32): u64 {
           const k = load<i32>(hart + H_JIT_COUNT);
           count += k - 1;
           // 0: ended normally; 1: bailed before an instruction the interpreter must run;
-          // 2: a CSR write may have made an interrupt deliverable or changed translation.
+          // 2: a CSR write may have made an interrupt deliverable or changed translation;
+          // 3: polling memory (spin-waiting): let the vCPU yield its host CPU.
           const end = load<i32>(hart + H_JIT_BAIL);
           boundary = end != 1;
           if (counting) countBlock(k, boundary);
           if (end == 2) break;
+          if (end == 3) {
+            exitCode = EXIT_SPIN;
+            break;
+          }
           continue;
         }
         // not compilable: interpret
@@ -380,6 +388,13 @@ export function execChunk(pcIn: u64, n: i32): u64 {
       case 0x0f: // FENCE / FENCE.I: fence.i has the vCPU thread drop compiled code that went stale.
         if (f3 > 1) { trap = true; tval = insn; }
         else if (f3 == 1) { flushJit(); exitCode = EXIT_JIT_FLUSH; stop = true; }
+        else if (insn == PAUSE && ++pauses >= PAUSE_WINDOW) {
+          // Zihintpause: Linux's cpu_relax() in every spin-wait. A vCPU spinning for a lock whose
+          // holder's thread is not running only keeps it off the host CPU: yield it.
+          pauses = 0;
+          exitCode = EXIT_SPIN;
+          stop = true;
+        }
         break;
       case 0x07: { // LOAD-FP
         if (!fpEnabled() || (f3 != 2 && f3 != 3)) { trap = true; tval = insn; break; }

@@ -17,6 +17,38 @@ const MAX_CASES = 32;
 const MAX_REGION_INSNS = 768;
 /** Instructions a call may retire inside its own loops before returning for an interrupt check. */
 export const LOOP_BUDGET = 1024;
+/**
+ * A polling loop (see SpinWatch) returns after this many instructions, as BlockEnd.Spin: the vCPU
+ * yields its host CPU, which the vCPU it waits for (a lock holder, say) may need. Linux 6.1's
+ * riscv spinlock spins on a plain load with no pause hint, so only the shape of the loop tells.
+ */
+const SPIN_BUDGET = 256;
+const SPIN_MAX_INSNS = 8;
+
+/**
+ * What the current superblock does, to recognise a polling loop: a short loop back to its own
+ * start that only loads (from addresses it never changes) and compares — it can only end when
+ * another hart or a device writes memory.
+ */
+class SpinWatch {
+  insns = 0;
+  writesMemory = false;
+  readonly bases = new Set<number>();
+  readonly written = new Set<number>();
+
+  note(insn: number): void {
+    this.insns++;
+    const opc = insn & 0x7f;
+    if (opc === 0x23 || opc === 0x27 || opc === 0x2f || opc === 0x73 || opc === 0x0f) this.writesMemory = true;
+    if (opc === 0x03) this.bases.add((insn >>> 15) & 31);
+    if (opc !== 0x23 && opc !== 0x63) this.written.add((insn >>> 7) & 31);
+  }
+
+  get polling(): boolean {
+    return this.insns <= SPIN_MAX_INSNS && !this.writesMemory && this.bases.size > 0 &&
+      [...this.bases].every((r) => !this.written.has(r));
+  }
+}
 /** Index of the CSR helper among the block module's imported functions (see block-jit.ts). */
 export const FN_CSR = 0;
 
@@ -56,6 +88,9 @@ class RegionCompiler {
   minOff = 0;
   maxOff = 0;
   jumpsBack = false;
+  /** Where the superblock being emitted starts, and what it does so far. */
+  private caseStart = 0;
+  private spin = new SpinWatch();
 
   constructor(private readonly src: CodePage, private readonly host: number, set: number, hartBase: number,
     private readonly region: Region) {
@@ -76,10 +111,11 @@ class RegionCompiler {
    */
   private goto(target: number, n: number): void {
     const e = this.e;
+    const spin = target === this.caseStart && this.spin.polling;
     e.get(LOCAL_ICOUNT).i32(n).op(Op.i32_add);
     e.code.byte(Op.local_tee).u32(LOCAL_ICOUNT);
-    e.i32(LOOP_BUDGET).op(Op.i32_ge_u).open();
-    e.exit(0, target);
+    e.i32(spin ? SPIN_BUDGET : LOOP_BUDGET).op(Op.i32_ge_u).open();
+    e.exit(0, target, spin ? BlockEnd.Spin : BlockEnd.Normal);
     e.close();
     e.i32(this.caseAt(target)).set(LOCAL_NEXT);
     e.code.byte(Op.br).u32(e.depth);
@@ -145,6 +181,8 @@ class RegionCompiler {
     const e = this.e;
     e.loaded.clear(); // a case is entered from several places
     this.group = null;
+    this.caseStart = start;
+    this.spin = new SpinWatch();
     let off = start;
     let n = 0;
     this.minOff = Math.min(this.minOff, start);
@@ -172,6 +210,7 @@ class RegionCompiler {
           this.group = { end: g.end, lo: g.lo };
         }
       }
+      this.spin.note(insn);
       const r = insn === 0 ? Emit.Unsupported : this.insn(insn, ilen, n, off);
       if (r === Emit.Unsupported) {
         if (this.stop === 0) this.stop = insn;
@@ -213,8 +252,8 @@ class RegionCompiler {
       }
       case 0x2f: return e.amo(insn, rd, f3, rs1, rs2, n, off);
       case 0x0f: // fence: memory is already sequential here, and MMIO is one FIFO (vcpu-worker.ts);
-        // fence.i goes to the interpreter
-        if (f3 !== 0) return Emit.Unsupported;
+        // fence.i and pause go to the interpreter
+        if (f3 !== 0 || insn === 0x0100000f) return Emit.Unsupported; // pause: the core counts spin-waits
         return Emit.Ok;
       case 0x63: {
         const cmp = [Op.i64_eq, Op.i64_ne, -1, -1, Op.i64_lt_s, Op.i64_ge_s, Op.i64_lt_u, Op.i64_ge_u][f3];

@@ -16,8 +16,11 @@ export const LOCALS = [{ count: 33, type: I64 }, { count: 4, type: I32 }];
 export const IF_I64 = I64; // block type of an if that yields an i64
 export const IF_VOID = 0x40;
 
-/** How a compiled function ended (H_JIT_BAIL): the core continues, interprets, or checks interrupts. */
-export const enum BlockEnd { Normal = 0, Bail = 1, Stop = 2 }
+/**
+ * How a compiled function ended (H_JIT_BAIL): the core continues, interprets, checks interrupts,
+ * or (Spin) continues after the vCPU let other threads run: the code was polling memory.
+ */
+export const enum BlockEnd { Normal = 0, Bail = 1, Stop = 2, Spin = 3 }
 
 export const enum Emit { Ok, End, Unsupported }
 
