@@ -185,6 +185,7 @@ const windows = mmioWindows(data.virtioSlots);
 const ring = new MmioRing(ctl, SPIN_BEFORE_SLEEP);
 const lsrShadow = (Z.ZONE_CTL_OFF + Z.ZC_UART_LSR) >> 2;
 const LSR_DR = 0x01, LSR_THRE = 0x20;
+const SEIP = 1 << 9;
 
 function mapped(addr: number, size: number): boolean {
   return windows.some((w) => addr >= w.base && addr - w.base <= w.size - size);
@@ -233,10 +234,14 @@ function mmioLoad(): boolean {
     // it: no received byte waiting (a queued FIFO reset could take it away), and the transmitter
     // either busy (a stale "busy" only makes the driver poll again) or sure to stay empty: the
     // console ring has room for every queued store, so queued THR bytes go straight through.
+    // An external interrupt may be the UART's for a byte the shadow does not show yet (the VMM
+    // raises it as the byte arrives and publishes the shadow after): "no data" is asked exactly.
     const lsr = Atomics.load(words, lsrShadow);
     const queued = ring.queued;
     const txStays = (lsr & LSR_THRE) === 0 || ctl.consoleRoom() > queued;
-    if ((lsr & Z.ZC_SHADOW_VALID) !== 0 && (queued === 0 || ((lsr & LSR_DR) === 0 && txStays))) {
+    const noDataSure = (Atomics.load(words, self.word(L.H_IP)) & SEIP) === 0;
+    if ((lsr & Z.ZC_SHADOW_VALID) !== 0 && ((lsr & LSR_DR) !== 0 || noDataSure) &&
+      (queued === 0 || ((lsr & LSR_DR) === 0 && txStays))) {
       words[(self.base + L.H_EXIT_DATA) >> 2] = lsr & 0xff;
       words[(self.base + L.H_EXIT_DATA + 4) >> 2] = 0;
       return true;
