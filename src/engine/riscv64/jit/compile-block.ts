@@ -93,8 +93,8 @@ class RegionCompiler {
   private spin = new SpinWatch();
 
   constructor(private readonly src: CodePage, private readonly host: number, set: number, hartBase: number,
-    private readonly region: Region) {
-    this.e = new BlockEmitter(hartBase, set);
+    private readonly region: Region, dry = false) {
+    this.e = new BlockEmitter(hartBase, set, dry);
     const b = src.bytes;
     this.u16 = (a) => b[a - src.base] | (b[a - src.base + 1] << 8);
     this.lo = pageStart(host) - host;
@@ -308,7 +308,7 @@ function discover(src: CodePage, host: number, set: number, hartBase: number): R
   const region: Region = { offsets: [0], index: new Map([[0, 0]]), loops: false };
   let insns = 0;
   for (let i = 0; i < region.offsets.length; i++) {
-    const c = new RegionCompiler(src, host, set, hartBase, region);
+    const c = new RegionCompiler(src, host, set, hartBase, region, true);
     c.emitCase(region.offsets[i]);
     insns += c.insns;
     if (i === 0 && c.insns === 0) break;

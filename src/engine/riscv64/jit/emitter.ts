@@ -3,7 +3,7 @@
 // Guest registers are written through to memory, so compiled code can stop ("bail") before any
 // instruction whose fast path fails and the interpreter resumes exactly there.
 import * as L from "../layout.js";
-import { Bytes, Op, I32, I64 } from "./wasm-writer.js";
+import { Bytes, NoBytes, Op, I32, I64 } from "./wasm-writer.js";
 
 // Locals: 0 = entry pc (param), 1..31 = guest x1..x31, then scratch.
 export const LOCAL_VA = 32; // i64 scratch: effective address / operand
@@ -30,7 +30,7 @@ const STORE_OPS = [Op.i64_store8, Op.i64_store16, Op.i64_store32, Op.i64_store];
 const AMO_RMW = new Map<number, number>([[0, 0x1e], [1, 0x41], [4, 0x3a], [8, 0x33], [12, 0x2c]]);
 
 export class BlockEmitter {
-  code = new Bytes();
+  readonly code: Bytes;
   /** Guest registers whose wasm local holds the current value (valid along one straight path). */
   readonly loaded = new Set<number>();
   private readonly xBase: number;
@@ -40,7 +40,9 @@ export class BlockEmitter {
   /** Labels between the current position and the dispatch loop (for `br` to it). */
   depth = 0;
 
-  constructor(readonly hartBase: number, set: number) {
+  /** `dry`: decide everything as for real, write no code (see compile-block.ts discover). */
+  constructor(readonly hartBase: number, set: number, dry = false) {
+    this.code = dry ? new NoBytes() : new Bytes();
     this.xBase = hartBase + L.H_X;
     this.tlbR = hartBase + L.H_TLB + set * L.TLB_SET_BYTES;
     this.tlbW = this.tlbR + L.TLB_KIND_BYTES;
