@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { FieldChecker } from "./field-check.js";
 
-/** virtio-mmio slots of the riscv64 platform (IRQs 1..8, as on QEMU's virt machine). */
-export const VIRTIO_SLOTS = 8;
+import { VIRTIO_SLOTS } from "./virtio-slots.js";
+export { VIRTIO_SLOTS, virtioSlotCount } from "./virtio-slots.js";
 
 const slot = z.number().int().min(0).max(VIRTIO_SLOTS - 1).optional();
 /** An interface name the kernel takes: IFNAMSIZ (16) less the NUL, no '/', ':' or spaces. */
@@ -125,13 +125,4 @@ export function assignSlots(zone: string, list: readonly { index: number; entry:
       case "rng": return { index, type: "rng", slot: s };
     }
   });
-}
-
-/**
- * virtio-mmio slots the machine has: all of them, used or not, as on QEMU virt. Guests written
- * for that machine (RT-Thread's BSP, U-Boot) probe every slot's registers; an empty slot answers
- * with device ID 0, which drivers skip.
- */
-export function virtioSlotCount(_devices: readonly DeviceConfig[]): number {
-  return VIRTIO_SLOTS;
 }

@@ -5,7 +5,8 @@
 // file that passed the schema (ZoneParts), so a bad field hides none of these problems.
 import { closeSync } from "node:fs";
 import type { ZoneConfig, ZoneParts } from "../config/zone-config.js";
-import { virtioSlotCount, type DeviceConfig } from "../config/devices.js";
+import type { DeviceConfig } from "../config/devices.js";
+import { virtioSlotCount } from "../config/virtio-slots.js";
 import { formatSize } from "../config/size.js";
 import { WASM_PAGE } from "../engine/zone-block.js";
 import type { Arch } from "../engine/arch.js";
