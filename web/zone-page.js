@@ -53,7 +53,7 @@ export function renderZonePage(main, store, ref) {
     el("div", { class: "columns" },
       el("section", { class: "card wide" }, el("h2", {}, "Console"), con.element),
       el("div", {},
-        el("section", { class: "card" }, el("h2", {}, "vCPU load (host CPU time of each vCPU thread)"), chart.element),
+        el("section", { class: "card" }, el("h2", {}, "vCPU load"), chart.element),
         el("section", { class: "card" }, el("h2", {}, "State history"), el("table", { class: "events" }, history)),
         el("section", { class: "card" }, el("h2", {}, "Config"), cfgBox))));
   con.mount();
