@@ -13,10 +13,10 @@ const svg = (tag, attrs) => {
   return e;
 };
 
-/** 1234567 → "1.23 M" */
+/** 1234567 → "1.23M" */
 export function formatRate(n) {
   const units = [[1e9, "G"], [1e6, "M"], [1e3, "k"]];
-  for (const [f, u] of units) if (n >= f) return `${(n / f).toPrecision(3)} ${u}`;
+  for (const [f, u] of units) if (n >= f) return `${Number((n / f).toPrecision(3))}${u}`;
   return String(n);
 }
 
@@ -63,7 +63,7 @@ export class LoadChart {
   constructor(zoneId) {
     this.zoneId = zoneId;
     this.load = new LineChart("per-vCPU host CPU load", "load", (i, v) => `vCPU ${i}: ${v}%`);
-    this.ips = new LineChart("per-vCPU guest instructions per second", "ips", (i, v) => `vCPU ${i}: ${formatRate(v)}instr/s`);
+    this.ips = new LineChart("per-vCPU guest instructions per second", "ips", (i, v) => `vCPU ${i}: ${formatRate(v)} instr/s`);
     this.loadNote = el("span", { class: "muted" });
     this.ipsNote = el("p", { class: "muted ips-note" });
     this.element = el("div", {}, el("h3", {}, "Host CPU time per vCPU thread"), this.load.element, this.loadNote,
@@ -86,7 +86,7 @@ export class LoadChart {
     const top = niceTop(Math.max(0, ...s.flatMap((p) => p.ips ?? [])));
     const hasIps = this.ips.draw(s, this.zoneId, top);
     // Rates need two counts from the zone: the first few samples come without them.
-    this.ipsNote.textContent = hasIps ? `top line: ${formatRate(top)}instr/s`
+    this.ipsNote.textContent = hasIps ? `top line: ${formatRate(top)} instr/s`
       : s.length >= NO_COUNTS_AFTER ? "no instruction counts: this zone's engine does not report them (host CPU time above only)"
         : s.length ? "waiting for the first instruction counts…" : "";
   }
