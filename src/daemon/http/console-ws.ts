@@ -24,6 +24,18 @@ interface Viewer {
   dropping: boolean;
 }
 
+/** One viewer as /api/clients shows it. */
+export interface ConsoleViewerState {
+  /** "<id>/<name>" */
+  zone: string;
+  viewer: string;
+  holdsInput: boolean;
+  /** Output sent to this viewer that its connection has not taken yet (at most about CONSOLE_QUEUE_LIMIT). */
+  queuedBytes: number;
+  /** Output this viewer missed because it read too slowly. */
+  droppedBytes: number;
+}
+
 interface ZoneConsole {
   viewers: Set<Viewer>;
   holder?: Viewer;
@@ -39,6 +51,17 @@ export class ConsoleHub {
 
   get viewers(): number {
     return this.count;
+  }
+
+  /** Every open viewer and what waits for it (the web console's /api/clients). */
+  clients(): { zones: number; viewers: ConsoleViewerState[] } {
+    const viewers: ConsoleViewerState[] = [];
+    for (const [zone, z] of this.zones) {
+      for (const v of z.viewers) {
+        viewers.push({ zone, viewer: v.label, holdsInput: z.holder === v, queuedBytes: v.ws.bufferedAmount, droppedBytes: v.dropped });
+      }
+    }
+    return { zones: this.zones.size, viewers };
   }
 
   /** Refusals before the upgrade: the zone must exist and there must be room. */

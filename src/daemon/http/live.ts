@@ -111,6 +111,11 @@ export class LiveHub {
     return this.clients.size;
   }
 
+  /** Each open stream: what waits for it, and the updates it missed (the web console's /api/clients). */
+  streams(): { queuedBytes: number; droppedUpdates: number }[] {
+    return [...this.clients].map((c) => ({ queuedBytes: c.res.writableLength, droppedUpdates: c.dropped }));
+  }
+
   /** GET /api/live: an event stream until the page goes away. */
   follow(req: IncomingMessage, res: ServerResponse): boolean {
     if (this.clients.size >= MAX_LIVE_CLIENTS) return false;
