@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WebSocket } from "ws";
 import { allowedCpus } from "../src/host/affinity.js";
-import { CONSOLE_QUEUE_LIMIT, MAX_CONSOLE_VIEWERS, type ConsoleViewerState } from "../src/daemon/http/console-ws.js";
+import { CONSOLE_QUEUE_LIMIT, MAX_CONSOLE_VIEWERS, VIEWER_QUEUE_CEILING, type ConsoleViewerState } from "../src/daemon/http/console-ws.js";
 import { MAX_LIVE_CLIENTS } from "../src/daemon/http/live.js";
 import { MAX_FRAME } from "../src/zone/zone-link.js";
 import { buildAsm } from "./helpers/guest.js";
@@ -164,6 +164,16 @@ test("a viewer that stops reading: its queue stays bounded, its losses are count
   const dropped = told.find((m) => m.type === "dropped");
   assert.ok(dropped && dropped.bytes! > 0, JSON.stringify(told));
   slow.terminate();
+  // A viewer that sends frames to be answered (notices: it does not hold the input) and reads
+  // none of the answers: past the ceiling it is disconnected.
+  const hostile = await openConsole();
+  assert.ok(hostile instanceof WebSocket);
+  hostile.pause();
+  const closed = new Promise((r) => hostile.once("close", r));
+  const key = Buffer.from("k");
+  for (let i = 0; i < 2 * VIEWER_QUEUE_CEILING / 64; i++) hostile.send(key);
+  hostile.resume();
+  await closed;
   reader.close();
   await assertNothingKept(false);
   const z = await floodZone();
