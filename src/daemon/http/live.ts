@@ -16,7 +16,7 @@ export const MAX_LIVE_CLIENTS = 16;
 /** Bytes that may wait for one page; past that, updates for it are dropped and counted. */
 export const LIVE_QUEUE_LIMIT = 256 * 1024;
 /** Updates in a row a page may miss before it is disconnected (it reconnects when it wakes). */
-const MAX_MISSED_IN_A_ROW = 60;
+export const MAX_MISSED_IN_A_ROW = 60;
 
 /**
  * One sample: when, each vCPU's share of its host CPU (0-100) since the previous sample, and the
@@ -141,7 +141,8 @@ export class LiveHub {
     return { ...this.m.list(), load: this.load.latest(), dropped: c.dropped };
   }
 
-  private tick(): void {
+  /** One update to every page: the timer's step, once a TICK_MS. */
+  tick(): void {
     this.load.sample();
     for (const c of this.clients) this.write(c, "zones", this.snapshot(c));
   }
