@@ -123,10 +123,17 @@ export class ConsoleHub {
       if (typeof msg !== "object" || msg === null || (msg.type !== "take" && msg.type !== "release")) {
         return this.control(v, { type: "notice", text: 'control frames are JSON: {"type": "take", "force"?: true} or {"type": "release"}' });
       }
-      if (msg.type === "take" && (!zc.holder || zc.holder === v || msg.force === true)) zc.holder = v;
-      else if (msg.type === "release" && zc.holder === v) zc.holder = undefined;
-      else if (msg.type === "take") return this.control(v, { type: "notice", text: `input is held by ${zc.holder!.label}: take it over to type` });
-      this.tellHolder(zc);
+      const before = zc.holder;
+      if (msg.type === "take") {
+        if (zc.holder && zc.holder !== v && msg.force !== true) {
+          return this.control(v, { type: "notice", text: `input is held by ${zc.holder.label}: take it over to type` });
+        }
+        zc.holder = v;
+      } else if (zc.holder === v) {
+        zc.holder = undefined;
+      }
+      // Only a change goes to every viewer: a page that repeats itself costs the others nothing.
+      if (zc.holder !== before) this.tellHolder(zc);
     });
     ws.on("error", () => ws.terminate());
     ws.on("close", () => {
