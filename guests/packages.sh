@@ -10,8 +10,9 @@ PACKAGES_DEMO=(make gcc libc6-dev xz-utils bc flex bison cpio patch gzip dpkg-de
     gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu libc6-dev-riscv64-cross linux-source-6.1)
 # What `npm test` needs on top: dtc for the device-tree tests, qemu-user for the FPU cross-check,
 # e2fsprogs/iproute2 for the virtio disk and network tests, Debian's S-mode U-Boot as a guest,
-# chromium for the web console's browser tests (driven by the playwright-core npm package).
-PACKAGES_TEST=(device-tree-compiler qemu-user e2fsprogs iproute2 u-boot-qemu chromium)
+# chromium for the web console's browser tests (driven by the playwright-core npm package); openssl
+# makes the self-signed certificate of its HTTPS test.
+PACKAGES_TEST=(device-tree-compiler qemu-user e2fsprogs iproute2 u-boot-qemu chromium openssl)
 
 packages_for() {
     case $1 in

@@ -1,8 +1,8 @@
 // The web console end to end in a real headless Chromium (Debian's chromium, driven by
 // playwright-core): log in through the one-time link, see two running zones on the CPU map, type
 // into a zone's console and read the answer, start a zone from a pasted TOML with an error (the
-// message next to the field), fix and start it, shut it down after confirming. Screenshots of each
-// page go to test-output/web/.
+// message next to the field), fix and start it, shut it down after confirming, and watch a zone
+// die under its open page. Screenshots of each page go to test-output/web/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -69,7 +69,11 @@ test("a zone's console: type a command, read its output", WAIT, async () => {
   await page.keyboard.type("echo web-$((6*7))\n");
   await rows.filter({ hasText: "web-42" }).waitFor(WAIT);
   assert.match((await rows.textContent()) ?? "", /echo web-\$\(\(6\*7\)\).*web-42/s);
-  await page.locator(".legend-item[data-vcpu='0']").waitFor(WAIT); // load samples arrive once a second
+  await page.locator(".legend-load .legend-item[data-vcpu='0']").waitFor(WAIT); // load samples arrive once a second
+  // The riscv64 engine counts retired instructions: a booted Linux at its prompt still retires some.
+  const ips = page.locator(".legend-ips .legend-item[data-vcpu='0']");
+  await ips.waitFor(WAIT);
+  assert.ok(Number(await ips.getAttribute("data-value")) > 0, `instructions/s: ${await ips.textContent()}`);
   await shot("zone-console");
 });
 
@@ -112,6 +116,26 @@ test("shut the new zone down from its page, after confirming; the events log tel
   await web1.filter({ hasText: "off" }).waitFor();
   assert.deepEqual(await web1.locator(".state").allTextContents(), ["off", "running", "starting"]);
   await shot("events");
+});
+
+test("a zone that dies while its page is open: the page shows `error` with the reason, the console says it ended", WAIT, async () => {
+  await page.click('nav a:text-is("Overview")');
+  await page.click('table.zones a:text-is("beta")');
+  await page.locator(".zone-status .state-running").waitFor(WAIT);
+  await page.locator(".xterm-rows").filter({ hasText: PROMPT }).waitFor(WAIT);
+  const beta = list().zones.find((z) => z.name === "beta")!;
+  process.kill(beta.process.pid, "SIGKILL"); // the zone's process dies under the open page
+  await page.locator(".zone-status .state-error").waitFor(WAIT);
+  const reason = (await page.locator(".zone-status .reason").textContent()) ?? "";
+  assert.match(reason, /^zone beta: its process was killed by SIGKILL/);
+  assert.equal(reason, list().zones.find((z) => z.name === "beta")?.reason, "the page shows the daemon's reason");
+  await page.locator(".xterm-rows").filter({ hasText: "[tsvisor: the zone is error: zone beta: its process was killed by SIGKILL" }).waitFor(WAIT);
+  assert.equal(await page.locator(".holder").textContent(), "zone error");
+  await shot("zone-died");
+  await page.click('nav a:text-is("Overview")');
+  const row = page.locator('table.zones tr[data-zone="beta"]');
+  await row.locator(".state").filter({ hasText: "error" }).waitFor();
+  assert.equal(await row.locator(".reason").textContent(), reason);
 });
 
 test("no page script failed on the way", () => {

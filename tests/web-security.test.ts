@@ -187,6 +187,50 @@ test("console WebSocket: token and Origin checked; one input holder among viewer
   await until(async () => ((await zones()).find((z) => z.name === "alpha")!.console.attached === 0 ? true : undefined));
 });
 
+test("console control frames that are not the protocol get a notice, never an internal error", { timeout: 60_000 }, async () => {
+  const cookie = await session();
+  const a = await openConsole({ cookie, origin: `http://${host}` });
+  assert.ok(typeof a === "object");
+  const frames = ["null", "1", "[]", '"take"', '{"type":"bogus"}', "{"];
+  for (const f of frames) a.ws.send(f);
+  await until(() => (a.msgs.filter((m) => m.type === "notice").length === frames.length ? true : undefined));
+  a.ws.close();
+  assert.doesNotMatch(w.d.log.join(""), /internal error/);
+  assert.equal((await zones())[0].state, "running");
+});
+
+test("console: repeated take and release frames that change nothing are not told to the other viewers", { timeout: 60_000 }, async () => {
+  const cookie = await session();
+  const a = await openConsole({ cookie, origin: `http://${host}` });
+  const b = await openConsole({ cookie, origin: `http://${host}` });
+  assert.ok(typeof a === "object" && typeof b === "object");
+  a.ws.send(JSON.stringify({ type: "take" }));
+  await until(() => b.msgs.find((m) => m.type === "holder" && typeof m.holder === "string"));
+  const told = () => b.msgs.filter((m) => m.type === "holder").length;
+  const before = told();
+  for (let i = 0; i < 500; i++) {
+    a.ws.send(JSON.stringify({ type: "take" })); // already a's
+    b.ws.send(JSON.stringify({ type: "release" })); // not b's to release
+  }
+  a.ws.send(JSON.stringify({ type: "release" })); // the one change
+  const mark = b.msgs.length;
+  await until(() => b.msgs.slice(mark).find((m) => m.type === "holder" && m.holder === null));
+  assert.equal(told() - before, 1, "only the release was told (a's takes were sent before it, on the same connection)");
+  a.ws.close();
+  b.ws.close();
+});
+
+test("an upload named . or .. is taken as pasted.toml inside --http-root-dir, not as the root or its parent", async () => {
+  for (const name of ["..", ".", "..."]) {
+    const toml = zoneToml("dots", cpu).replace(/kernel = "[^"]*"/, 'kernel = "Image"');
+    const r = await http("POST", "/api/check", json({ name, toml }));
+    assert.equal(r.status, 200, r.body);
+    const body = JSON.parse(r.body) as { file: string; problems: { field?: string; message: string }[] };
+    assert.match(body.file, /\/pasted\.toml$/, name);
+    assert.equal(body.problems.find((p) => p.field === "boot.kernel"), undefined, r.body);
+  }
+});
+
 test("--http refuses a non-loopback address without TLS, and the web options without --http", () => {
   const sys = join(tmp, "system.toml");
   const run = (...args: string[]) => spawnSync("node", [CLI, "daemon", "--socket", join(tmp, "x.sock"), "--system", sys, ...args], { encoding: "utf8", timeout: 30000 });

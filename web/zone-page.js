@@ -3,7 +3,7 @@
 import { api, ApiFailure, confirmAction, el, formatSize, formatUptime, stateBadge, zonePath } from "./api.js";
 import { LoadChart } from "./load-chart.js";
 import { openConsole } from "./console-view.js";
-import { eventRow } from "./events-page.js";
+import { eventRow, PAGE_EVENTS_KEPT } from "./events-page.js";
 
 function configTable(c) {
   const rows = [
@@ -53,7 +53,7 @@ export function renderZonePage(main, store, ref) {
     el("div", { class: "columns" },
       el("section", { class: "card wide" }, el("h2", {}, "Console"), con.element),
       el("div", {},
-        el("section", { class: "card" }, el("h2", {}, "vCPU load (host CPU time of each vCPU thread)"), chart.element),
+        el("section", { class: "card" }, el("h2", {}, "vCPU load"), chart.element),
         el("section", { class: "card" }, el("h2", {}, "State history"), el("table", { class: "events" }, history)),
         el("section", { class: "card" }, el("h2", {}, "Config"), cfgBox))));
   con.mount();
@@ -63,6 +63,7 @@ export function renderZonePage(main, store, ref) {
     if (e.seq <= last) return;
     last = e.seq;
     history.prepend(eventRow(e));
+    while (history.childElementCount > PAGE_EVENTS_KEPT) history.lastElementChild.remove();
   };
   api("GET", zonePath(ref)).then((d) => {
     info = d.info;

@@ -1,6 +1,6 @@
 // `tsvisor daemon`: zone0's management service. Reserves the memory pool, keeps zone0's CPUs for
 // itself, and serves the API on a Unix socket only its owner can open (mode 0600).
-import { chmodSync, lstatSync, unlinkSync } from "node:fs";
+import { chmodSync, lstatSync, rmSync, unlinkSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import type { Server } from "node:http";
 import type { SystemConfig } from "../config/system-config.js";
@@ -129,9 +129,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     try {
       web = await startWebServer({ manager, system: o.system, hostCpus, web: o.web, tokenFile: tokenFileOf(o.socket), log: o.log });
     } catch (e) {
-      server.close();
+      server.close(); // (which removes the socket file)
       manager.detachAll();
-      unlinkSync(o.socket);
+      rmSync(o.socket, { force: true });
       throw new DaemonError(e instanceof ApiError ? e.message : String(e));
     }
   }

@@ -236,6 +236,17 @@ export class ZoneManager {
     return this.find(ref).cfg;
   }
 
+  /**
+   * The newest instruction counts of zone `id`'s vCPUs (undefined: none yet, or its engine does
+   * not count), and a request for the next ones (one at a time per zone).
+   */
+  vcpuCounts(id: number): { at: number; instret: bigint[] } | undefined {
+    const proc = this.zones.get(id)?.proc;
+    if (!proc || proc.ended) return undefined;
+    proc.requestCounts();
+    return proc.counts;
+  }
+
   /** Console: replays the buffered output, then follows. Input goes to the guest while it runs. */
   attach(ref: string, w: ConsoleWatcher): { replay: Buffer; live: boolean; input(d: Uint8Array): void; detach(): void } {
     const rec = this.find(ref);

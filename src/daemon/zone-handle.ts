@@ -11,7 +11,7 @@ import { formatSize } from "../config/size.js";
 import { DEFAULT_ARCH } from "../engine/arch.js";
 import {
   connectLink, controlFrame, FRAME_INPUT, isEnded, LINK_HIGH_WATER, sendBytes, zoneFiles, type LinkHandlers,
-  type ZoneRecord, type ZoneStatus, type ZoneToDaemon,
+  type DaemonToZone, type VcpuCounts, type ZoneRecord, type ZoneStatus, type ZoneToDaemon,
 } from "../zone/zone-link.js";
 
 const ZONE_PROCESS = fileURLToPath(new URL("../zone/zone-process.js", import.meta.url));
@@ -67,6 +67,13 @@ function tryConnect(path: string, h: LinkHandlers): Promise<Socket | undefined> 
   });
 }
 
+/** The zone's answer, if well formed: one count per vCPU, or none (its engine does not count). */
+function parseCounts(c: VcpuCounts | undefined, cpus: number): ZoneHandle["counts"] {
+  if (!c || typeof c.at !== "number" || !Array.isArray(c.instret) || c.instret.length > cpus) return undefined;
+  if (!c.instret.every((n) => typeof n === "string" && /^\d{1,20}$/.test(n))) return undefined;
+  return { at: c.at, instret: c.instret.map(BigInt) };
+}
+
 /**
  * Events: "status" (ZoneStatus), "console" (Buffer: a view valid during the event only — copy to
  * keep it), "log" (string), "gone" (final ZoneStatus).
@@ -76,6 +83,10 @@ export class ZoneHandle extends EventEmitter {
   pid = 0;
   /** Keyboard bytes dropped because the zone process was not taking input (like a full tty). */
   inputDropped = 0;
+  /** The zone's latest answer to requestCounts() (its vCPUs' retired instructions). */
+  counts: { at: number; instret: bigint[] } | undefined;
+  /** A counts request is on its way: at most one at a time, so a slow zone is asked no faster than it answers. */
+  private countsAsked = false;
   private sock: Socket | undefined;
   private final: ZoneStatus | undefined;
   private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -161,6 +172,13 @@ export class ZoneHandle extends EventEmitter {
     this.send({ type: "reboot" });
   }
 
+  /** Ask the zone for its vCPUs' instruction counts (the answer lands in `counts`). */
+  requestCounts(): void {
+    if (this.countsAsked || !this.sock || this.sock.destroyed) return;
+    this.countsAsked = true;
+    this.send({ type: "counts" });
+  }
+
   input(d: Uint8Array): void {
     if (!this.sock || this.sock.destroyed) return;
     if (this.sock.writableLength > LINK_HIGH_WATER) this.inputDropped += d.length;
@@ -185,7 +203,7 @@ export class ZoneHandle extends EventEmitter {
     this.sock?.destroy();
   }
 
-  private send(m: { type: "stop" } | { type: "reboot" }): void {
+  private send(m: DaemonToZone): void {
     if (this.sock && !this.sock.destroyed) this.sock.write(controlFrame(m));
   }
 
@@ -217,6 +235,9 @@ export class ZoneHandle extends EventEmitter {
           this.emit("status", m.status);
         } else if (m?.type === "log" && typeof m.msg === "string") {
           this.emit("log", m.msg);
+        } else if (m?.type === "counts") {
+          this.countsAsked = false;
+          this.counts = parseCounts(m.counts, this.rec.cfg.cpus);
         }
       },
       console: (d) => this.emit("console", d),
@@ -226,6 +247,7 @@ export class ZoneHandle extends EventEmitter {
 
   private attach(sock: Socket): void {
     this.sock = sock;
+    this.countsAsked = false; // a request on an earlier link is not answered on this one
     sock.on("error", () => sock.destroy());
     // A process this daemon did not start reports its end only by closing the link and exiting.
     sock.on("close", () => {

@@ -69,7 +69,7 @@ export interface DeviceWindow {
 
 /** What a zone's vCPUs did, sampled from their shared state (panic confirmation, panic-watch.ts). */
 export interface VcpuActivity {
-  /** Instructions each vCPU retired so far. */
+  /** Instructions each vCPU retired so far; empty for an engine that does not count them. */
   instret: bigint[];
   /** Whether any vCPU runs guest user code at this sample. */
   inUser: boolean;

@@ -1,7 +1,8 @@
 // The link between the daemon and a zone process: one Unix stream socket per zone, carrying
 // framed messages both ways. Both ends use this module, so the framing, the message shapes and
 // the bounds are written once. Frame: kind (u8), payload length (u32 BE), payload.
-//   CONTROL  JSON, either way (status and logs from the zone; stop / reboot from the daemon)
+//   CONTROL  JSON, either way (status, logs and vCPU counts from the zone; stop / reboot and
+//            requests for vCPU counts from the daemon)
 //   CONSOLE  guest output, zone -> daemon
 //   INPUT    keyboard input, daemon -> zone
 import { connect, type NetConnectOpts, type Socket } from "node:net";
@@ -77,13 +78,25 @@ export function zoneFiles(dir: string, id: number) {
   };
 }
 
+/**
+ * The instructions each vCPU has retired in the current boot, as the zone process read them at
+ * `at` (ms since the epoch): decimal strings, because the counters are 64-bit. Empty when the
+ * zone's engine does not count them (or no guest is running right now).
+ */
+export interface VcpuCounts {
+  at: number;
+  instret: string[];
+}
+
 export type ZoneToDaemon =
   | { type: "status"; pid: number; status: ZoneStatus }
-  | { type: "log"; msg: string };
+  | { type: "log"; msg: string }
+  | { type: "counts"; counts: VcpuCounts }; // the answer to one "counts" request
 
 export type DaemonToZone =
   | { type: "stop" } // forced stop: the guest gets no say; the process ends
-  | { type: "reboot" }; // restart the guest with the same config
+  | { type: "reboot" } // restart the guest with the same config
+  | { type: "counts" }; // asks for the vCPUs' instruction counts: one "counts" answer each
 
 /** What to do with each frame. `console`/`input` data is a view valid during the call only. */
 export interface LinkHandlers {

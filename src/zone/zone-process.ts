@@ -80,6 +80,7 @@ function onControl(msg: unknown): void {
   const m = msg as DaemonToZone;
   if (m?.type === "stop") runner.stop();
   else if (m?.type === "reboot") runner.reboot();
+  else if (m?.type === "counts") link?.write(controlFrame({ type: "counts", counts: runner.vcpuCounts() }));
 }
 
 // One daemon at a time: a new connection (a restarted daemon) replaces the old one.

@@ -7,7 +7,7 @@ import type { ZoneOutcome } from "./outcome.js";
 import { ConsoleRing } from "./console-ring.js";
 import { afterPanicLine, lastPanic, PANIC_CONFIRM_MS, PANIC_END_MARK, PanicConfirm, PanicWatch } from "./panic-watch.js";
 import { Zone, type ZoneSpec } from "./zone.js";
-import type { ZoneEndState, ZoneRunState, ZoneStatus } from "./zone-link.js";
+import type { VcpuCounts, ZoneEndState, ZoneRunState, ZoneStatus } from "./zone-link.js";
 
 /** Guest reboots this many times in a row, each this soon after booting: a loop, the zone ends in `error`. */
 export const REBOOT_LOOP = { count: 3, withinMs: 30_000 };
@@ -95,6 +95,11 @@ export class ZoneRunner extends EventEmitter {
 
   input(data: Uint8Array): void {
     this.zone?.input(data);
+  }
+
+  /** The instructions each vCPU of the current boot has retired (none between boots, or if the engine does not count). */
+  vcpuCounts(): VcpuCounts {
+    return { at: Date.now(), instret: (this.zone?.vcpuActivity().instret ?? []).map(String) };
   }
 
   /** Stop draining the guest's console (whoever reads it is behind): the guest waits. */

@@ -16,12 +16,30 @@ export const MAX_CONSOLE_VIEWERS = 32;
 export const CONSOLE_QUEUE_LIMIT = 1024 * 1024;
 /** The largest frame a page may send (keys and pastes). */
 export const MAX_INPUT_FRAME = 64 * 1024;
+/**
+ * What may wait for a viewer at most, control messages included (output stops at
+ * CONSOLE_QUEUE_LIMIT): a viewer past it reads nothing at all, e.g. one that sends frames to be
+ * answered with notices but never reads them, and is disconnected.
+ */
+export const VIEWER_QUEUE_CEILING = 2 * CONSOLE_QUEUE_LIMIT;
 
 interface Viewer {
   ws: WebSocket;
   label: string;
   dropped: number;
   dropping: boolean;
+}
+
+/** One viewer as /api/clients shows it. */
+export interface ConsoleViewerState {
+  /** "<id>/<name>" */
+  zone: string;
+  viewer: string;
+  holdsInput: boolean;
+  /** Output sent to this viewer that its connection has not taken yet (at most about CONSOLE_QUEUE_LIMIT). */
+  queuedBytes: number;
+  /** Output this viewer missed because it read too slowly. */
+  droppedBytes: number;
 }
 
 interface ZoneConsole {
@@ -41,6 +59,17 @@ export class ConsoleHub {
     return this.count;
   }
 
+  /** Every open viewer and what waits for it (the web console's /api/clients). */
+  clients(): { zones: number; viewers: ConsoleViewerState[] } {
+    const viewers: ConsoleViewerState[] = [];
+    for (const [zone, z] of this.zones) {
+      for (const v of z.viewers) {
+        viewers.push({ zone, viewer: v.label, holdsInput: z.holder === v, queuedBytes: v.ws.bufferedAmount, droppedBytes: v.dropped });
+      }
+    }
+    return { zones: this.zones.size, viewers };
+  }
+
   /** Refusals before the upgrade: the zone must exist and there must be room. */
   admit(ref: string): void {
     if (this.count >= MAX_CONSOLE_VIEWERS) throw new ApiError(503, `${MAX_CONSOLE_VIEWERS} console viewers are open: close one first`);
@@ -48,7 +77,14 @@ export class ConsoleHub {
   }
 
   upgrade(ref: string, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ref, ws, req.socket.remoteAddress ?? "?"));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      try {
+        this.open(ref, ws, req.socket.remoteAddress ?? "?");
+      } catch (e) {
+        // e.g. the zone was shut down and left the list during the handshake
+        ws.close(1011, e instanceof ApiError ? e.message.slice(0, 120) : "internal error");
+      }
+    });
   }
 
   close(): void {
@@ -57,6 +93,8 @@ export class ConsoleHub {
   }
 
   private open(ref: string, ws: WebSocket, remote: string): void {
+    // admit() ran before the handshake; others may have finished theirs meanwhile.
+    if (this.count >= MAX_CONSOLE_VIEWERS) return ws.close(1013, `${MAX_CONSOLE_VIEWERS} console viewers are open`);
     const info = this.m.get(ref);
     const key = `${info.id}/${info.name}`;
     let z = this.zones.get(key);
@@ -80,12 +118,22 @@ export class ConsoleHub {
       try {
         msg = JSON.parse(toBuffer(data).toString("utf8")) as typeof msg;
       } catch {
-        return this.control(v, { type: "notice", text: "control frames are JSON" });
+        msg = {};
       }
-      if (msg.type === "take" && (!zc.holder || zc.holder === v || msg.force === true)) zc.holder = v;
-      else if (msg.type === "release" && zc.holder === v) zc.holder = undefined;
-      else if (msg.type === "take") return this.control(v, { type: "notice", text: `input is held by ${zc.holder!.label}: take it over to type` });
-      this.tellHolder(zc);
+      if (typeof msg !== "object" || msg === null || (msg.type !== "take" && msg.type !== "release")) {
+        return this.control(v, { type: "notice", text: 'control frames are JSON: {"type": "take", "force"?: true} or {"type": "release"}' });
+      }
+      const before = zc.holder;
+      if (msg.type === "take") {
+        if (zc.holder && zc.holder !== v && msg.force !== true) {
+          return this.control(v, { type: "notice", text: `input is held by ${zc.holder.label}: take it over to type` });
+        }
+        zc.holder = v;
+      } else if (zc.holder === v) {
+        zc.holder = undefined;
+      }
+      // Only a change goes to every viewer: a page that repeats itself costs the others nothing.
+      if (zc.holder !== before) this.tellHolder(zc);
     });
     ws.on("error", () => ws.terminate());
     ws.on("close", () => {
@@ -130,7 +178,9 @@ export class ConsoleHub {
   }
 
   private control(v: Viewer, msg: object): void {
-    if (v.ws.readyState === v.ws.OPEN) v.ws.send(JSON.stringify(msg));
+    if (v.ws.readyState !== v.ws.OPEN) return;
+    if (v.ws.bufferedAmount > VIEWER_QUEUE_CEILING) return v.ws.terminate();
+    v.ws.send(JSON.stringify(msg));
   }
 }
 

@@ -27,6 +27,8 @@ export interface WebApiContext {
   system: SystemConfig;
   hostCpus: readonly number[];
   rootDir?: string;
+  /** Who is connected, and what the daemon keeps for them (GET /api/clients). */
+  clients: () => object;
 }
 
 /** A refused config: 422 (or the manager's status) with each problem by field. */
@@ -93,6 +95,9 @@ export async function webApi(c: WebApiContext, req: IncomingMessage, res: Server
     case `${WEB_API}/events`:
       only(method, "GET", path);
       return send(res, 200, { events: c.m.events.entries(), dropped: c.m.events.dropped });
+    case `${WEB_API}/clients`:
+      only(method, "GET", path);
+      return send(res, 200, c.clients());
     case `${WEB_API}/live`:
       only(method, "GET", path);
       if (!c.live.follow(req, res)) throw new ApiError(503, "too many pages follow live updates: close one first");

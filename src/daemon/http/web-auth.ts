@@ -52,6 +52,10 @@ export class WebAuth {
     return s;
   }
 
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
   logout(req: IncomingMessage): void {
     const s = sessionOf(req);
     if (s !== undefined) this.sessions.delete(s);

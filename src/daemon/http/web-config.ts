@@ -19,7 +19,9 @@ export interface WebProblem {
  * paths in it resolve there (without a root directory, nothing it names may be opened anyway).
  */
 export function webConfigFile(rootDir: string | undefined, name: string | undefined): string {
-  const base = basename(name ?? "").replace(/[^\w.-]/g, "_") || "pasted.toml";
+  const base = basename(name ?? "").replace(/[^\w.-]/g, "_");
+  // "." and ".." would name the root or its parent, not a file in it.
+  if (base === "" || /^\.+$/.test(base)) return rootDir ? join(rootDir, "pasted.toml") : "pasted.toml";
   return rootDir ? join(rootDir, base) : base;
 }
 

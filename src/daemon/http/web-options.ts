@@ -1,6 +1,7 @@
 // What `tsvisor daemon --http ADDR:PORT [--http-tls-cert F --http-tls-key F] [--http-root-dir D]`
 // asks for, checked before anything listens: one line naming the option and the fix.
 import { isIP } from "node:net";
+import { createSecureContext } from "node:tls";
 import { statSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { readUserFileSync, UserFileError } from "../../host/user-file.js";
@@ -43,6 +44,30 @@ function readPem(opt: string, path: string): Buffer {
   }
 }
 
+const sslReason = (e: unknown) => (e as { reason?: string }).reason ?? (e as Error).message;
+
+/** The certificate and key as the HTTPS server will take them: each way they can be wrong, by option. */
+function checkTls(certFile: string, keyFile: string, cert: Buffer, key: Buffer): void {
+  try {
+    createSecureContext({ cert });
+  } catch (e) {
+    throw new WebOptionError(`--http-tls-cert ${certFile}: not a PEM certificate (${sslReason(e)}): ` +
+      "give the certificate (chain) in PEM, the file that starts with -----BEGIN CERTIFICATE-----");
+  }
+  try {
+    createSecureContext({ key });
+  } catch (e) {
+    throw new WebOptionError(`--http-tls-key ${keyFile}: not an unencrypted PEM private key (${sslReason(e)}): ` +
+      "give the key in PEM without a passphrase, the file that starts with -----BEGIN PRIVATE KEY-----");
+  }
+  try {
+    createSecureContext({ cert, key });
+  } catch (e) {
+    throw new WebOptionError(`--http-tls-key ${keyFile} is not the key of --http-tls-cert ${certFile} (${sslReason(e)}): ` +
+      "give the key the certificate was made with");
+  }
+}
+
 export function webOptions(o: { http: string; httpTlsCert?: string; httpTlsKey?: string; httpRootDir?: string }): WebOptions {
   const { host, port } = parseAddress(o.http);
   if (Boolean(o.httpTlsCert) !== Boolean(o.httpTlsKey)) {
@@ -54,6 +79,7 @@ export function webOptions(o: { http: string; httpTlsCert?: string; httpTlsKey?:
   }
   const tls = o.httpTlsCert && o.httpTlsKey
     ? { cert: readPem("--http-tls-cert", o.httpTlsCert), key: readPem("--http-tls-key", o.httpTlsKey) } : undefined;
+  if (tls) checkTls(o.httpTlsCert!, o.httpTlsKey!, tls.cert, tls.key);
   let rootDir: string | undefined;
   if (o.httpRootDir !== undefined) {
     try {

@@ -97,7 +97,11 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const auth = new WebAuth(o.tokenFile);
   const live = new LiveHub(o.manager);
   const consoles = new ConsoleHub(o.manager);
-  const ctx: WebApiContext = { m: o.manager, live, system: o.system, hostCpus: o.hostCpus, rootDir: o.web.rootDir };
+  const conns = new Set<Socket>();
+  const clients = () => ({
+    connections: conns.size, sessions: auth.sessionCount, liveStreams: live.streams(), consoles: consoles.clients(),
+  });
+  const ctx: WebApiContext = { m: o.manager, live, system: o.system, hostCpus: o.hostCpus, rootDir: o.web.rootDir, clients };
   let gate: Gate | undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -168,7 +172,6 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
     else socket.destroy();
   });
-  const conns = new Set<Socket>();
   server.on("connection", (s: Socket) => {
     conns.add(s);
     s.on("close", () => conns.delete(s));
