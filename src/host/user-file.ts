@@ -9,7 +9,7 @@ import { formatSizeApprox } from "../config/size.js";
 
 // libuv already opens every file close-on-exec; it is spelled out for the reader (zones may run
 // in child processes, which must not inherit files they were not given).
-const O_CLOEXEC = 0o2000000;
+export const O_CLOEXEC = 0o2000000;
 /** Open flags for anything a user names: a FIFO opened O_NONBLOCK does not wait for a writer. */
 export const USER_OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | O_CLOEXEC;
 const CHUNK = 64 * 1024 * 1024; // per read call: read(2) returns at most 2 GiB, and smaller calls keep the thread pool fair
@@ -102,19 +102,6 @@ export function readUserFileSync(path: string, lim: UserFileLimit): Buffer {
   const { fd, size } = openCheckedSync(path, lim);
   try {
     return readAllSync(path, fd, Buffer.allocUnsafe(size));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * readUserFileSync into shared memory: the bytes can go to another thread without a copy (a
- * vCPU hands its JIT code cache to its compiler thread this way).
- */
-export function readUserFileSharedSync(path: string, lim: UserFileLimit): Buffer {
-  const { fd, size } = openCheckedSync(path, lim);
-  try {
-    return readAllSync(path, fd, Buffer.from(new SharedArrayBuffer(size)));
   } finally {
     closeSync(fd);
   }

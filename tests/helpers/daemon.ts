@@ -1,5 +1,6 @@
 // Test helpers: a `tsvisor daemon` child process on a private socket, the CLI against it, and
 // scripted console sessions.
+import "./test-cache.js";
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { fileURLToPath } from "node:url";
 

@@ -1,5 +1,6 @@
 // Paths of the demo guest built by guests/build.sh. Tests that need it fail (not skip) when it is
 // missing, with the command that builds it.
+import "./test-cache.js";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";

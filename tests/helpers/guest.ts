@@ -1,5 +1,6 @@
 // Test helpers: assemble bare-metal programs with the Debian cross toolchain (cached by content
 // hash) and boot images in a zone, capturing the console.
+import "./test-cache.js";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";

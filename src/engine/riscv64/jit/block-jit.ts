@@ -8,7 +8,7 @@ import * as L from "../layout.js";
 import { PRELOAD_BATCH, type BlockRef, type CompileReply, type CompileRequest } from "./compile-protocol.js";
 import type { CompileWorkerData } from "./compile-worker.js";
 import { CodePages } from "../code-pages.js";
-import { CACHE_MAX_BLOCKS, CACHE_MAX_BYTES, parseCache, readCache, saveCache, type CachedCode } from "./code-cache.js";
+import { CACHE_MAX_BLOCKS, CACHE_MAX_BYTES, COMPILER_KEY, parseCache, readCache, saveCache, type CachedCode } from "./code-cache.js";
 
 // Bound on compiled blocks held at once (the function table's size). At the bound the least
 // recently bound blocks make room: their slots are reused and their code is freed once no slot
@@ -82,6 +82,7 @@ export class BlockJit {
   private boundBytes = 0;
   private fresh = 0;
   private preloading = 0; // replies to the preload still to come
+  private mixedCompiler = false;
 
   constructor(buffer: SharedArrayBuffer, private readonly memory: WebAssembly.Memory,
     private readonly table: WebAssembly.Table, private readonly hartBase: number,
@@ -130,7 +131,7 @@ export class BlockJit {
     const first = Math.max(0, this.loaded.length - Math.floor(this.maxBlocks / 2));
     if (first === this.loaded.length) return;
     this.compiler ??= this.startCompiler();
-    const req: CompileRequest = { items: [], preload: { bytes: file.bytes, first } };
+    const req: CompileRequest = { items: [], preload: { bytes: file.bytes, first, count: this.loaded.length } };
     this.compiler.port.postMessage(req);
     this.preloading = Math.ceil((this.loaded.length - first) / PRELOAD_BATCH);
   }
@@ -168,17 +169,18 @@ export class BlockJit {
     this.compiler ??= this.startCompiler();
     this.compiler.port.postMessage(req);
     if (this.sync) { // wait for the answer: what is compiled when no longer depends on timing
-      const seen = this.seenReady;
+      // (an answer to the code cache's preload may come first: wait for this request's own)
       const giveUp = performance.now() + SYNC_WAIT_MS;
-      while (Atomics.load(this.words, this.readyWord) === seen) {
+      while (this.pending.has(key(host, set)) && !this.broken) {
+        const seen = this.seenReady;
         if (performance.now() > giveUp) { // the compiler thread is gone: run on without it
           this.broken = true;
           this.log(`JIT compiler thread did not answer in ${SYNC_WAIT_MS / 1000} s; code stays interpreted`);
           break;
         }
         Atomics.wait(this.words, this.readyWord, seen, 100);
+        this.poll();
       }
-      this.poll();
     }
   }
 
@@ -196,6 +198,9 @@ export class BlockJit {
   private install(r: CompileReply): void {
     const t0 = performance.now();
     if (r.preload) this.preloading--;
+    // A compiler thread that runs other code than this thread loaded (tsvisor rebuilt meanwhile):
+    // what it makes is not cached under this thread's key.
+    if (Buffer.compare(r.key, COMPILER_KEY) !== 0) this.mixedCompiler = true;
     if (r.error) this.log(`JIT: ${r.error}; that code stays interpreted`);
     for (const s of r.stops) this.stops.set(stopKey(s), (this.stops.get(stopKey(s)) ?? 0) + 1);
     for (const f of r.failed) {
@@ -206,6 +211,11 @@ export class BlockJit {
     }
     this.compileMs += r.ms;
     if (r.module === null) return;
+    // Cached blocks arrive unasked: they make room within the table's bound as requests do.
+    if (r.preload && this.slotsInUse + r.blocks.length > this.maxBlocks) {
+      this.evict(this.slotsInUse + r.blocks.length - this.maxBlocks);
+      if (this.slotsInUse + r.blocks.length > this.maxBlocks) return;
+    }
     const inst = new WebAssembly.Instance(r.module, { env: { memory: this.memory, csr: this.helpers.csr } });
     const reuse = Math.min(this.freeSlots.length, r.blocks.length);
     const first = this.table.grow(r.blocks.length - reuse);
@@ -375,7 +385,7 @@ export class BlockJit {
    * then what it bound, most recent last. A cache that cannot be written is only logged.
    */
   private saveCache(): void {
-    if (this.cachePath === undefined || this.fresh === 0) return;
+    if (this.cachePath === undefined || this.fresh === 0 || this.mixedCompiler) return;
     const blocks = this.loaded.filter((c) => !this.bound_.has(key(c.host, c.set)));
     blocks.push(...this.bound_.values());
     try {

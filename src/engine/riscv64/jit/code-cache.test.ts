@@ -3,12 +3,12 @@
 // foreign or made by another compiler is never used.
 import { afterEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, utimesSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as L from "../layout.js";
 import { BlockJit } from "./block-jit.js";
-import { CACHE_MAX_BLOCKS, CACHE_MAX_FILES, cacheFile, parseCache, readCache, saveCache, type CachedCode } from "./code-cache.js";
+import { CACHE_MAX_BLOCKS, CACHE_MAX_FILES, cacheFile, cacheRoot, parseCache, readCache, saveCache, type CachedCode } from "./code-cache.js";
 
 const RAM = 1 << 20;
 const ADDI_1 = 0x00150513; // addi a0, a0, 1
@@ -98,7 +98,7 @@ test("a damaged or foreign cache file is ignored as a whole, said once, and repl
   const damaged: [string, Buffer][] = [
     ["garbage", Buffer.from("not a cache at all, just some text that is long enough to look at")],
     ["truncated", good.subarray(0, good.length - 3)],
-    ["block outside guest RAM", (() => { const x = Buffer.from(good); x.writeUInt32LE(0xfffff000, 48); return x; })()],
+    ["damaged (a flipped byte in a function)", (() => { const x = Buffer.from(good); x[x.length - 2] ^= 0x40; return x; })()],
     ["another vCPU's", (() => { const x = Buffer.from(good); x.writeUInt32LE(L.HART_REGION_OFF + L.HART_STRIDE, 40); return x; })()],
   ];
   for (const [what, bytes] of damaged) {
@@ -147,6 +147,24 @@ test("saving keeps the most recent blocks within the bounds, and the directory w
   assert.equal(left.length, CACHE_MAX_FILES);
   assert.ok(left.includes("zone.hart0.bin") && !left.includes("z0.hart0.bin"), left.join(" "));
   assert.equal(readCache(join(dir, "absent.bin")).bytes, null);
+});
+
+test("a cache file is read only if it is this user's, private and not a link; the directory must be private", () => {
+  const path = tmp();
+  saveCache(path, L.HART_REGION_OFF, []);
+  chmodSync(path, 0o666);
+  assert.match((readCache(path) as { problem: string }).problem, /others may write it/);
+  chmodSync(path, 0o600);
+  assert.ok(readCache(path).bytes !== null);
+  const link = join(path, "..", "link.bin");
+  symlinkSync(path, link);
+  assert.match((readCache(link) as { problem: string }).problem, /symbolic link/);
+  const open = join(mkdtempSync(join(tmpdir(), "tsvisor-jitcache-")), "jit");
+  mkdirSync(open, { mode: 0o777 });
+  chmodSync(open, 0o777);
+  assert.throws(() => saveCache(join(open, "z.hart0.bin"), L.HART_REGION_OFF, []), /not a private directory/);
+  assert.throws(() => cacheRoot({ TSVISOR_CACHE_DIR: "relative/dir" }), /not an absolute path/);
+  assert.throws(() => cacheRoot({ TSVISOR_CACHE_DIR: "" }), /not an absolute path/);
 });
 
 test("each zone and vCPU has its own file", () => {

@@ -6,12 +6,15 @@
 // by the compiler thread against its armed copy of the page, and again at bind time, the same
 // rules as for freshly compiled code). Files are per zone and per vCPU, written by this user
 // only (0600 in a 0700 directory), bounded in size and count, and a file that does not parse is
-// ignored as a whole.
+// ignored as a whole (a checksum covers it).
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync,
+  statSync, unlinkSync, utimesSync, writeSync,
+} from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
-import { readUserFileSharedSync, UserFileError } from "../../../host/user-file.js";
+import { isAbsolute, join } from "node:path";
+import { O_CLOEXEC } from "../../../host/user-file.js";
 import * as L from "../layout.js";
 
 /** One cached block: where it starts, what it was compiled from, and the compiled function. */
@@ -24,26 +27,40 @@ export interface CachedCode {
   fn: Uint8Array; // the function's entry in a wasm code section (see wasm-writer.ts funcEntry)
 }
 
-/** Bounds: a guest decides how much code it runs; the cache holds the most recent part of it. */
+/**
+ * Bounds: a guest decides how much code it runs; the cache holds the most recent part of it.
+ * A vCPU holds at most two files' worth (the one it loaded, the one it will save): 16 MiB, a
+ * quarter of its engine allowance (zone/partition.ts).
+ */
 export const CACHE_MAX_BLOCKS = 16384;
-export const CACHE_MAX_BYTES = 16 * 1024 * 1024;
+export const CACHE_MAX_BYTES = 8 * 1024 * 1024;
 /** Files kept in the cache directory (one per zone and vCPU); the least recently written go. */
 export const CACHE_MAX_FILES = 32;
-const MAGIC = "TSVJIT01";
-const HEAD = 8 + 32 + 8; // magic, compiler key, hart base + count
+const MAGIC = "TSVJIT02";
+const HEAD = 8 + 32 + 8 + 32; // magic, compiler key, hart base + count, sha256 of the rest
 const ENTRY_HEAD = 24; // host, set, start, insns, code length, fn length
 const CACHE_FILE_MAX = HEAD + CACHE_MAX_BLOCKS * ENTRY_HEAD + CACHE_MAX_BYTES;
 
-/** Where tsvisor keeps caches: TSVISOR_CACHE_DIR, else $XDG_CACHE_HOME/tsvisor, else ~/.cache/tsvisor. */
+/**
+ * Where tsvisor keeps caches: TSVISOR_CACHE_DIR, else $XDG_CACHE_HOME/tsvisor, else
+ * ~/.cache/tsvisor. Throws a one-line message for a path that is not absolute.
+ */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.TSVISOR_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "tsvisor");
+  const root = env.TSVISOR_CACHE_DIR ?? join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "tsvisor");
+  if (!isAbsolute(root)) throw new Error(`TSVISOR_CACHE_DIR: "${root}" is not an absolute path: give one, e.g. /var/cache/tsvisor`);
+  return root;
 }
 
-/** TSVISOR_JIT_CACHE=off turns the cache off (a zone then compiles everything afresh, as on its first boot). */
+/**
+ * TSVISOR_JIT_CACHE=off turns the cache off (a zone then compiles everything afresh, as on its
+ * first boot). Also checks where the cache would be (a bad TSVISOR_CACHE_DIR stops the zone at
+ * start with one line, not a vCPU later).
+ */
 export function jitCacheEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   const v = env.TSVISOR_JIT_CACHE ?? "on";
-  if (v === "on" || v === "off") return v === "on";
-  throw new Error(`TSVISOR_JIT_CACHE: "${v}" is not a cache mode: use on or off`);
+  if (v !== "on" && v !== "off") throw new Error(`TSVISOR_JIT_CACHE: "${v}" is not a cache mode: use on or off`);
+  if (v === "on") cacheRoot(env);
+  return v === "on";
 }
 
 /** The cache file of vCPU `hart` of the zone that `identity` names (zone name, kernel, memory size). */
@@ -52,31 +69,60 @@ export function cacheFile(identity: string, hart: number, env: NodeJS.ProcessEnv
   return join(cacheRoot(env), "jit", `${h}.hart${hart}.bin`);
 }
 
-let compilerKeyMemo: Buffer | undefined;
 /**
- * What the cached functions depend on besides guest bytes: the compiler's own code and the memory
- * layout it addresses. A changed compiler makes every older file unusable (and then replaced).
+ * What the cached functions depend on besides guest bytes: the compiler's own code, the memory
+ * layout it addresses and the core it calls back into (its RVC table, its helper's answers).
+ * Computed when this module loads — in the vCPU thread and in the compiler thread, each from the
+ * files it runs — so that code compiled by one build is never saved under another's key.
  */
-export function compilerKey(): Buffer {
-  if (compilerKeyMemo) return compilerKeyMemo;
+export const COMPILER_KEY: Buffer = (() => {
   const h = createHash("sha256");
-  for (const f of ["./compile-block.js", "./emitter.js", "./wasm-writer.js", "../layout.js"]) {
+  for (const f of ["./compile-block.js", "./emitter.js", "./wasm-writer.js", "../layout.js", "../../exit.js",
+    "../../../../../build/riscv64.wasm"]) {
     h.update(readFileSync(new URL(f, import.meta.url)));
   }
-  compilerKeyMemo = h.digest();
-  return compilerKeyMemo;
-}
+  return h.digest();
+})();
+
+const myUid = () => process.geteuid?.() ?? 0;
 
 /** A cache file's bytes (in shared memory: the compiler thread parses the very same bytes), or why there are none. */
 export type CacheRead = { bytes: Uint8Array } | { bytes: null; problem: string };
 
-/** Read the cache file (absent: no bytes and no problem). */
+/**
+ * Read the cache file (absent: no bytes and no problem). Only a regular file of this user's that
+ * nobody else may write is read — its wasm runs in the zone — and never through a symbolic link.
+ */
 export function readCache(path: string): CacheRead {
+  let fd: number;
   try {
-    return { bytes: readUserFileSharedSync(path, { maxBytes: CACHE_FILE_MAX, limit: "the JIT cache's bound" }) };
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | O_CLOEXEC);
   } catch (e) {
-    if (e instanceof UserFileError && e.problem === "missing") return { bytes: null, problem: "" };
+    const code = (e as NodeJS.ErrnoException).code;
+    return { bytes: null, problem: code === "ENOENT" ? "" : `JIT cache ${path} not read: ${code === "ELOOP" ? "it is a symbolic link" : code}` };
+  }
+  try {
+    const st = fstatSync(fd);
+    const why = !st.isFile() ? "not a regular file"
+      : st.uid !== myUid() && st.uid !== 0 ? `owned by uid ${st.uid}, not by you`
+      : (st.mode & 0o022) !== 0 ? `others may write it (mode ${(st.mode & 0o777).toString(8)})`
+      : st.size > CACHE_FILE_MAX ? `${st.size} bytes, more than a cache file has` : "";
+    if (why) return { bytes: null, problem: `JIT cache ${path} not used: ${why}` };
+    const bytes = Buffer.from(new SharedArrayBuffer(st.size));
+    let done = 0;
+    while (done < st.size) {
+      const n = readSync(fd, bytes, done, st.size - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    // Used: it stays among the newest files of the directory (pruneCacheDir).
+    const now = new Date();
+    utimesSync(path, now, now);
+    return { bytes: bytes.subarray(0, done) };
+  } catch (e) {
     return { bytes: null, problem: `JIT cache ${path} not read: ${(e as Error).message}` };
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -89,7 +135,9 @@ export function readCache(path: string): CacheRead {
 export function parseCache(buf: Uint8Array, hartBase: number, ramSize: number): { blocks: CachedCode[]; problem: string } {
   const bad = (why: string) => ({ blocks: [], problem: `JIT cache ignored: ${why}` });
   if (buf.length < HEAD || Buffer.from(buf.buffer, buf.byteOffset, 8).toString("latin1") !== MAGIC) return bad("not a tsvisor JIT cache");
-  if (Buffer.compare(buf.subarray(8, 40), compilerKey()) !== 0) return { blocks: [], problem: "" };
+  if (Buffer.compare(buf.subarray(8, 40), COMPILER_KEY) !== 0) return { blocks: [], problem: "" };
+  const sum = createHash("sha256").update(buf.subarray(HEAD)).digest();
+  if (Buffer.compare(buf.subarray(48, 80), sum) !== 0) return bad("its checksum does not match (damaged)");
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.length);
   if (dv.getUint32(40, true) !== hartBase) return bad("made for another vCPU");
   const count = dv.getUint32(44, true);
@@ -117,8 +165,13 @@ export function parseCache(buf: Uint8Array, hartBase: number, ramSize: number): 
   return { blocks, problem: "" };
 }
 
-/** Write the blocks (most recent last; the oldest beyond the bounds are left out) atomically. */
-export function saveCache(path: string, hartBase: number, blocks: CachedCode[]): void {
+/**
+ * Write the blocks (most recent last; the oldest beyond the bounds are left out) under the
+ * compiler key they were made with: written piece by piece to a new file, then renamed over the
+ * old one (a reader sees the old file or the new one, never half of one). Throws on I/O errors;
+ * the temporary file is removed then.
+ */
+export function saveCache(path: string, hartBase: number, blocks: CachedCode[], key: Uint8Array = COMPILER_KEY): void {
   let bytes = 0;
   let from = blocks.length;
   while (from > 0 && blocks.length - from < CACHE_MAX_BLOCKS) {
@@ -128,40 +181,80 @@ export function saveCache(path: string, hartBase: number, blocks: CachedCode[]):
     from--;
   }
   const kept = blocks.slice(from);
-  const buf = Buffer.alloc(HEAD + kept.length * ENTRY_HEAD + bytes);
-  buf.write(MAGIC, 0, "latin1");
-  compilerKey().copy(buf, 8);
-  buf.writeUInt32LE(hartBase, 40);
-  buf.writeUInt32LE(kept.length, 44);
-  let off = HEAD;
-  for (const b of kept) {
-    for (const v of [b.host, b.set, b.start, b.insns, b.code.length, b.fn.length]) {
-      buf.writeUInt32LE(v, off);
-      off += 4;
+  const heads = Buffer.alloc(kept.length * ENTRY_HEAD);
+  kept.forEach((b, i) => {
+    [b.host, b.set, b.start, b.insns, b.code.length, b.fn.length].forEach((v, j) => heads.writeUInt32LE(v, i * ENTRY_HEAD + j * 4));
+  });
+  // The body as written: each entry's head, code and function.
+  const body = function* (): Generator<Uint8Array> {
+    for (let i = 0; i < kept.length; i++) {
+      yield heads.subarray(i * ENTRY_HEAD, (i + 1) * ENTRY_HEAD);
+      yield kept[i].code;
+      yield kept[i].fn;
     }
-    buf.set(b.code, off);
-    buf.set(b.fn, off + b.code.length);
-    off += b.code.length + b.fn.length;
-  }
+  };
+  const sum = createHash("sha256");
+  for (const part of body()) sum.update(part);
+  const head = Buffer.alloc(HEAD);
+  head.write(MAGIC, 0, "latin1");
+  head.set(key, 8);
+  head.writeUInt32LE(hartBase, 40);
+  head.writeUInt32LE(kept.length, 44);
+  sum.digest().copy(head, 48);
+
   const dir = join(path, "..");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  privateDir(dir);
   const tmp = `${path}.${process.pid}.${Math.floor(Math.random() * 1e9)}.tmp`;
-  writeFileSync(tmp, buf, { mode: 0o600 });
-  renameSync(tmp, path); // a reader sees the old file or the new one, never half of one
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW | O_CLOEXEC, 0o600);
+  try {
+    try {
+      writeAll(fd, head);
+      for (const part of body()) writeAll(fd, part);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+    throw e;
+  }
   pruneCacheDir(dir);
 }
 
-/** Keep the newest CACHE_MAX_FILES files (zones come and go; their caches must not pile up). */
+function writeAll(fd: number, b: Uint8Array): void {
+  for (let off = 0; off < b.length;) off += writeSync(fd, b, off, b.length - off);
+}
+
+/** Make the cache directory (0700) if needed; refuse one that is not this user's own and private. */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  if (!st.isDirectory() || st.uid !== myUid() || (st.mode & 0o077) !== 0) {
+    throw new Error(`${dir} is not a private directory of yours (mode ${(st.mode & 0o777).toString(8)}, uid ${st.uid}): ` +
+      "remove it, or set TSVISOR_CACHE_DIR");
+  }
+}
+
+/**
+ * Keep the newest CACHE_MAX_FILES files (zones come and go; their caches must not pile up; a
+ * file read at a boot counts as new) and no temporary file older than an hour (a writer killed
+ * mid-write leaves one).
+ */
 function pruneCacheDir(dir: string): void {
-  const files = readdirSync(dir).filter((f) => f.endsWith(".bin")).map((f) => {
+  const files = readdirSync(dir).map((f) => {
     try {
       return { f, t: statSync(join(dir, f)).mtimeMs };
     } catch {
       return { f, t: 0 }; // removed meanwhile
     }
   });
-  files.sort((a, b) => b.t - a.t);
-  for (const { f } of files.slice(CACHE_MAX_FILES)) {
+  const caches = files.filter((x) => x.f.endsWith(".bin")).sort((a, b) => b.t - a.t);
+  const stale = files.filter((x) => x.f.endsWith(".tmp") && x.t < Date.now() - 3600_000);
+  for (const { f } of [...caches.slice(CACHE_MAX_FILES), ...stale]) {
     try {
       unlinkSync(join(dir, f));
     } catch {

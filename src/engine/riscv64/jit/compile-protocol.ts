@@ -12,10 +12,11 @@ export interface CompileRequest {
   items: BlockRef[];
   /**
    * The code cache file's bytes (shared memory; sent once, first). Its blocks (parseCache) from
-   * index `first` on are compiled at once where guest memory holds their bytes, PRELOAD_BATCH per
-   * reply; all are kept for requests that come later (bodies reused where the bytes match).
+   * index `first` to `count` (the vCPU's parse) are compiled at once where guest memory holds
+   * their bytes, in exactly ceil((count - first) / PRELOAD_BATCH) replies; all are kept for
+   * requests that come later (bodies reused where the bytes match).
    */
-  preload?: { bytes: Uint8Array; first: number };
+  preload?: { bytes: Uint8Array; first: number; count: number };
 }
 
 /** A block compiled afresh: what it was compiled from, and the function (for the code cache). */
@@ -42,6 +43,8 @@ export interface CompileReply {
   ms: number;
   /** An answer to the preload (one per PRELOAD_BATCH cached blocks). */
   preload?: boolean;
+  /** The compiler thread's COMPILER_KEY (code-cache.ts): what its code may be cached under. */
+  key: Uint8Array;
   /** A compiler bug met while compiling this request: its blocks stay interpreted, the vCPU logs it. */
   error?: string;
 }

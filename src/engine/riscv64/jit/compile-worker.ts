@@ -10,7 +10,7 @@ import { compileBlock, pageStart, type CodePage } from "./compile-block.js";
 import { blockModule, funcEntry } from "./wasm-writer.js";
 import { PRELOAD_BATCH, type BlockRef, type CompileReply, type CompileRequest } from "./compile-protocol.js";
 import { CodePages } from "../code-pages.js";
-import { parseCache, type CachedCode } from "./code-cache.js";
+import { COMPILER_KEY, parseCache, type CachedCode } from "./code-cache.js";
 
 export interface CompileWorkerData {
   buffer: SharedArrayBuffer;
@@ -51,9 +51,17 @@ const cacheKey = (host: number, set: number) => host * 4 + set;
 
 port.on("message", (req: CompileRequest) => {
   if (req.preload) {
-    cachedList = parseCache(req.preload.bytes, hartBase, ramSize).blocks;
+    const { bytes, first, count } = req.preload;
+    cachedList = parseCache(bytes, hartBase, ramSize).blocks;
     cachedList.forEach((c, i) => cached.set(cacheKey(c.host, c.set), i));
-    for (let i = req.preload.first; i < cachedList.length; i += PRELOAD_BATCH) {
+    // As many answers as the vCPU counts on, whatever this parse gave (the same, unless the
+    // compiler changed under the vCPU: then its blocks are not this compiler's and none is used).
+    const same = cachedList.length === count;
+    if (!same) {
+      cachedList = [];
+      cached.clear();
+    }
+    for (let i = first; i < count; i += PRELOAD_BATCH) {
       const from = i;
       answer([], (reply) => preload(from, Math.min(from + PRELOAD_BATCH, cachedList.length), reply));
     }
@@ -64,14 +72,16 @@ port.on("message", (req: CompileRequest) => {
 /** Do `work` and post its reply; if it throws, `items` (what the vCPU waits for) are answered as failed. */
 function answer(items: BlockRef[], work: (reply: CompileReply) => void): void {
   const t0 = performance.now();
-  let reply: CompileReply = { module: null, blocks: [], failed: [], stops: [], ms: 0, ...(items.length === 0 ? { preload: true } : {}) };
+  let reply: CompileReply = { module: null, blocks: [], failed: [], stops: [], ms: 0, key: COMPILER_KEY, ...(items.length === 0 ? { preload: true } : {}) };
   try {
     work(reply);
   } catch (e) {
     // Always answer: the vCPU may be waiting for this reply, and its blocks must not stay pending.
     const what = items.length > 0 ? `compiling ${items.length} block(s) at 0x${items[0].host.toString(16)}` : "loading cached blocks";
-    reply = { module: null, blocks: [], failed: items.map((i) => ({ ...i, epoch: -1 })), stops: [], ms: 0,
+    reply = { module: null, blocks: [], failed: items.map((i) => ({ ...i, epoch: -1 })), stops: [], ms: 0, key: COMPILER_KEY,
       error: `${what} failed: ${(e as Error).message}`, ...(items.length === 0 ? { preload: true } : {}) };
+    // A cached body V8 refuses (damage the checksum missed): compile these blocks afresh next time.
+    for (const i of items) cached.delete(cacheKey(i.host, i.set));
   }
   reply.ms = performance.now() - t0;
   // Fresh code goes to the vCPU (which keeps it for the code cache) without a copy.
