@@ -50,10 +50,13 @@ program
 
 // `tsvisor run` (the one command whose start-up a user waits for each time) needs none of the
 // daemon, zone and config-tool commands: they are loaded for every other command line.
-if (process.argv[2] !== "run") {
-  const [{ registerZoneCommands }, { registerToolCommands }] = await Promise.all([import("./zone-cmds.js"), import("./tools-cmds.js")]);
-  registerZoneCommands(program);
-  registerToolCommands(program);
+// Each command line loads the command modules it names (both for help and anything unknown).
+const ZONE_COMMANDS = ["zone", "daemon"];
+const TOOL_COMMANDS = ["check", "import", "schema"];
+const first = process.argv[2];
+if (first !== "run") {
+  if (!TOOL_COMMANDS.includes(first)) (await import("./zone-cmds.js")).registerZoneCommands(program);
+  if (!ZONE_COMMANDS.includes(first)) (await import("./tools-cmds.js")).registerToolCommands(program);
 }
 
 // Every error a user can cause is handled where it happens (one line, its exit status); what

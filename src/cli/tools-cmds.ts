@@ -15,7 +15,7 @@ import { DEFAULT_ARCH } from "../engine/arch.js";
 import { engineFor } from "../engine/registry.js";
 import { maxZoneMemory } from "../engine/engine.js";
 import { apiCall } from "./client.js";
-import { defaultSocketPath } from "../daemon/daemon.js";
+import { defaultSocketPath } from "../host/socket-path.js";
 import { API_PREFIX, type ZoneList } from "../daemon/api-types.js";
 import { jsonSchema, SCHEMAS, type SchemaName } from "../config/json-schema.js";
 import { allowedCpus } from "../host/affinity.js";

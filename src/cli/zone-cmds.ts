@@ -5,7 +5,8 @@ import { ConfigError, readConfigText } from "../config/zone-config.js";
 import { loadSystemConfig } from "../config/system-config.js";
 import { formatSize } from "../config/size.js";
 import type { ZoneInfo, ZoneList } from "../daemon/api-types.js";
-import { DaemonError, defaultSocketPath, startDaemon } from "../daemon/daemon.js";
+import { DaemonError } from "../daemon/daemon-error.js";
+import { defaultSocketPath } from "../host/socket-path.js";
 import { apiCall, ClientError, exitCodeOfClientError, openConsole, zonePath } from "./client.js";
 import { attachConsole } from "./console.js";
 import { EXIT, exitCodeOfZone } from "./exit-codes.js";
@@ -120,6 +121,8 @@ export function registerZoneCommands(program: Command): void {
       const log = (m: string) => process.stderr.write(`tsvisor daemon: ${m}\n`);
       const system = loadSystemConfig(o.system);
       const web = webOptionsOf(o);
+      // The daemon's modules (manager, API, web server) only for `tsvisor daemon`.
+      const { startDaemon } = await import("../daemon/daemon.js");
       const d = await startDaemon({ socket: sock(o), system, log, ...(web ? { web } : {}) });
       // last resort: a bug in one handler must not take every zone down with the daemon
       surviveInternalErrors((e) => log(`${internalErrorText(e)}; the daemon goes on`));

@@ -14,7 +14,8 @@ import { startWebServer, type WebServer } from "./http/web-server.js";
 import { tokenFileOf } from "./http/web-auth.js";
 import type { WebOptions } from "./http/web-options.js";
 
-export class DaemonError extends Error {}
+import { DaemonError } from "./daemon-error.js";
+export { DaemonError };
 
 /** Connections the API serves at once; more are refused until one closes. */
 export const MAX_API_CONNECTIONS = 64;
