@@ -75,3 +75,20 @@ test("an internal error is one line with a pointer to TSVISOR_DEBUG, which shows
   assert.equal(d.status, 70);
   assert.match(d.stderr, /^tsvisor: internal error: Error: injected failure\n\s+at /);
 });
+
+test("run --kernel with an arm64 Image, and a zone file whose arch does not match its kernel: one line naming the architecture", () => {
+  const img = new Uint8Array(4096);
+  new DataView(img.buffer).setUint32(0x38, 0x644d5241, true); // "ARM\x64"
+  new DataView(img.buffer).setBigUint64(16, 0x100000n, true);
+  const kernel = join(tmp, "arm64-Image");
+  writeFileSync(kernel, img);
+  const r = cli(["run", "--kernel", kernel, "--mem", "64M"]);
+  assert.equal(r.code, 4, r.err);
+  oneLine(r.err);
+  assert.match(r.err, new RegExp(`^tsvisor: --kernel ${kernel}: it is an arm64 Linux Image: tsvisor has no aarch64 engine yet \\(it runs riscv64\\)\n$`));
+  const zone = join(tmp, "arm64.toml");
+  writeFileSync(zone, `[zone]\nname = "a"\narch = "riscv64"\nmemory = "64M"\n[boot]\nkernel = "${kernel}"\n`);
+  const c = cli(["check", zone]);
+  assert.equal(c.code, 3, c.err);
+  assert.match(c.err, new RegExp(`^${zone}: boot.kernel: ${kernel}: it is an arm64 Linux Image, but zone.arch is riscv64: tsvisor has no aarch64 engine yet`));
+});

@@ -1,7 +1,10 @@
 // `tsvisor run`: boot one zone in the foreground with its console on this terminal.
 import { loadZoneConfig, ConfigError, PAYLOAD_FORMATS, type FormatChoice, type ZoneConfig } from "../config/zone-config.js";
 import { parseSize } from "../config/size.js";
-import { DEFAULT_ARCH } from "../engine/arch.js";
+import { closeSync, openSync, readSync } from "node:fs";
+import { ARCHES, DEFAULT_ARCH, type Arch } from "../engine/arch.js";
+import { kernelArchOf } from "../engine/kernel-arch.js";
+import { BootError } from "../engine/boot-error.js";
 import { ZoneRunner } from "../zone/zone-runner.js";
 import { zoneSpecOf } from "../zone/zone.js";
 import type { ZoneStatus } from "../zone/zone-link.js";
@@ -50,7 +53,33 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
     }
   }
   if (!c.kernel) throw new ConfigError("no kernel: give a zone config file or --kernel <file> (a Linux Image, an ELF or a raw binary)");
+  if (!file && c.format !== "raw") c.arch = kernelFileArch(c.kernel);
   return c;
+}
+
+/**
+ * `tsvisor run --kernel` without a zone file: the architecture the kernel's header names (an
+ * unreadable file or one whose header tells nothing gets the default; the zone start says why it cannot boot).
+ */
+function kernelFileArch(path: string): Arch {
+  const head = new Uint8Array(4096);
+  let n = 0;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return DEFAULT_ARCH;
+  }
+  const k = kernelArchOf(head.subarray(0, n));
+  if (k === undefined) return DEFAULT_ARCH;
+  if (!(ARCHES as readonly string[]).includes(k.arch)) {
+    throw new BootError(`--kernel ${path}: it is ${k.what}: tsvisor has no ${k.arch} engine yet (it runs ${ARCHES.join(", ")})`);
+  }
+  return k.arch as Arch;
 }
 
 /** What pipeConsole needs: a zone's (or a ZoneRunner's) console output and its flow control. */
