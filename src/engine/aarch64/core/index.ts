@@ -1,0 +1,85 @@
+// Entry points of the A64 CPU core (one wasm instance per vCPU thread; all instances of a zone
+// import the same shared memory; ../layout.ts says where everything is). The core interprets
+// A64 at EL1 with the MMU off; run() returns a VcpuExit code (../../exit.ts) with the details in
+// the vCPU's region. Not yet: exceptions, system registers beyond NZCV/CurrentEL, the MMU, FP/SIMD.
+import {
+  C_X, C_EL, C_INSTRET, C_EXIT_REG, C_EXIT_FLAGS, C_EXIT_SIZE, MMIO_SIGNED, MMIO_W,
+  FATAL_FETCH, FATAL_PC_ALIGN,
+} from "../layout";
+import { EXIT_BUDGET, EXIT_FATAL } from "../../exit";
+import { cpu, pc, setCpu, loadState, saveState, setPc, setXr, fatal, unimplemented, CONTINUE } from "./state";
+import { ramAt } from "./memory";
+import { execDpImm } from "./dp-imm";
+import { execDpReg } from "./dp-reg";
+import { execBranch } from "./branch";
+import { execLoadStore } from "./ldst";
+
+export function init(cpuBase: u32, ramOffset: u32, ramBase: u64, ramBytes: u64): void {
+  setCpu(cpuBase, ramOffset, ramBase, ramBytes);
+}
+
+/** Architectural reset: every register zero, EL1 with the MMU off (the boot registers are the host's to set). */
+export function reset(): void {
+  memory.fill(cpu, 0, C_EXIT_REG + 8);
+  store<u32>(cpu + C_EL, 1);
+}
+
+/** Execute one instruction at pc: CONTINUE (pc moved on) or an exit code. */
+@inline function step(): i32 {
+  if ((pc & 3) != 0) return fatal(FATAL_PC_ALIGN, 0, pc);
+  const a = ramAt(pc, 4);
+  if (a == 0) return fatal(FATAL_FETCH, 0, pc);
+  const insn = load<u32>(a);
+  const op0 = (insn >> 25) & 15;
+  if ((op0 & 0xe) == 0x8) { // 100x: data processing, immediate
+    const r = execDpImm(insn);
+    if (r == CONTINUE) setPc(pc + 4);
+    return r;
+  }
+  if ((op0 & 7) == 5) { // x101: data processing, register
+    const r = execDpReg(insn);
+    if (r == CONTINUE) setPc(pc + 4);
+    return r;
+  }
+  if ((op0 & 0xe) == 0xa) return execBranch(insn); // 101x: branches, exception generation, system
+  if ((op0 & 5) == 4) return execLoadStore(insn); // x1x0: loads and stores
+  return unimplemented(insn); // SIMD&FP data processing, SVE, SME, reserved (UDF)
+}
+
+/** Run at most `budget` instructions. Returns why it stopped (VcpuExit); pc is past any instruction that completed. */
+export function run(budget: i32): i32 {
+  loadState();
+  let done: i32 = 0;
+  let r: i32 = EXIT_BUDGET;
+  while (done < budget) {
+    const e = step();
+    if (e != CONTINUE) {
+      r = e;
+      // MMIO and hypercall exits complete their instruction (pc is already past it); fatal ones do not.
+      if (e != EXIT_FATAL) done++;
+      break;
+    }
+    done++;
+  }
+  store<u64>(cpu + C_INSTRET, load<u64>(cpu + C_INSTRET) + <u64>done);
+  saveState();
+  return r;
+}
+
+/** The VMM's answer to an MMIO load exit: the value read, into the register the load named. */
+export function completeMmioLoad(value: u64): void {
+  const flags = load<u32>(cpu + C_EXIT_FLAGS);
+  const size = load<u32>(cpu + C_EXIT_SIZE);
+  let v = size == 8 ? value : value & ((<u64>1 << (size << 3)) - 1);
+  if (flags & MMIO_SIGNED) {
+    const shift = <u64>(64 - (size << 3));
+    v = <u64>(<i64>(v << shift) >> shift);
+  }
+  if (flags & MMIO_W) v &= 0xffffffff;
+  setXr(load<u32>(cpu + C_EXIT_REG), v);
+}
+
+/** Register n (31: the stack pointer), for the host's tests and boot setup. */
+export function getX(n: u32): u64 {
+  return load<u64>(cpu + C_X + (<usize>n << 3));
+}
