@@ -89,6 +89,7 @@ putdec:
     ret x10
 
 /* puthex: x0 as 0x + 16 hex digits. */
+    .globl puthex
 puthex:
     mov x10, x30
     mov x12, x0

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { coreModule, instantiateCore } from "../../src/engine/aarch64/core-module.js";
 import * as L from "../../src/engine/aarch64/layout.js";
@@ -13,7 +13,7 @@ import { MACHINE } from "../../src/engine/aarch64/machine.js";
 import { VcpuExit } from "../../src/engine/exit.js";
 
 const ASM_DIR = fileURLToPath(new URL("../../../tests/asm-a64/", import.meta.url));
-const CACHE = fileURLToPath(new URL("../../../build/asm-a64/", import.meta.url));
+export const CACHE = fileURLToPath(new URL("../../../build/asm-a64/", import.meta.url));
 const PSCI_SYSTEM_OFF = 0x84000008n;
 
 /**
@@ -25,17 +25,18 @@ const PSCI_SYSTEM_OFF = 0x84000008n;
 export function buildA64(files: string[], mode: "bare" | "user" = "bare"): string {
   const all = ["start.S", ...files];
   const h = createHash("sha256");
+  // Files are named relative to tests/asm-a64, or absolute (generated programs).
   for (const f of [...all, "link.ld", ...readdirSync(ASM_DIR).filter((f) => f.endsWith(".h")).sort()]) {
-    h.update(f).update(readFileSync(join(ASM_DIR, f)));
+    h.update(f).update(readFileSync(resolve(ASM_DIR, f)));
   }
   mkdirSync(CACHE, { recursive: true });
-  const bin = join(CACHE, `${files[0]!.replace(/\W/g, "_")}-${h.digest("hex").slice(0, 16)}.${mode === "bare" ? "bin" : "elf"}`);
+  const bin = join(CACHE, `${files[0]!.replace(/^.*\//, "").replace(/\W/g, "_")}-${h.digest("hex").slice(0, 16)}.${mode === "bare" ? "bin" : "elf"}`);
   if (existsSync(bin)) return bin;
   const link = mode === "bare" ? ["-T", join(ASM_DIR, "link.ld")] : ["-DUSER"];
   const elf = mode === "bare" ? `${bin}.elf` : bin;
   execFileSync("aarch64-linux-gnu-gcc", ["-nostdlib", "-nostartfiles", "-static", "-I", ASM_DIR,
     "-Wl,--build-id=none", "-Wl,--no-warn-rwx-segments", ...link,
-    ...all.map((f) => join(ASM_DIR, f)), "-o", elf], { stdio: ["ignore", "inherit", "inherit"] });
+    ...all.map((f) => resolve(ASM_DIR, f)), "-o", elf], { stdio: ["ignore", "inherit", "inherit"] });
   if (mode === "bare") execFileSync("aarch64-linux-gnu-objcopy", ["-O", "binary", elf, bin]);
   return bin;
 }
