@@ -7,6 +7,8 @@ import { execFileSync } from "node:child_process";
 import { buildA64, runA64, runQemuUser } from "./helpers/a64.js";
 
 const PROGRAMS = ["smoke.S", "dp.S", "branch.S", "ldst.S"];
+// Programs only bare metal can run (EL1 state, exceptions).
+const BARE_ONLY = ["exceptions.S"];
 
 for (const p of PROGRAMS) {
   test(`${p}: PASS on the A64 core and under qemu-aarch64`, () => {
@@ -17,6 +19,20 @@ for (const p of PROGRAMS) {
   });
 }
 
+for (const p of BARE_ONLY) {
+  test(`${p}: PASS on the A64 core`, () => {
+    const r = runA64(buildA64([p]));
+    assert.equal(r.console, "PASS\n", `core: ${r.end}`);
+    assert.equal(r.end, "off");
+  });
+}
+
+/** Address of `symbol` in the ELF beside the raw binary `bin`, as "0x..." */
+function symbol(bin: string, name: string): string {
+  const nm = execFileSync("aarch64-linux-gnu-nm", [`${bin}.elf`], { encoding: "utf8" });
+  return `0x${new RegExp(`^0*([0-9a-f]+) T ${name}$`, "m").exec(nm)![1]}`;
+}
+
 test("a failing check is reported with its number and the value got, on both", () => {
   const r = runA64(buildA64(["fail.S"]));
   assert.equal(r.console, "FAIL 7 got 0x0000000000000002\n");
@@ -24,11 +40,16 @@ test("a failing check is reported with its number and the value got, on both", (
   assert.equal(runQemuUser(buildA64(["fail.S"], "user")), r.console);
 });
 
-test("an unimplemented encoding stops the vCPU with the encoding and its pc (FATAL_UNIMPLEMENTED = 1)", () => {
+test("an unimplemented encoding raises UNDEFINED, noted with the encoding and its pc; with no vectors the vCPU stops (FATAL_FETCH = 1)", () => {
   const bin = buildA64(["unimplemented.S"]);
-  const nm = execFileSync("aarch64-linux-gnu-nm", [`${bin}.elf`], { encoding: "utf8" });
-  const at = /^([0-9a-f]+) T unimplemented_insn$/m.exec(nm)![1]!;
   const r = runA64(bin);
   assert.equal(r.console, "");
-  assert.equal(r.end, `fatal 1: insn 0x1e622820 at pc 0x${at.replace(/^0+/, "")} (addr 0x${at.replace(/^0+/, "")})`);
+  // VBAR_EL1 is 0: the exception goes to 0x200 (current EL, SP_EL1), outside RAM
+  assert.equal(r.end, `fatal 1: insn 0x0 at pc 0x200 (addr 0x200); last UNDEFINED: insn 0x1e622820 at pc ${symbol(bin, "unimplemented_insn")}`);
+});
+
+test("turning the MMU on stops the vCPU at the MSR (FATAL_UNSUPPORTED = 4): there is no MMU yet", () => {
+  const bin = buildA64(["mmu-on.S"]);
+  const at = symbol(bin, "mmu_on_insn");
+  assert.equal(runA64(bin).end, `fatal 4: insn 0xd5181001 at pc ${at} (addr ${at})`);
 });

@@ -62,7 +62,7 @@ export function runA64(bin: string, maxInsns = 50_000_000): A64Result {
   const core = instantiateCore(coreModule(), memory, (m) => { throw new Error(m); });
   const base = L.CPU_REGION_OFF;
   core.init(base, L.GUEST_RAM_OFF, BigInt(MACHINE.ramBase), BigInt(RAM_BYTES));
-  core.reset();
+  core.reset(0n);
   const image = readFileSync(bin);
   const loadAt = MACHINE.rawLoadAddr - MACHINE.ramBase;
   new Uint8Array(memory.buffer, L.GUEST_RAM_OFF + loadAt, image.length).set(image);
@@ -91,8 +91,14 @@ export function runA64(bin: string, maxInsns = 50_000_000): A64Result {
       case VcpuExit.MmioLoad:
         end = `MMIO load from ${hex(addr)} at pc ${hex(pc)}`;
         break;
-      case VcpuExit.Fatal:
-        end = `fatal ${dv.getUint32(base + L.C_EXIT_REASON, true)}: insn ${hex(dv.getUint32(base + L.C_EXIT_INSN, true))} at pc ${hex(pc)} (addr ${hex(addr)})`;
+      case VcpuExit.Fatal: {
+        const undef = dv.getUint32(base + L.C_UNDEF_COUNT, true) === 0 ? ""
+          : `; last UNDEFINED: insn ${hex(dv.getUint32(base + L.C_UNDEF_INSN, true))} at pc ${hex(dv.getBigUint64(base + L.C_UNDEF_PC, true))}`;
+        end = `fatal ${dv.getUint32(base + L.C_EXIT_REASON, true)}: insn ${hex(dv.getUint32(base + L.C_EXIT_INSN, true))} at pc ${hex(pc)} (addr ${hex(addr)})${undef}`;
+        break;
+      }
+      case VcpuExit.Halt:
+        end = `WFI at pc ${hex(dv.getBigUint64(base + L.C_PC, true) - 4n)}`;
         break;
       default:
         end = `exit ${exit}`;

@@ -25,8 +25,8 @@ export function coreModule(): WebAssembly.Module {
 export interface A64Core {
   /** Bind this instance to the vCPU whose region starts at `cpuBase`; RAM [ramBase, ramBase + ramBytes) is at `ramOffset`. */
   init(cpuBase: number, ramOffset: number, ramBase: bigint, ramBytes: bigint): void;
-  /** Architectural reset: registers zero, EL1, MMU off. */
-  reset(): void;
+  /** Architectural reset: registers zero, EL1 on SP_EL1, DAIF masked, MMU off; MPIDR_EL1 affinity `mpidr` (machine.ts mpidrOf). */
+  reset(mpidr: bigint): void;
   /** Run at most `budget` instructions (layout.ts C_EXIT_* say more about the exit). */
   run(budget: number): VcpuExit;
   /** Answer an MMIO load exit with the value read. */

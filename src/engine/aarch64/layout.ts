@@ -19,7 +19,7 @@ export const RAM_BASE = 0x40000000;
 export const C_X = 0x000; // 32 x u64
 export const C_PC = 0x100; // u64
 export const C_NZCV = 0x108; // u32: N, Z, C, V in bits 31..28, as MRS NZCV reads them
-export const C_EL = 0x10c; // u32: current exception level (1 at reset; 0 once EL0 exists)
+export const C_EL = 0x10c; // u32: PSTATE.EL, the current exception level (1 at reset, 0 for user code)
 export const C_INSTRET = 0x110; // u64: instructions retired
 // Why run() returned, with its details (the exit codes are ../exit.ts's VcpuExit).
 export const C_EXIT_PC = 0x118; // u64: the instruction that exited
@@ -31,14 +31,48 @@ export const C_EXIT_SIZE = 0x138; // u32: MMIO access size in bytes
 export const C_EXIT_REG = 0x13c; // u32: MMIO load: destination register (31 = none: XZR)
 export const C_EXIT_FLAGS = 0x140; // u32: MMIO load: MMIO_* below
 
+// The rest of PSTATE, and the stack pointer of the level not in use (slot 31 of C_X holds the one in use).
+export const C_SPSEL = 0x144; // u32: PSTATE.SP (0: EL1 uses SP_EL0)
+export const C_DAIF = 0x148; // u32: PSTATE.D, A, I, F in bits 9..6, as MRS DAIF reads them
+export const C_SP_EL0 = 0x150; // u64: SP_EL0 while not in use
+export const C_SP_EL1 = 0x158; // u64: SP_EL1 while not in use
+// The last instruction that raised UNDEFINED because this core lacks it (the host logs it once).
+export const C_UNDEF_PC = 0x160; // u64
+export const C_UNDEF_INSN = 0x168; // u32
+export const C_UNDEF_COUNT = 0x16c; // u32: how many so far
+// EL1 system registers that only hold a value for now, by SR_* index (u64 each).
+export const C_SYSREG = 0x200;
+export const SR_VBAR = 0;
+export const SR_ESR = 1;
+export const SR_FAR = 2;
+export const SR_ELR = 3;
+export const SR_SPSR = 4;
+export const SR_SCTLR = 5;
+export const SR_TPIDR_EL0 = 6;
+export const SR_TPIDR_EL1 = 7;
+export const SR_TPIDRRO_EL0 = 8;
+export const SR_CONTEXTIDR = 9;
+export const SR_CPACR = 10;
+export const SR_TCR = 11;
+export const SR_TTBR0 = 12;
+export const SR_TTBR1 = 13;
+export const SR_MAIR = 14;
+export const SR_AMAIR = 15;
+export const SR_MDSCR = 16;
+export const SR_CNTKCTL = 17;
+export const SR_PAR = 18;
+export const SR_AFSR0 = 19;
+export const SR_AFSR1 = 20;
+export const SR_CSSELR = 21;
+export const SR_MPIDR = 22; // read-only for the guest: the host sets it (machine.ts mpidrOf)
+export const SR_COUNT = 23;
+
 // MMIO load flags: how the loaded value goes into the register.
 export const MMIO_SIGNED = 1; // sign-extend from the access size
 export const MMIO_W = 2; // write the 32-bit register (upper half zero)
 
 // Fatal exits (VcpuExit.Fatal): why the vCPU cannot go on.
-export const FATAL_UNIMPLEMENTED = 1; // an encoding this core does not implement (or UNDEFINED, until exceptions exist)
-export const FATAL_FETCH = 2; // instruction fetch outside RAM (C_EXIT_ADDR)
-export const FATAL_PC_ALIGN = 3; // pc not a multiple of 4
-export const FATAL_MMIO_FORM = 4; // an MMIO access this core cannot hand to the VMM (pairs)
-export const FATAL_SYSREG = 5; // an MRS/MSR of a system register this core does not implement
-export const FATAL_EXCEPTION = 6; // an instruction that raises an exception (SVC, BRK, SMC, UDF) before exceptions exist
+export const FATAL_FETCH = 1; // instruction fetch outside RAM (C_EXIT_ADDR)
+export const FATAL_MMIO_FORM = 2; // an MMIO access this core cannot hand to the VMM (pairs)
+export const FATAL_WEDGED = 3; // exceptions in a row without an instruction completing (no vectors, a faulting handler)
+export const FATAL_UNSUPPORTED = 4; // the guest turned on what this core lacks (SCTLR_EL1.M: the MMU), or an illegal exception return

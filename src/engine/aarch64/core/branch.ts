@@ -1,10 +1,11 @@
-// Branches, exception generation and system instructions: B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ,
-// BR/BLR/RET; HVC (a call into tsvisor); hints and barriers; MRS/MSR of the registers this core
-// has so far (NZCV, CurrentEL, ...). Anything else stops the vCPU with its encoding.
-import { C_EXIT_PC, C_EXIT_INSN, C_EXIT_DATA, C_EL, FATAL_EXCEPTION, FATAL_SYSREG } from "../layout";
+// Branches and exception generation: B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ, BR/BLR/RET, ERET; SVC and
+// BRK (exceptions to EL1), HVC (a call into tsvisor). The system instructions are sysreg.ts's.
+import { C_EXIT_PC, C_EXIT_INSN, C_EXIT_DATA, C_EL } from "../layout";
 import { EXIT_ECALL_S } from "../../exit";
-import { cpu, pc, nzcv, setPc, setNzcv, xr, setXr, fatal, unimplemented, CONTINUE } from "./state";
+import { cpu, pc, nzcv, setPc, xr, setXr, CONTINUE } from "./state";
 import { conditionHolds } from "./alu";
+import { takeException, undefinedInsn, exceptionReturn, EC_SVC64, EC_BRK64 } from "./exception";
+import { execSystem } from "./sysreg";
 
 /** Sign-extend the low `bits` bits of v. */
 @inline function sext(v: u32, bits: u32): i64 {
@@ -35,19 +36,20 @@ export function execBranch(insn: u32): i32 {
     return CONTINUE;
   }
   if (top == 0x54) { // B.cond (bit 4 set: BC.cond, FEAT_HBC, not implemented)
-    if (insn & 0x10) return unimplemented(insn);
+    if (insn & 0x10) return undefinedInsn(insn);
     setPc(conditionHolds(insn & 15, nzcv) ? pc + <u64>(sext((insn >> 5) & 0x7ffff, 19) << 2) : pc + 4);
     return CONTINUE;
   }
   if (top == 0xd6) return branchRegister(insn);
   if (top == 0xd4) return exceptionGen(insn);
-  if (top == 0xd5) return system(insn);
-  return unimplemented(insn);
+  if (top == 0xd5) return execSystem(insn);
+  return undefinedInsn(insn);
 }
 
 function branchRegister(insn: u32): i32 {
+  if (insn == 0xd69f03e0) return load<u32>(cpu + C_EL) == 0 ? undefinedInsn(insn) : exceptionReturn(); // ERET
   // BR, BLR, RET: opc in bits 24:21, op2 = 11111, op3 = 0, op4 = 0; the pointer-authentication forms are not implemented.
-  if ((insn & 0xff9ffc1f) != 0xd61f0000 || ((insn >> 21) & 3) == 3) return unimplemented(insn);
+  if ((insn & 0xff9ffc1f) != 0xd61f0000 || ((insn >> 21) & 3) == 3) return undefinedInsn(insn);
   const target = xr((insn >> 5) & 31);
   if (((insn >> 21) & 3) == 1) setXr(30, pc + 4); // BLR
   setPc(target);
@@ -57,48 +59,17 @@ function branchRegister(insn: u32): i32 {
 function exceptionGen(insn: u32): i32 {
   const opc = (insn >> 21) & 7;
   const ll = insn & 0x1f;
-  if (opc == 0 && ll == 2) { // HVC: tsvisor plays EL2; the guest resumes after it (the exception's return address)
+  const imm = (insn >> 5) & 0xffff;
+  const el = load<u32>(cpu + C_EL);
+  if (opc == 0 && ll == 1) return takeException(EC_SVC64, imm, pc + 4, 0, false); // SVC: returns after it
+  if (opc == 0 && ll == 2 && el == 1) { // HVC: tsvisor plays EL2; the guest resumes after it (the exception's return address)
     store<u64>(cpu + C_EXIT_PC, pc);
     store<u32>(cpu + C_EXIT_INSN, insn);
-    store<u64>(cpu + C_EXIT_DATA, (insn >> 5) & 0xffff);
+    store<u64>(cpu + C_EXIT_DATA, imm);
     setPc(pc + 4);
     return EXIT_ECALL_S;
   }
-  // SVC, SMC, BRK, HLT, DCPS: exceptions this core cannot raise yet.
-  return fatal(FATAL_EXCEPTION, insn, pc);
-}
-
-// MRS/MSR system register encodings: op0:op1:CRn:CRm:op2 as bits 20:5 of the instruction.
-const SYS_NZCV: u32 = 0xda10; // S3_3_C4_C2_0
-const SYS_CURRENTEL: u32 = 0xc212; // S3_0_C4_C2_2
-
-function system(insn: u32): i32 {
-  if ((insn & 0xfffff01f) == 0xd503201f) { // hints: NOP, YIELD, WFE, WFI, SEV, SEVL, ... as no-ops for now
-    setPc(pc + 4);
-    return CONTINUE;
-  }
-  if ((insn & 0xfffff01f) == 0xd503301f) { // barriers: CLREX, DSB, DMB, ISB, SB
-    const op2 = (insn >> 5) & 7;
-    if (op2 == 2 || op2 == 4 || op2 == 5 || op2 == 6 || op2 == 7) { // CLREX, DSB, DMB, ISB, SB
-      setPc(pc + 4);
-      return CONTINUE;
-    }
-    return unimplemented(insn);
-  }
-  if ((insn & 0xffd00000) == 0xd5100000) { // MSR (register) / MRS
-    const read = (insn >> 21) & 1;
-    const enc = (insn >> 5) & 0xffff;
-    const rt = insn & 31;
-    if (enc == SYS_NZCV) {
-      if (read) setXr(rt, <u64>nzcv);
-      else setNzcv(<u32>xr(rt) & 0xf0000000);
-    } else if (enc == SYS_CURRENTEL && read) {
-      setXr(rt, <u64>load<u32>(cpu + C_EL) << 2);
-    } else {
-      return fatal(FATAL_SYSREG, insn, pc);
-    }
-    setPc(pc + 4);
-    return CONTINUE;
-  }
-  return unimplemented(insn);
+  if (opc == 1 && ll == 0) return takeException(EC_BRK64, imm, pc, 0, false); // BRK: returns to it
+  // HVC from EL0, SMC (no EL3), HLT (no halting debug), DCPS*: UNDEFINED.
+  return undefinedInsn(insn);
 }

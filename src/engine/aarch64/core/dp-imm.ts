@@ -1,6 +1,7 @@
 // Data processing — immediate: ADR/ADRP, ADD/SUB (immediate), logical (immediate), move wide,
 // bitfield (SBFM/BFM/UBFM and their aliases), EXTR.
-import { pc, nzcv, setNzcv, xr, xs, setXr, setXs, sized, unimplemented, CONTINUE } from "./state";
+import { pc, nzcv, setNzcv, xr, xs, setXr, setXs, sized, CONTINUE } from "./state";
+import { undefinedInsn } from "./exception";
 import { addWithCarry, addFlags, logicFlags, decodeBitMasks, bmWmask, bmTmask } from "./alu";
 
 export function execDpImm(insn: u32): i32 {
@@ -30,8 +31,8 @@ export function execDpImm(insn: u32): i32 {
     }
     case 4: { // AND/ORR/EOR/ANDS (immediate)
       const nBit = (insn >> 22) & 1;
-      if (!sf && nBit) return unimplemented(insn);
-      if (!decodeBitMasks(sf, nBit, (insn >> 10) & 63, (insn >> 16) & 63, true)) return unimplemented(insn);
+      if (!sf && nBit) return undefinedInsn(insn);
+      if (!decodeBitMasks(sf, nBit, (insn >> 10) & 63, (insn >> 16) & 63, true)) return undefinedInsn(insn);
       const a = xr(rn);
       let r: u64;
       switch ((insn >> 29) & 3) {
@@ -51,7 +52,7 @@ export function execDpImm(insn: u32): i32 {
     case 5: { // MOVN/MOVZ/MOVK
       const opc = (insn >> 29) & 3;
       const hw = (insn >> 21) & 3;
-      if (opc == 1 || (!sf && hw >= 2)) return unimplemented(insn);
+      if (opc == 1 || (!sf && hw >= 2)) return undefinedInsn(insn);
       const pos = hw << 4;
       const imm = <u64>((insn >> 5) & 0xffff) << pos;
       let r: u64;
@@ -66,8 +67,8 @@ export function execDpImm(insn: u32): i32 {
       const nBit = (insn >> 22) & 1;
       const immr = (insn >> 16) & 63;
       const imms = (insn >> 10) & 63;
-      if (opc == 3 || nBit != sf || (!sf && ((immr | imms) & 32) != 0)) return unimplemented(insn);
-      if (!decodeBitMasks(sf, nBit, imms, immr, false)) return unimplemented(insn);
+      if (opc == 3 || nBit != sf || (!sf && ((immr | imms) & 32) != 0)) return undefinedInsn(insn);
+      if (!decodeBitMasks(sf, nBit, imms, immr, false)) return undefinedInsn(insn);
       const src = xr(rn);
       const dst: u64 = opc == 1 ? xr(rd) : 0;
       const datasize: u32 = sf ? 64 : 32;
@@ -83,7 +84,7 @@ export function execDpImm(insn: u32): i32 {
     case 7: { // EXTR
       const nBit = (insn >> 22) & 1;
       const lsb = (insn >> 10) & 63;
-      if ((insn >> 29) & 3 || (insn >> 21) & 1 || nBit != sf || (!sf && lsb >= 32)) return unimplemented(insn);
+      if ((insn >> 29) & 3 || (insn >> 21) & 1 || nBit != sf || (!sf && lsb >= 32)) return undefinedInsn(insn);
       const hi = xr(rn);
       const lo = xr((insn >> 16) & 31);
       let r: u64;
@@ -93,6 +94,6 @@ export function execDpImm(insn: u32): i32 {
       return CONTINUE;
     }
     default: // 3: add/subtract with tags (MTE)
-      return unimplemented(insn);
+      return undefinedInsn(insn);
   }
 }

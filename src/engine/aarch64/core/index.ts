@@ -1,13 +1,14 @@
 // Entry points of the A64 CPU core (one wasm instance per vCPU thread; all instances of a zone
 // import the same shared memory; ../layout.ts says where everything is). The core interprets
-// A64 at EL1 with the MMU off; run() returns a VcpuExit code (../../exit.ts) with the details in
-// the vCPU's region. Not yet: exceptions, system registers beyond NZCV/CurrentEL, the MMU, FP/SIMD.
+// A64 at EL1 and EL0 with the MMU off, synchronous exceptions to EL1; run() returns a VcpuExit
+// code (../../exit.ts) with the details in the vCPU's region. Not yet: interrupts, the MMU, FP/SIMD.
 import {
-  C_X, C_EL, C_INSTRET, C_EXIT_REG, C_EXIT_FLAGS, C_EXIT_SIZE, MMIO_SIGNED, MMIO_W,
-  FATAL_FETCH, FATAL_PC_ALIGN,
+  C_X, C_EL, C_SPSEL, C_DAIF, C_INSTRET, C_EXIT_REG, C_EXIT_FLAGS, C_EXIT_SIZE, C_SYSREG, SR_SCTLR, SR_MPIDR,
+  MMIO_SIGNED, MMIO_W, FATAL_FETCH,
 } from "../layout";
 import { EXIT_BUDGET, EXIT_FATAL } from "../../exit";
-import { cpu, pc, setCpu, loadState, saveState, setPc, setXr, fatal, unimplemented, CONTINUE } from "./state";
+import { cpu, pc, setCpu, loadState, saveState, setPc, setXr, fatal, CONTINUE } from "./state";
+import { undefinedInsn, takeException, resetStreak, TAKEN, EC_PC_ALIGN } from "./exception";
 import { ramAt } from "./memory";
 import { execDpImm } from "./dp-imm";
 import { execDpReg } from "./dp-reg";
@@ -18,15 +19,19 @@ export function init(cpuBase: u32, ramOffset: u32, ramBase: u64, ramBytes: u64):
   setCpu(cpuBase, ramOffset, ramBase, ramBytes);
 }
 
-/** Architectural reset: every register zero, EL1 with the MMU off (the boot registers are the host's to set). */
-export function reset(): void {
-  memory.fill(cpu, 0, C_EXIT_REG + 8);
+/** Architectural reset: every register zero, EL1 on SP_EL1, interrupts masked, MMU off (the boot registers are the host's to set). */
+export function reset(mpidr: u64): void {
+  memory.fill(cpu, 0, C_SYSREG + 0x100);
   store<u32>(cpu + C_EL, 1);
+  store<u32>(cpu + C_SPSEL, 1);
+  store<u32>(cpu + C_DAIF, 0xf << 6);
+  store<u64>(cpu + C_SYSREG + (SR_SCTLR << 3), 0x30d00800); // its RES1 bits, MMU and caches off
+  store<u64>(cpu + C_SYSREG + (SR_MPIDR << 3), 0x80000000 | mpidr); // bit 31 is RES1
 }
 
 /** Execute one instruction at pc: CONTINUE (pc moved on) or an exit code. */
 @inline function step(): i32 {
-  if ((pc & 3) != 0) return fatal(FATAL_PC_ALIGN, 0, pc);
+  if ((pc & 3) != 0) return takeException(EC_PC_ALIGN, 0, pc, pc, true);
   const a = ramAt(pc, 4);
   if (a == 0) return fatal(FATAL_FETCH, 0, pc);
   const insn = load<u32>(a);
@@ -43,7 +48,7 @@ export function reset(): void {
   }
   if ((op0 & 0xe) == 0xa) return execBranch(insn); // 101x: branches, exception generation, system
   if ((op0 & 5) == 4) return execLoadStore(insn); // x1x0: loads and stores
-  return unimplemented(insn); // SIMD&FP data processing, SVE, SME, reserved (UDF)
+  return undefinedInsn(insn); // SIMD&FP data processing, SVE, SME, reserved (UDF)
 }
 
 /** Run at most `budget` instructions. Returns why it stopped (VcpuExit); pc is past any instruction that completed. */
@@ -53,13 +58,19 @@ export function run(budget: i32): i32 {
   let r: i32 = EXIT_BUDGET;
   while (done < budget) {
     const e = step();
-    if (e != CONTINUE) {
-      r = e;
-      // MMIO and hypercall exits complete their instruction (pc is already past it); fatal ones do not.
-      if (e != EXIT_FATAL) done++;
-      break;
+    if (e == CONTINUE) {
+      done++;
+      resetStreak();
+      continue;
     }
-    done++;
+    if (e == TAKEN) continue; // pc is at the vector; takeException ends a storm of them
+    r = e;
+    // MMIO, hypercall and WFI exits complete their instruction (pc is already past it); fatal ones do not.
+    if (e != EXIT_FATAL) {
+      done++;
+      resetStreak();
+    }
+    break;
   }
   store<u64>(cpu + C_INSTRET, load<u64>(cpu + C_INSTRET) + <u64>done);
   saveState();

@@ -5,7 +5,8 @@
 // The exclusive, acquire/release, atomic (LSE) and SIMD&FP forms are not implemented yet.
 import { MMIO_SIGNED, MMIO_W, FATAL_MMIO_FORM } from "../layout";
 import { EXIT_MMIO_LOAD, EXIT_MMIO_STORE } from "../../exit";
-import { pc, setPc, xr, xs, setXr, setXs, fatal, unimplemented, CONTINUE } from "./state";
+import { pc, setPc, xr, xs, setXr, setXs, fatal, CONTINUE } from "./state";
+import { undefinedInsn } from "./exception";
 import { extendReg } from "./alu";
 import { ramAt, loadRaw, storeRaw, recordMmio } from "./memory";
 
@@ -22,12 +23,12 @@ import { ramAt, loadRaw, storeRaw, recordMmio } from "./memory";
 }
 
 export function execLoadStore(insn: u32): i32 {
-  if ((insn >> 26) & 1) return unimplemented(insn); // SIMD&FP registers
+  if ((insn >> 26) & 1) return undefinedInsn(insn); // SIMD&FP registers
   const op = (insn >> 27) & 7; // bits 29:27
   if (op == 3) return loadLiteral(insn); // x011: bits 29:28 = 01, bit 27 = 1
   if (op == 5) return pair(insn); // bits 29:27 = 101
   if (op == 7) return single(insn); // bits 29:27 = 111
-  return unimplemented(insn); // exclusive, ordered, LSE atomics, tags
+  return undefinedInsn(insn); // exclusive, ordered, LSE atomics, tags
 }
 
 /** A single register's load or store of `size` bytes at `addr`; opc as in the encoding (00 store, 01 load, 1x signed). */
@@ -79,11 +80,11 @@ function single(insn: u32): i32 {
   if (sizeLog == 3 && opc == 2) {
     const mode = (insn >> 10) & 3;
     const prfm = ((insn >> 24) & 1) != 0 || (((insn >> 21) & 1) != 0 ? mode == 2 : mode == 0);
-    if (!prfm) return unimplemented(insn); // LSE atomics and unallocated forms share these bits
+    if (!prfm) return undefinedInsn(insn); // LSE atomics and unallocated forms share these bits
     setPc(pc + 4);
     return CONTINUE;
   }
-  if (sizeLog >= 2 && opc == 3) return unimplemented(insn);
+  if (sizeLog >= 2 && opc == 3) return undefinedInsn(insn);
   const size: u32 = 1 << sizeLog;
   let addr: u64;
   let wback = false;
@@ -92,9 +93,9 @@ function single(insn: u32): i32 {
   if ((insn >> 24) & 1) { // unsigned offset, scaled
     addr = xs(rn) + (<u64>((insn >> 10) & 0xfff) << sizeLog);
   } else if ((insn >> 21) & 1) {
-    if (((insn >> 10) & 3) != 2) return unimplemented(insn); // atomic memory operations (LSE), PAC loads
+    if (((insn >> 10) & 3) != 2) return undefinedInsn(insn); // atomic memory operations (LSE), PAC loads
     const option = (insn >> 13) & 7;
-    if ((option & 2) == 0) return unimplemented(insn);
+    if ((option & 2) == 0) return undefinedInsn(insn);
     addr = xs(rn) + extendReg((insn >> 16) & 31, option, ((insn >> 12) & 1) ? sizeLog : 0);
   } else {
     const imm = <u64>sext((insn >> 12) & 0x1ff, 9);
@@ -128,7 +129,7 @@ function pair(insn: u32): i32 {
   const opc = insn >> 30;
   const load = (insn >> 22) & 1;
   const mode = (insn >> 23) & 3; // 00 no-allocate (offset), 01 post-index, 10 offset, 11 pre-index
-  if (opc == 3 || (opc == 1 && !load)) return unimplemented(insn); // STGP (MTE)
+  if (opc == 3 || (opc == 1 && !load)) return undefinedInsn(insn); // STGP (MTE)
   const signed = opc == 1; // LDPSW
   const sizeLog: u32 = opc == 2 ? 3 : 2;
   const size: u32 = 1 << sizeLog;

@@ -2,7 +2,7 @@
 // vCPU's region of shared memory (../layout.ts); pc and NZCV are kept in globals during run() and
 // written back whenever control leaves the core.
 import {
-  C_X, C_PC, C_NZCV, C_EXIT_PC, C_EXIT_INSN, C_EXIT_REASON, C_EXIT_ADDR, FATAL_UNIMPLEMENTED,
+  C_X, C_PC, C_NZCV, C_EXIT_PC, C_EXIT_INSN, C_EXIT_REASON, C_EXIT_ADDR,
 } from "../layout";
 import { EXIT_FATAL } from "../../exit";
 
@@ -80,11 +80,6 @@ export function fatal(reason: u32, insn: u32, addr: u64): i32 {
   store<u32>(cpu + C_EXIT_REASON, reason);
   store<u64>(cpu + C_EXIT_ADDR, addr);
   return EXIT_FATAL;
-}
-
-/** An encoding this core does not implement (or that is UNDEFINED): the vCPU stops with it. */
-export function unimplemented(insn: u32): i32 {
-  return fatal(FATAL_UNIMPLEMENTED, insn, pc);
 }
 
 /** Executors return this to go on with the next instruction (pc already set). */

@@ -1,0 +1,166 @@
+// The system instruction space (0xd5......): hints, barriers, MSR (immediate) to PSTATE, cache and
+// TLB maintenance (SYS), and MRS/MSR of the system registers this core has. A register it does not
+// have reads and writes as UNDEFINED (as on a CPU without that feature), never as zero or a no-op.
+import {
+  C_EL, C_SPSEL, C_DAIF, C_SP_EL0, C_SYSREG, SR_VBAR, SR_ESR, SR_FAR, SR_ELR, SR_SPSR, SR_SCTLR,
+  SR_TPIDR_EL0, SR_TPIDR_EL1, SR_TPIDRRO_EL0, SR_CONTEXTIDR, SR_CPACR, SR_TCR, SR_TTBR0, SR_TTBR1,
+  SR_MAIR, SR_AMAIR, SR_MDSCR, SR_CNTKCTL, SR_PAR, SR_AFSR0, SR_AFSR1, SR_CSSELR, SR_MPIDR,
+  FATAL_UNSUPPORTED,
+} from "../layout";
+import { EXIT_WFI } from "../../exit";
+import { cpu, pc, nzcv, setPc, setNzcv, xr, setXr, fatal, CONTINUE } from "./state";
+import { undefinedInsn, setElSp } from "./exception";
+
+/** op0:op1:CRn:CRm:op2 as MRS/MSR encode them in bits 20:5. */
+@inline function enc(op0: u32, op1: u32, crn: u32, crm: u32, op2: u32): u32 {
+  return (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
+}
+
+// What the guest sees of this CPU. Only what the core implements is advertised.
+const MIDR: u64 = 0x411fd070; // Arm Cortex-A57 r1p0, as the device tree says
+// EL0 and EL1 in AArch64 only; no EL2/EL3 for the guest; FP and AdvSIMD not implemented (0xf); no GIC system registers yet.
+const ID_AA64PFR0: u64 = 0x00ff0011;
+// 48-bit PA, 16-bit ASIDs, 4 KiB granule only (16K: 0 = absent, 64K: 0xf = absent). The MMU itself is not implemented yet.
+const ID_AA64MMFR0: u64 = 0x0f000025;
+const CTR_EL0: u64 = 0x8444c004; // 64-byte lines, VIPT-less (PIPT) I-cache, as QEMU's Cortex-A57
+const DCZID_EL0: u64 = 0x10; // DZP: DC ZVA prohibited (not implemented)
+/** SCTLR_EL1 bits this core acts on: M (the MMU) is not implemented, so setting it stops the vCPU. */
+const SCTLR_M: u64 = 1;
+
+@inline function sr(i: u32): usize {
+  return cpu + C_SYSREG + (<usize>i << 3);
+}
+
+/** The SR_* slot of a plain read/write EL1 register, or -1. */
+function plainSlot(e: u32): i32 {
+  switch (e) {
+    case enc(3, 0, 12, 0, 0): return SR_VBAR;
+    case enc(3, 0, 5, 2, 0): return SR_ESR;
+    case enc(3, 0, 6, 0, 0): return SR_FAR;
+    case enc(3, 0, 4, 0, 1): return SR_ELR;
+    case enc(3, 0, 4, 0, 0): return SR_SPSR;
+    case enc(3, 0, 13, 0, 4): return SR_TPIDR_EL1;
+    case enc(3, 0, 13, 0, 1): return SR_CONTEXTIDR;
+    case enc(3, 0, 1, 0, 2): return SR_CPACR;
+    case enc(3, 0, 2, 0, 2): return SR_TCR;
+    case enc(3, 0, 2, 0, 0): return SR_TTBR0;
+    case enc(3, 0, 2, 0, 1): return SR_TTBR1;
+    case enc(3, 0, 10, 2, 0): return SR_MAIR;
+    case enc(3, 0, 10, 3, 0): return SR_AMAIR;
+    case enc(2, 0, 0, 2, 2): return SR_MDSCR;
+    case enc(3, 0, 14, 1, 0): return SR_CNTKCTL;
+    case enc(3, 0, 7, 4, 0): return SR_PAR;
+    case enc(3, 0, 5, 1, 0): return SR_AFSR0;
+    case enc(3, 0, 5, 1, 1): return SR_AFSR1;
+    case enc(3, 2, 0, 0, 0): return SR_CSSELR;
+    default: return -1;
+  }
+}
+
+export function execSystem(insn: u32): i32 {
+  const el = load<u32>(cpu + C_EL);
+  if ((insn & 0xfffff01f) == 0xd503201f) { // hints
+    const hint = (insn >> 5) & 0x7f;
+    setPc(pc + 4);
+    // WFI (3): nothing can interrupt yet, so the vCPU halts (the host decides what that means). WFE, YIELD, SEV, NOP,
+    // and the PAC/BTI hints (NOPs on a CPU without those features) go on.
+    return hint == 3 ? EXIT_WFI : CONTINUE;
+  }
+  if ((insn & 0xfffff01f) == 0xd503301f) { // CLREX, DSB, DMB, ISB, SB
+    const op2 = (insn >> 5) & 7;
+    if (op2 == 2 || op2 >= 4) {
+      setPc(pc + 4);
+      return CONTINUE;
+    }
+    return undefinedInsn(insn);
+  }
+  if ((insn & 0xfff8f01f) == 0xd500401f) return msrImmediate(insn, el);
+  if ((insn & 0xfff80000) == 0xd5080000) return sys(insn, el);
+  if ((insn & 0xffd00000) == 0xd5100000) {
+    const e = (insn >> 5) & 0xffff;
+    const rt = insn & 31;
+    return (insn >> 21) & 1 ? mrs(insn, e, rt, el) : msr(insn, e, xr(rt), el);
+  }
+  return undefinedInsn(insn);
+}
+
+function msrImmediate(insn: u32, el: u32): i32 {
+  const op1 = (insn >> 16) & 7;
+  const op2 = (insn >> 5) & 7;
+  const imm = (insn >> 8) & 15;
+  if (el == 0) return undefinedInsn(insn); // SCTLR_EL1.UMA is not implemented
+  if (op1 == 3 && op2 == 6) store<u32>(cpu + C_DAIF, load<u32>(cpu + C_DAIF) | (imm << 6)); // DAIFSet
+  else if (op1 == 3 && op2 == 7) store<u32>(cpu + C_DAIF, load<u32>(cpu + C_DAIF) & ~(imm << 6)); // DAIFClr
+  else if (op1 == 0 && op2 == 5) setElSp(el, imm & 1); // SPSel
+  else return undefinedInsn(insn); // PAN, UAO, SSBS, DIT, ... not implemented
+  setPc(pc + 4);
+  return CONTINUE;
+}
+
+function sys(insn: u32, el: u32): i32 {
+  const op1 = (insn >> 16) & 7;
+  const crn = (insn >> 12) & 15;
+  const crm = (insn >> 8) & 15;
+  if ((insn >> 21) & 1) return undefinedInsn(insn); // SYSL
+  // No caches are modelled and the MMU is off: cache maintenance and TLB invalidation have nothing to do.
+  // Not DC ZVA (op1 3, CRm 4: DCZID_EL0 prohibits it) nor AT (CRm 8, 9: address translation).
+  const cache = crn == 7 && crm != 4 && crm != 8 && crm != 9;
+  if ((cache || crn == 8) && (el == 1 || (crn == 7 && op1 == 3))) {
+    setPc(pc + 4);
+    return CONTINUE;
+  }
+  return undefinedInsn(insn);
+}
+
+function mrs(insn: u32, e: u32, rt: u32, el: u32): i32 {
+  let v: u64;
+  // EL0 may read only these (TPIDR_EL0, TPIDRRO_EL0, NZCV, CTR_EL0, DCZID_EL0).
+  if (e == enc(3, 3, 4, 2, 0)) v = <u64>nzcv;
+  else if (e == enc(3, 3, 13, 0, 2)) v = load<u64>(sr(SR_TPIDR_EL0));
+  else if (e == enc(3, 3, 13, 0, 3)) v = load<u64>(sr(SR_TPIDRRO_EL0));
+  else if (e == enc(3, 3, 0, 0, 1)) v = CTR_EL0;
+  else if (e == enc(3, 3, 0, 0, 7)) v = DCZID_EL0;
+  else if (el == 0) return undefinedInsn(insn);
+  else if (plainSlot(e) >= 0) v = load<u64>(sr(plainSlot(e)));
+  else if (e == enc(3, 0, 4, 2, 2)) v = <u64>el << 2; // CurrentEL
+  else if (e == enc(3, 3, 4, 2, 1)) v = <u64>load<u32>(cpu + C_DAIF);
+  else if (e == enc(3, 0, 4, 2, 0)) v = <u64>load<u32>(cpu + C_SPSEL);
+  else if (e == enc(3, 0, 4, 1, 0)) { // SP_EL0: from EL1 with SP_EL1 selected only
+    if (load<u32>(cpu + C_SPSEL) == 0) return undefinedInsn(insn);
+    v = load<u64>(cpu + C_SP_EL0);
+  } else if (e == enc(3, 0, 1, 0, 0)) v = load<u64>(sr(SR_SCTLR));
+  else if (e == enc(3, 0, 0, 0, 0)) v = MIDR;
+  else if (e == enc(3, 0, 0, 0, 5)) v = load<u64>(sr(SR_MPIDR));
+  else if (e == enc(3, 0, 0, 0, 6)) v = 0; // REVIDR_EL1
+  else if (e == enc(3, 0, 0, 4, 0)) v = ID_AA64PFR0;
+  else if (e == enc(3, 0, 0, 7, 0)) v = ID_AA64MMFR0;
+  else if ((e >> 7) == (enc(3, 0, 0, 0, 0) >> 7) && ((e >> 3) & 15) >= 1 && ((e >> 3) & 15) <= 7) {
+    v = 0; // the rest of the ID register space (op0 3, op1 0, CRn 0, CRm 1..7) reads as zero: features absent
+  } else if (e == enc(3, 1, 0, 0, 1) || e == enc(3, 1, 0, 0, 0)) v = 0; // CLIDR_EL1, CCSIDR_EL1: no caches
+  else if (e == enc(2, 0, 1, 1, 4)) v = 0; // OSLSR_EL1: OS lock not implemented
+  else return undefinedInsn(insn);
+  setXr(rt, v);
+  setPc(pc + 4);
+  return CONTINUE;
+}
+
+function msr(insn: u32, e: u32, v: u64, el: u32): i32 {
+  if (e == enc(3, 3, 4, 2, 0)) setNzcv(<u32>v & 0xf0000000);
+  else if (e == enc(3, 3, 13, 0, 2)) store<u64>(sr(SR_TPIDR_EL0), v);
+  else if (el == 0) return undefinedInsn(insn);
+  else if (plainSlot(e) >= 0) store<u64>(sr(plainSlot(e)), v);
+  else if (e == enc(3, 3, 13, 0, 3)) store<u64>(sr(SR_TPIDRRO_EL0), v);
+  else if (e == enc(3, 3, 4, 2, 1)) store<u32>(cpu + C_DAIF, <u32>v & (0xf << 6));
+  else if (e == enc(3, 0, 4, 2, 0)) setElSp(el, <u32>v & 1);
+  else if (e == enc(3, 0, 4, 1, 0)) {
+    if (load<u32>(cpu + C_SPSEL) == 0) return undefinedInsn(insn);
+    store<u64>(cpu + C_SP_EL0, v);
+  } else if (e == enc(3, 0, 1, 0, 0)) {
+    if (v & SCTLR_M) return fatal(FATAL_UNSUPPORTED, insn, pc); // the MMU: not implemented yet
+    store<u64>(sr(SR_SCTLR), v);
+  } else if (e == enc(2, 0, 1, 0, 4) || e == enc(2, 0, 1, 3, 4)) {
+    // OSLAR_EL1, OSDLR_EL1: the OS lock and double lock are not implemented; writes are ignored.
+  } else return undefinedInsn(insn);
+  setPc(pc + 4);
+  return CONTINUE;
+}
