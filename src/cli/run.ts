@@ -1,10 +1,10 @@
 // `tsvisor run`: boot one zone in the foreground with its console on this terminal.
 import { loadZoneConfig, ConfigError, PAYLOAD_FORMATS, type FormatChoice, type ZoneConfig } from "../config/zone-config.js";
 import { parseSize } from "../config/size.js";
-import { closeSync, openSync, readSync } from "node:fs";
 import { ARCHES, DEFAULT_ARCH, type Arch } from "../engine/arch.js";
 import { kernelArchOf } from "../engine/kernel-arch.js";
 import { BootError } from "../engine/boot-error.js";
+import { UserFileError, userFileHead } from "../host/user-file.js";
 import { ZoneRunner } from "../zone/zone-runner.js";
 import { zoneSpecOf } from "../zone/zone.js";
 import type { ZoneStatus } from "../zone/zone-link.js";
@@ -58,23 +58,19 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
 }
 
 /**
- * `tsvisor run --kernel` without a zone file: the architecture the kernel's header names (an
- * unreadable file or one whose header tells nothing gets the default; the zone start says why it cannot boot).
+ * `tsvisor run --kernel` without a zone file: the architecture the kernel's header names (a file
+ * that cannot be read, is no regular file or whose header tells nothing gets the default: the
+ * zone start says why it cannot boot).
  */
 function kernelFileArch(path: string): Arch {
-  const head = new Uint8Array(4096);
-  let n = 0;
+  let head: Uint8Array;
   try {
-    const fd = openSync(path, "r");
-    try {
-      n = readSync(fd, head, 0, head.length, 0);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return DEFAULT_ARCH;
+    head = userFileHead(path, { maxBytes: Number.MAX_SAFE_INTEGER, limit: "" }, 4096).head;
+  } catch (e) {
+    if (e instanceof UserFileError) return DEFAULT_ARCH;
+    throw e;
   }
-  const k = kernelArchOf(head.subarray(0, n));
+  const k = kernelArchOf(head);
   if (k === undefined) return DEFAULT_ARCH;
   if (!(ARCHES as readonly string[]).includes(k.arch)) {
     throw new BootError(`--kernel ${path}: it is ${k.what}: tsvisor has no ${k.arch} engine yet (it runs ${ARCHES.join(", ")})`);

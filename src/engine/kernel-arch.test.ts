@@ -54,7 +54,7 @@ test("a kernel for another architecture is refused in one line naming it, both w
   const onRiscv = (b: Uint8Array) => () => describeRiscv(b, b.length, "Image");
   const onArm = (b: Uint8Array) => () => describeArm64(b, b.length, "Image");
   const one = (re: RegExp) => (e: Error) => e instanceof BootError && re.test(e.message) && e.message.startsWith("Image: it is ") && !e.message.includes("\n");
-  assert.throws(onRiscv(arm64Image()), one(/Image: it is an arm64 Linux Image, but zone\.arch is riscv64: tsvisor has no aarch64 engine yet/));
+  assert.throws(onRiscv(arm64Image()), one(/Image: it is an arm64 Linux Image, but zone\.arch is riscv64: set arch = "aarch64" in \[zone\], or boot a riscv64 kernel$/));
   assert.throws(onRiscv(elf(183)), one(/Image: it is an aarch64 ELF executable, but zone\.arch is riscv64/));
   assert.throws(onArm(riscvImage()), one(/Image: it is a RISC-V Linux Image, but zone\.arch is aarch64: set arch = "riscv64" in \[zone\]/));
   assert.throws(onArm(elf(243)), one(/Image: it is a riscv64 ELF executable, but zone\.arch is aarch64/));

@@ -4,7 +4,7 @@
 import { BootError } from "./boot-error.js";
 import { wrongArchMessage } from "./kernel-arch.js";
 import type { FormatChoice } from "../config/zone-config.js";
-import type { Payload, PayloadRegion } from "./engine.js";
+import type { Payload, PayloadFormat, PayloadOptions, PayloadRegion } from "./engine.js";
 
 /** How much of the file the describers need at most (headers and ELF program headers). */
 export const PAYLOAD_HEAD_BYTES = 64 * 1024;
@@ -14,12 +14,12 @@ const PT_LOAD = 1;
 const ET = ["ET_NONE", "ET_REL (an object file: link it)", "ET_EXEC", "ET_DYN (position-independent: link it at a fixed address)", "ET_CORE (a core dump)"];
 const hex = (n: number) => `0x${n.toString(16)}`;
 
-export function isElf(head: Uint8Array): boolean {
+function isElf(head: Uint8Array): boolean {
   return head.length >= 4 && new DataView(head.buffer, head.byteOffset, 4).getUint32(0, false) === ELF_MAGIC;
 }
 
 /** Throws when the file's header says it is for another architecture than `arch` (a forced raw binary is never checked). */
-export function refuseOtherArch(head: Uint8Array, arch: string, file: string, choice: FormatChoice): void {
+function refuseOtherArch(head: Uint8Array, arch: string, file: string, choice: FormatChoice): void {
   if (choice === "raw") return;
   const wrong = wrongArchMessage(head, arch, file);
   if (wrong) throw new BootError(wrong);
@@ -87,11 +87,34 @@ export function describeElf(head: Uint8Array, fileSize: number, file: string, m:
 }
 
 /** A raw binary at `start` (refused in auto mode when it surely is no payload). */
-export function describeRaw(head: Uint8Array, fileSize: number, file: string, choice: FormatChoice, start: number, entry?: number): Payload {
+function describeRaw(head: Uint8Array, fileSize: number, file: string, choice: FormatChoice, start: number, entry?: number): Payload {
   if (choice === "auto") {
     const why = notAPayload(head);
     if (why) throw new BootError(`${file}: not a Linux Image, an ELF executable or a raw binary: ${why}`);
   }
   if (fileSize === 0) throw new BootError(`${file}: the file is empty`);
   return { format: "raw", entry: entry ?? start, regions: [{ name: "raw binary", start, end: start + fileSize, fileOff: 0, fileLen: fileSize }] };
+}
+
+/** What tells an engine's payloads apart: its ELF machine, its Linux Image header, its raw load address. */
+export interface PayloadRules {
+  elf: ElfMachine;
+  isImage(head: Uint8Array): boolean;
+  /** The Linux Image's regions and entry (the header parsed; throws BootError when it is bad). */
+  image(head: Uint8Array, fileSize: number, file: string): Payload;
+  rawLoadAddr: number;
+}
+
+/** Tell what `head` (the file's first bytes, or all of it) is for an engine with `rules`, and where it goes. */
+export function describeWith(rules: PayloadRules, head: Uint8Array, fileSize: number, file: string, o: PayloadOptions = {}): Payload {
+  const choice = o.format ?? "auto";
+  refuseOtherArch(head, rules.elf.arch, file, choice);
+  const elf = isElf(head);
+  const format: PayloadFormat = choice !== "auto" ? choice : rules.isImage(head) ? "image" : elf ? "elf" : "raw";
+  if (format === "image") return rules.image(head, fileSize, file);
+  if (format === "elf") {
+    if (!elf) throw new BootError(`${file}: format = "elf", but the file does not start with the ELF magic`);
+    return describeElf(head, fileSize, file, rules.elf);
+  }
+  return describeRaw(head, fileSize, file, choice, o.loadAddr ?? rules.rawLoadAddr, o.entry);
 }

@@ -40,6 +40,9 @@ export const C_SP_EL1 = 0x158; // u64: SP_EL1 while not in use
 export const C_UNDEF_PC = 0x160; // u64
 export const C_UNDEF_INSN = 0x168; // u32
 export const C_UNDEF_COUNT = 0x16c; // u32: how many so far
+// The host side of the vCPU (never read by the core).
+export const C_LD_ANSWER = 0x180; // 3 x u32: the VMM's answer to this vCPU's MMIO load (0 ok / 1 fault, low, high word)
+export const C_WAKE = 0x190; // i32: bumped and notified to wake the vCPU thread from a wait
 // EL1 system registers that only hold a value for now, by SR_* index (u64 each).
 export const C_SYSREG = 0x200;
 export const SR_VBAR = 0;

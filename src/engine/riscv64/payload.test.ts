@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { describePayload } from "./payload.js";
 import { MACHINE } from "./machine.js";
-import { planBoot } from "./loader.js";
+import { planBoot } from "../boot-plan.js";
 import { BootError } from "../boot-error.js";
 
 const M = 1024 * 1024;

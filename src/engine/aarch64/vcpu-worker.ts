@@ -1,0 +1,145 @@
+// One aarch64 vCPU thread: runs its vCPU on the A64 core and serves its exits — MMIO through the
+// VMM thread's request ring, PSCI over HVC, WFI as a sleep — until the zone ends. Nothing the
+// guest does throws out of here: what stops the vCPU ends the zone with a reason.
+import { parentPort, workerData } from "node:worker_threads";
+import * as L from "./layout.js";
+import * as Z from "../zone-block.js";
+import { instantiateCore } from "./core-module.js";
+import { ZoneControl } from "../zone-control.js";
+import { MmioRing } from "../mmio-ring.js";
+import { VcpuExit } from "../exit.js";
+import { LogLimiter } from "../log-limiter.js";
+import { mmioWindows } from "./machine.js";
+import { psciCall } from "./psci.js";
+import type { ZoneThreadMessage } from "../thread-messages.js";
+import type { VcpuThreadData } from "../engine.js";
+import type { Aarch64VcpuData } from "./engine.js";
+
+const BUDGET = 1 << 20; // instructions per run() between checks of the zone state
+const SPIN_BEFORE_SLEEP = 20000; // polls for an MMIO answer before a futex sleep
+const FATAL: Record<number, string> = {
+  [L.FATAL_FETCH]: "instruction fetch outside RAM",
+  [L.FATAL_MMIO_FORM]: "a load/store pair to MMIO (not supported)",
+  [L.FATAL_WEDGED]: "exceptions in a row without progress (no exception vectors, or a handler that faults)",
+  [L.FATAL_UNSUPPORTED]: "the guest turned on what this engine lacks (SCTLR_EL1.M: the MMU), or returned to an illegal state",
+};
+
+const data = workerData as VcpuThreadData;
+const { module } = data.engine as Aarch64VcpuData;
+const buffer = data.memory.buffer as unknown as SharedArrayBuffer;
+const ctl = new ZoneControl(buffer);
+const words = new Int32Array(buffer);
+const view = new DataView(buffer);
+const base = L.CPU_REGION_OFF + data.vcpu * L.CPU_STRIDE;
+const send = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
+const limiter = new LogLimiter((msg) => send({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }));
+const ring = new MmioRing(ctl, SPIN_BEFORE_SLEEP);
+const windows = mmioWindows(data.virtioSlots);
+
+const core = instantiateCore(module, data.memory, (m) => { throw new Error(m); });
+core.init(base, L.GUEST_RAM_OFF, BigInt(0x4000_0000), BigInt(data.ramSize));
+
+const u32 = (off: number) => view.getUint32(base + off, true);
+const u64 = (off: number) => view.getBigUint64(base + off, true);
+const hex = (v: bigint | number) => `0x${v.toString(16)}`;
+
+function endZone(state: number, code: number): void {
+  ring.waitServed(ring.head, 0); // console output posted before the end reaches the console
+  ctl.end(state, code);
+}
+
+function fatal(reason: string): void {
+  if (ctl.end(Z.ZONE_ERROR)) send({ type: "error", reason: `zone ${data.zoneName}: vCPU ${data.vcpu}: ${reason}` });
+}
+
+let undefSeen = 0;
+/** The guest ran into an instruction this engine lacks (it got UNDEFINED): say which, rate-limited. */
+function noteUndefined(): void {
+  const n = u32(L.C_UNDEF_COUNT);
+  if (n === undefSeen) return;
+  undefSeen = n;
+  limiter.log("undefined", `vCPU ${data.vcpu}: instruction ${hex(u32(L.C_UNDEF_INSN))} at pc ${hex(u64(L.C_UNDEF_PC))} ` +
+    "raised UNDEFINED: the aarch64 engine does not implement it (or the architecture leaves it undefined)");
+}
+
+function mapped(addr: bigint, size: number): boolean {
+  const a = Number(addr);
+  return windows.some((w) => a >= w.base && a - w.base <= w.size - size);
+}
+
+function request(op: number): number | undefined {
+  const size = u32(L.C_EXIT_SIZE);
+  const addr = u64(L.C_EXIT_ADDR);
+  if (!mapped(addr, size) || size === 8) {
+    fatal(`${op === Z.MMIO_LOAD ? "load from" : "store to"} ${hex(addr)} (${size} bytes) at pc ${hex(u64(L.C_EXIT_PC))}: ` +
+      (size === 8 ? "64-bit MMIO accesses are not supported" : "no device there"));
+    return undefined;
+  }
+  return ring.post(data.vcpu, op, size, u32(L.C_EXIT_ADDR), u32(L.C_EXIT_ADDR + 4), u32(L.C_EXIT_DATA), u32(L.C_EXIT_DATA + 4));
+}
+
+function mmioLoad(): void {
+  const i = request(Z.MMIO_LOAD);
+  if (i === undefined) return;
+  ring.waitServed((i + 1) | 0, 0);
+  if (!ctl.running) return;
+  const answer = (base + L.C_LD_ANSWER) >> 2;
+  if (words[answer] !== 0) {
+    fatal(`load from ${hex(u64(L.C_EXIT_ADDR))} at pc ${hex(u64(L.C_EXIT_PC))}: the device refused it`);
+    return;
+  }
+  core.completeMmioLoad(BigInt(words[answer + 1]! >>> 0) | (BigInt(words[answer + 2]! >>> 0) << 32n));
+}
+
+function hypercall(): void {
+  const a = psciCall(core.getX(0), core.getX(1));
+  if (a.action === "poweroff") endZone(Z.ZONE_POWEROFF, 0);
+  else if (a.action === "reboot") endZone(Z.ZONE_REBOOT, 0);
+  else view.setBigUint64(base + L.C_X, a.x0, true);
+}
+
+/** WFI: no interrupt can come yet (no GIC), so sleep until the zone ends or this vCPU is woken. */
+function waitForInterrupt(): void {
+  const w = (base + L.C_WAKE) >> 2;
+  const seen = Atomics.load(words, w);
+  if (ctl.running) Atomics.wait(words, w, seen, 50);
+}
+
+function loop(): void {
+  while (ctl.running) {
+    const exit = core.run(BUDGET);
+    noteUndefined();
+    switch (exit) {
+      case VcpuExit.Budget: break;
+      case VcpuExit.MmioStore: request(Z.MMIO_STORE); break;
+      case VcpuExit.MmioLoad: mmioLoad(); break;
+      case VcpuExit.Hypercall: hypercall(); break;
+      case VcpuExit.Halt: waitForInterrupt(); break;
+      case VcpuExit.Fatal: {
+        const insn = u32(L.C_EXIT_INSN);
+        fatal(`${FATAL[u32(L.C_EXIT_REASON)] ?? `fatal exit ${u32(L.C_EXIT_REASON)}`} at pc ${hex(u64(L.C_EXIT_PC))}` +
+          `${insn ? ` (instruction ${hex(insn)})` : ""}, address ${hex(u64(L.C_EXIT_ADDR))}`);
+        return;
+      }
+      default:
+        fatal(`unexpected exit ${exit} from the core at pc ${hex(u64(L.C_PC))}`);
+        return;
+    }
+  }
+}
+
+// Host libc (koffi) only when pinning: loading it costs a thread ~10 ms of its start.
+const pinned = data.hostCpu === undefined ? { tid: 0, error: undefined }
+  : (await import("../../host/affinity.js")).pinVcpuThread(data.hostCpu, `v${data.vcpu}:${data.zoneName}`);
+if (pinned.error !== undefined) {
+  fatal(`cannot pin to host CPU ${data.hostCpu}: ${pinned.error}`);
+} else {
+  send({ type: "ready", vcpu: data.vcpu, tid: pinned.tid });
+}
+try {
+  loop();
+} catch (e) {
+  fatal(`failed at pc ${hex(u64(L.C_PC))}: ${(e as Error).message}`);
+}
+limiter.flush();
+send({ type: "exited" });
