@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { buildA64, runA64, runQemuUser } from "./helpers/a64.js";
 
-const PROGRAMS = ["smoke.S", "dp.S", "branch.S", "ldst.S"];
+const PROGRAMS = ["smoke.S", "dp.S", "branch.S", "ldst.S", "exclusive.S"];
 // Programs only bare metal can run (EL1 state, exceptions).
 const BARE_ONLY = ["exceptions.S"];
 

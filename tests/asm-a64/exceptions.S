@@ -187,6 +187,18 @@ illegal_target:
     check_same 56, x3, x1
     mrs x1, sctlr_el1
     check 57, x1, 0x30d00800
+    /* the generic timer's counter: 62.5 MHz, never going backwards */
+    mrs x1, cntfrq_el0
+    check 58, x1, 62500000
+    mrs x1, cntvct_el0
+    mrs x2, cntpct_el0
+    mrs x3, cntvct_el0
+    cmp x2, x1
+    cset x4, hs
+    cmp x3, x2
+    cset x5, hs
+    and x4, x4, x5
+    check 59, x4, 1
     dc civac, x1                 /* cache and TLB maintenance: nothing to do, no exception */
     ic iallu
     tlbi vmalle1

@@ -59,7 +59,7 @@ const RAM_BYTES = 4 * 1024 * 1024;
 export function runA64(bin: string, maxInsns = 50_000_000): A64Result {
   const pages = Math.ceil((L.GUEST_RAM_OFF + RAM_BYTES) / 65536);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-  const core = instantiateCore(coreModule(), memory, (m) => { throw new Error(m); });
+  const core = instantiateCore(coreModule(), memory, () => performance.now(), (m) => { throw new Error(m); });
   const base = L.CPU_REGION_OFF;
   core.init(base, L.GUEST_RAM_OFF, BigInt(MACHINE.ramBase), BigInt(RAM_BYTES));
   core.reset(0n);

@@ -20,10 +20,13 @@ export interface A64Core {
   getX(n: number): bigint;
 }
 
-export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.Memory, onAbort: (msg: string) => void): A64Core {
+/** `now` returns milliseconds since the zone's time origin (the generic timer's counter derives from it). */
+export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.Memory, now: () => number,
+  onAbort: (msg: string) => void): A64Core {
   const inst = new WebAssembly.Instance(module, {
     env: {
       memory,
+      now,
       table: new WebAssembly.Table({ initial: 1, element: "anyfunc" }),
       abort: (_m: number, _f: number, line: number, col: number) => onAbort(`core abort at ${line}:${col}`),
     },

@@ -27,7 +27,7 @@ function plan(z: BootRequest, payload: Payload): BootPlan {
 
 function prepareVcpus(memory: WebAssembly.Memory, cpus: number, memBytes: number, p: BootPlan): Aarch64VcpuData {
   const module = coreModule();
-  const core = instantiateCore(module, memory, (m) => { throw new Error(m); });
+  const core = instantiateCore(module, memory, () => 0, (m) => { throw new Error(m); });
   const view = new DataView(memory.buffer);
   for (let i = 0; i < cpus; i++) {
     core.init(cpuBase(i), L.GUEST_RAM_OFF, BigInt(MACHINE.ramBase), BigInt(memBytes));

@@ -36,7 +36,10 @@ const limiter = new LogLimiter((msg) => send({ type: "log", msg: `zone ${data.zo
 const ring = new MmioRing(ctl, SPIN_BEFORE_SLEEP);
 const windows = mmioWindows(data.virtioSlots);
 
-const core = instantiateCore(module, data.memory, (m) => { throw new Error(m); });
+// Zone time: ms since the zone's origin, shared by all threads of the zone.
+const origin = new Float64Array(buffer, Z.ZONE_CTL_OFF + Z.ZC_TIME_ORIGIN, 1)[0]!;
+const delta = performance.timeOrigin - origin;
+const core = instantiateCore(module, data.memory, () => performance.now() + delta, (m) => { throw new Error(m); });
 core.init(base, L.GUEST_RAM_OFF, BigInt(0x4000_0000), BigInt(data.ramSize));
 
 const u32 = (off: number) => view.getUint32(base + off, true);

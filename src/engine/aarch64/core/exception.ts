@@ -7,6 +7,7 @@ import {
   C_UNDEF_PC, C_UNDEF_INSN, C_UNDEF_COUNT, FATAL_WEDGED,
 } from "../layout";
 import { cpu, pc, nzcv, setPc, setNzcv, fatal } from "./state";
+import { clearMonitor } from "./monitor";
 
 // Exception classes (ESR_ELx.EC).
 export const EC_UNKNOWN: u32 = 0x00;
@@ -57,6 +58,7 @@ export function pstate(): u64 {
 export function takeException(ec: u32, iss: u32, ret: u64, far: u64, setFar: bool): i32 {
   if (++streak > STORM) return fatal(FATAL_WEDGED, ec, pc);
   const fromEl = load<u32>(cpu + C_EL);
+  clearMonitor();
   store<u64>(sysreg(SR_SPSR), pstate());
   store<u64>(sysreg(SR_ELR), ret);
   store<u64>(sysreg(SR_ESR), (<u64>ec << 26) | (1 << 25) | <u64>(iss & 0x1ffffff));
@@ -88,6 +90,7 @@ export function exceptionReturn(): i32 {
     setPc(target);
     return takeException(EC_ILLEGAL_STATE, 0, target, 0, false);
   }
+  clearMonitor(); // an exception return clears the local monitor: an interrupted LDXR/STXR retries
   setNzcv(<u32>spsr & 0xf0000000);
   store<u32>(cpu + C_DAIF, <u32>spsr & (0xf << 6));
   setElSp(m >> 2, m & 1);

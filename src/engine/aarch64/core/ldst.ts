@@ -2,13 +2,14 @@
 // (LDUR/STUR) and unprivileged (LDTR/STTR: the same while there is no EL0), pre- and post-index,
 // register offset with extend/shift, PC-relative literal, and pairs (LDP/STP/LDPSW/LDNP/STNP).
 // Sizes 8 to 64 bits, zero- or sign-extended to 32 or 64 bits. PRFM is a no-op.
-// The exclusive, acquire/release, atomic (LSE) and SIMD&FP forms are not implemented yet.
+// The exclusive and acquire/release forms are exclusive.ts's; LSE atomics and SIMD&FP are not implemented yet.
 import { MMIO_SIGNED, MMIO_W, FATAL_MMIO_FORM } from "../layout";
 import { EXIT_MMIO_LOAD, EXIT_MMIO_STORE } from "../../exit";
 import { pc, setPc, xr, xs, setXr, setXs, fatal, CONTINUE } from "./state";
 import { undefinedInsn } from "./exception";
 import { extendReg } from "./alu";
 import { ramAt, loadRaw, storeRaw, recordMmio } from "./memory";
+import { execExclusive } from "./exclusive";
 
 @inline function sext(v: u32, bits: u32): i64 {
   return <i64>(<i32>(v << (32 - bits)) >> (32 - bits));
@@ -28,7 +29,8 @@ export function execLoadStore(insn: u32): i32 {
   if (op == 3) return loadLiteral(insn); // x011: bits 29:28 = 01, bit 27 = 1
   if (op == 5) return pair(insn); // bits 29:27 = 101
   if (op == 7) return single(insn); // bits 29:27 = 111
-  return undefinedInsn(insn); // exclusive, ordered, LSE atomics, tags
+  if (((insn >> 24) & 0x3f) == 0x08) return execExclusive(insn); // bits 29:24 = 001000
+  return undefinedInsn(insn); // LDAPR/STLUR (RCpc), tags, ...
 }
 
 /** A single register's load or store of `size` bytes at `addr`; opc as in the encoding (00 store, 01 load, 1x signed). */

@@ -10,6 +10,7 @@ import {
 import { EXIT_WFI } from "../../exit";
 import { cpu, pc, nzcv, setPc, setNzcv, xr, setXr, fatal, CONTINUE } from "./state";
 import { undefinedInsn, setElSp } from "./exception";
+import { clearMonitor } from "./monitor";
 
 /** op0:op1:CRn:CRm:op2 as MRS/MSR encode them in bits 20:5. */
 @inline function enc(op0: u32, op1: u32, crn: u32, crm: u32, op2: u32): u32 {
@@ -26,6 +27,15 @@ const CTR_EL0: u64 = 0x8444c004; // 64-byte lines, VIPT-less (PIPT) I-cache, as 
 const DCZID_EL0: u64 = 0x10; // DZP: DC ZVA prohibited (not implemented)
 /** SCTLR_EL1 bits this core acts on: M (the MMU) is not implemented, so setting it stops the vCPU. */
 const SCTLR_M: u64 = 1;
+
+// The generic timer's counter counts at this rate from the zone's start (machine.ts timer.counterHz,
+// which this file cannot import). The timers themselves (CNTV_*, CNTP_*) come with the GIC.
+const COUNTER_HZ: f64 = 62_500_000;
+@external("env", "now") declare function hostNow(): f64; // ms since the zone's start
+
+@inline function counter(): u64 {
+  return <u64>(hostNow() * (COUNTER_HZ / 1000));
+}
 
 @inline function sr(i: u32): usize {
   return cpu + C_SYSREG + (<usize>i << 3);
@@ -69,6 +79,7 @@ export function execSystem(insn: u32): i32 {
   if ((insn & 0xfffff01f) == 0xd503301f) { // CLREX, DSB, DMB, ISB, SB
     const op2 = (insn >> 5) & 7;
     if (op2 == 2 || op2 >= 4) {
+      if (op2 == 2) clearMonitor(); // CLREX
       setPc(pc + 4);
       return CONTINUE;
     }
@@ -114,8 +125,12 @@ function sys(insn: u32, el: u32): i32 {
 
 function mrs(insn: u32, e: u32, rt: u32, el: u32): i32 {
   let v: u64;
-  // EL0 may read only these (TPIDR_EL0, TPIDRRO_EL0, NZCV, CTR_EL0, DCZID_EL0).
+  // EL0 may read only these (TPIDR_EL0, TPIDRRO_EL0, NZCV, CTR_EL0, DCZID_EL0; the counter as CNTKCTL_EL1 allows).
+  const kctl = <u32>load<u64>(sr(SR_CNTKCTL));
   if (e == enc(3, 3, 4, 2, 0)) v = <u64>nzcv;
+  else if (e == enc(3, 3, 14, 0, 0) && (el != 0 || (kctl & 3) != 0)) v = <u64>COUNTER_HZ; // CNTFRQ_EL0
+  else if (e == enc(3, 3, 14, 0, 2) && (el != 0 || (kctl & 2) != 0)) v = counter(); // CNTVCT_EL0 (no virtual offset)
+  else if (e == enc(3, 3, 14, 0, 1) && (el != 0 || (kctl & 1) != 0)) v = counter(); // CNTPCT_EL0
   else if (e == enc(3, 3, 13, 0, 2)) v = load<u64>(sr(SR_TPIDR_EL0));
   else if (e == enc(3, 3, 13, 0, 3)) v = load<u64>(sr(SR_TPIDRRO_EL0));
   else if (e == enc(3, 3, 0, 0, 1)) v = CTR_EL0;
