@@ -37,3 +37,15 @@ test("an instruction the engine lacks is named once; a guest without vectors the
   assert.match(r.err, /vCPU 0: instruction fetch outside RAM at pc 0x200, address 0x200/);
   assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
 });
+
+test("two vCPUs: PSCI CPU_ON starts the second, LDXR/STXR add atomically across both threads, CPU_OFF turns it off", () => {
+  const r = run(["--kernel", `${buildA64(["smp.S"])}.elf`, "--mem", "64M", "--cpus", "2"]);
+  assert.equal(r.out, "PASS\n", r.err);
+  assert.equal(r.code, 0, r.err);
+});
+
+test("a zone whose every vCPU is off (PSCI CPU_OFF) ends in error, saying so", () => {
+  const r = run(["--kernel", `${buildA64(["all-off.S"])}.elf`, "--mem", "64M"]);
+  assert.equal(r.code, 6, r.err);
+  assert.match(r.err, /vCPU 0: every vCPU is off \(PSCI CPU_OFF\) and none can be started again/);
+});

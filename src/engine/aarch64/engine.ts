@@ -1,7 +1,7 @@
 // The aarch64 software engine behind the zone layer's Engine interface (../engine.ts): guests run
 // at EL1/EL0 on the A64 core, tsvisor plays EL2 (PSCI over HVC, the PL011, the device tree) on the
-// machine described in machine.ts. So far: one vCPU, no interrupts (no GIC), no MMU — bare-metal
-// programs run; Linux does not yet (docs/architecture.md says what is missing).
+// machine described in machine.ts. So far: vCPUs started by PSCI CPU_ON, no interrupts (no GIC),
+// no MMU — bare-metal programs run; Linux does not yet (docs/architecture.md says what is missing).
 import type { BootPlan, BootRequest, Engine, Payload } from "../engine.js";
 import * as L from "./layout.js";
 import { coreModule, instantiateCore } from "./core-module.js";
@@ -11,6 +11,7 @@ import { PAYLOAD_HEAD_BYTES } from "../payload-formats.js";
 import { deviceWindows, MACHINE, mpidrOf } from "./machine.js";
 import { buildDtb } from "./platform-dt.js";
 import { createPlatform } from "./platform-devices.js";
+import { VcpuPower } from "./vcpu-power.js";
 
 /** The engine's part of every vCPU thread's workerData. */
 export interface Aarch64VcpuData {
@@ -32,6 +33,7 @@ function prepareVcpus(memory: WebAssembly.Memory, cpus: number, memBytes: number
   for (let i = 0; i < cpus; i++) {
     core.init(cpuBase(i), L.GUEST_RAM_OFF, BigInt(MACHINE.ramBase), BigInt(memBytes));
     core.reset(BigInt(mpidrOf(i)));
+    new VcpuPower(memory.buffer, i).state = i === 0 ? L.POWER_ON : L.POWER_OFF;
     if (i === 0) {
       // As booting.rst asks: x0 = the device tree's physical address, x1-x3 zero, EL1, MMU off, DAIF masked.
       view.setBigUint64(cpuBase(i) + L.C_PC, BigInt(p.payload.entry), true);
@@ -43,8 +45,7 @@ function prepareVcpus(memory: WebAssembly.Memory, cpus: number, memBytes: number
 
 export const aarch64Engine: Engine = {
   arch: "aarch64",
-  // Secondary vCPUs start through PSCI CPU_ON, which comes with SMP.
-  maxVcpus: 1,
+  maxVcpus: MACHINE.maxVcpus,
   ramOffset: L.GUEST_RAM_OFF,
   ramBase: MACHINE.ramBase,
   rawLoadAddr: MACHINE.rawLoadAddr,
@@ -55,11 +56,7 @@ export const aarch64Engine: Engine = {
   describePayload,
   planBoot: plan,
   prepareVcpus,
-  wakeVcpu(words, vcpu) {
-    const w = (cpuBase(vcpu) + L.C_WAKE) >> 2;
-    Atomics.add(words, w, 1);
-    Atomics.notify(words, w);
-  },
+  wakeVcpu: (words, vcpu) => new VcpuPower(words.buffer, vcpu).wake(),
   activity(buffer, cpus) {
     const view = new DataView(buffer as ArrayBuffer);
     const instret: bigint[] = [];

@@ -40,9 +40,17 @@ export const C_SP_EL1 = 0x158; // u64: SP_EL1 while not in use
 export const C_UNDEF_PC = 0x160; // u64
 export const C_UNDEF_INSN = 0x168; // u32
 export const C_UNDEF_COUNT = 0x16c; // u32: how many so far
-// The host side of the vCPU (never read by the core).
+// The host side of the vCPU (0x180..0x1ff: never read or reset by the core).
+export const C_HOST = 0x180;
 export const C_LD_ANSWER = 0x180; // 3 x u32: the VMM's answer to this vCPU's MMIO load (0 ok / 1 fault, low, high word)
 export const C_WAKE = 0x190; // i32: bumped and notified to wake the vCPU thread from a wait
+export const C_POWER = 0x194; // i32: POWER_* (PSCI's view of the vCPU), changed with Atomics only
+export const C_START_PC = 0x198; // u64: PSCI CPU_ON's entry point
+export const C_START_CTX = 0x1a0; // u64: PSCI CPU_ON's context ID (x0 at entry)
+export const POWER_OFF = 0;
+export const POWER_ON = 1;
+export const POWER_ON_PENDING = 2; // CPU_ON done, the vCPU's thread has not started it yet
+export const POWER_CLAIMED = 3; // a CPU_ON caller is writing C_START_*: the vCPU's thread waits
 // EL1 system registers that only hold a value for now, by SR_* index (u64 each).
 export const C_SYSREG = 0x200;
 export const SR_VBAR = 0;

@@ -1,6 +1,7 @@
 // One aarch64 vCPU thread: runs its vCPU on the A64 core and serves its exits — MMIO through the
-// VMM thread's request ring, PSCI over HVC, WFI as a sleep — until the zone ends. Nothing the
-// guest does throws out of here: what stops the vCPU ends the zone with a reason.
+// VMM thread's request ring, PSCI over HVC, WFI as a sleep — and follows its power state (PSCI
+// CPU_ON / CPU_OFF, vcpu-power.ts) until the zone ends. Nothing the guest does throws out of here:
+// what stops the vCPU ends the zone with a reason.
 import { parentPort, workerData } from "node:worker_threads";
 import * as L from "./layout.js";
 import * as Z from "../zone-block.js";
@@ -9,8 +10,9 @@ import { ZoneControl } from "../zone-control.js";
 import { MmioRing } from "../mmio-ring.js";
 import { VcpuExit } from "../exit.js";
 import { LogLimiter } from "../log-limiter.js";
-import { mmioWindows } from "./machine.js";
-import { psciCall } from "./psci.js";
+import { MACHINE, mmioWindows, mpidrOf } from "./machine.js";
+import { psciCall, type PsciHost } from "./psci.js";
+import { VcpuPower } from "./vcpu-power.js";
 import type { ZoneThreadMessage } from "../thread-messages.js";
 import type { VcpuThreadData } from "../engine.js";
 import type { Aarch64VcpuData } from "./engine.js";
@@ -35,6 +37,10 @@ const send = (m: ZoneThreadMessage) => parentPort?.postMessage(m);
 const limiter = new LogLimiter((msg) => send({ type: "log", msg: `zone ${data.zoneName}: ${msg}` }));
 const ring = new MmioRing(ctl, SPIN_BEFORE_SLEEP);
 const windows = mmioWindows(data.virtioSlots);
+const cpus = Array.from({ length: data.vcpus }, (_, i) => new VcpuPower(buffer, i));
+const self = cpus[data.vcpu]!;
+const ramEnd = BigInt(MACHINE.ramBase + data.ramSize);
+const psciHost: PsciHost = { cpus, inRam: (a) => a >= BigInt(MACHINE.ramBase) && a + 4n <= ramEnd };
 
 // Zone time: ms since the zone's origin, shared by all threads of the zone.
 const origin = new Float64Array(buffer, Z.ZONE_CTL_OFF + Z.ZC_TIME_ORIGIN, 1)[0]!;
@@ -46,13 +52,20 @@ const u32 = (off: number) => view.getUint32(base + off, true);
 const u64 = (off: number) => view.getBigUint64(base + off, true);
 const hex = (v: bigint | number) => `0x${v.toString(16)}`;
 
+/** Wake every vCPU thread, so each sees the zone's end. */
+function wakeAll(): void {
+  for (const c of cpus) c.wake();
+}
+
 function endZone(state: number, code: number): void {
   ring.waitServed(ring.head, 0); // console output posted before the end reaches the console
   ctl.end(state, code);
+  wakeAll();
 }
 
 function fatal(reason: string): void {
   if (ctl.end(Z.ZONE_ERROR)) send({ type: "error", reason: `zone ${data.zoneName}: vCPU ${data.vcpu}: ${reason}` });
+  wakeAll();
 }
 
 let undefSeen = 0;
@@ -95,21 +108,39 @@ function mmioLoad(): void {
 }
 
 function hypercall(): void {
-  const a = psciCall(core.getX(0), core.getX(1));
+  const a = psciCall(psciHost, [0, 1, 2, 3].map((i) => core.getX(i)));
   if (a.action === "poweroff") endZone(Z.ZONE_POWEROFF, 0);
   else if (a.action === "reboot") endZone(Z.ZONE_REBOOT, 0);
-  else view.setBigUint64(base + L.C_X, a.x0, true);
+  else if (a.action === "cpu-off") {
+    self.state = L.POWER_OFF;
+    // Only a running vCPU can start another (CPU_ON): once all are off, the zone can never run
+    // again. Of vCPUs going off at once, the last store is seen by its own check (Atomics).
+    if (cpus.every((c) => c.state === L.POWER_OFF)) fatal("every vCPU is off (PSCI CPU_OFF) and none can be started again");
+  } else view.setBigUint64(base + L.C_X, a.x0, true);
 }
 
 /** WFI: no interrupt can come yet (no GIC), so sleep until the zone ends or this vCPU is woken. */
 function waitForInterrupt(): void {
-  const w = (base + L.C_WAKE) >> 2;
-  const seen = Atomics.load(words, w);
-  if (ctl.running) Atomics.wait(words, w, seen, 50);
+  const seen = self.wakeCount;
+  if (ctl.running) self.sleep(seen, 50);
+}
+
+/** CPU_ON was called for this vCPU: start it as booting.rst's secondary entry (x0 = context ID). */
+function powerOn(): void {
+  core.reset(BigInt(mpidrOf(data.vcpu)));
+  view.setBigUint64(base + L.C_PC, self.startPc, true);
+  view.setBigUint64(base + L.C_X, self.startCtx, true);
+  self.state = L.POWER_ON;
 }
 
 function loop(): void {
   while (ctl.running) {
+    const power = self.state;
+    if (power !== L.POWER_ON) {
+      if (power === L.POWER_ON_PENDING) powerOn();
+      else waitForInterrupt(); // OFF, or CLAIMED: a CPU_ON is writing where to start
+      continue;
+    }
     const exit = core.run(BUDGET);
     noteUndefined();
     switch (exit) {

@@ -3,7 +3,7 @@
 // A64 at EL1 and EL0 with the MMU off, synchronous exceptions to EL1; run() returns a VcpuExit
 // code (../../exit.ts) with the details in the vCPU's region. Not yet: interrupts, the MMU, FP/SIMD.
 import {
-  C_X, C_EL, C_SPSEL, C_DAIF, C_INSTRET, C_EXIT_REG, C_EXIT_FLAGS, C_EXIT_SIZE, C_SYSREG, SR_SCTLR, SR_MPIDR,
+  C_X, C_EL, C_SPSEL, C_DAIF, C_INSTRET, C_EXIT_REG, C_EXIT_FLAGS, C_EXIT_SIZE, C_SYSREG, SR_SCTLR, SR_MPIDR, SR_COUNT, C_HOST,
   MMIO_SIGNED, MMIO_W, FATAL_FETCH,
 } from "../layout";
 import { EXIT_BUDGET, EXIT_FATAL } from "../../exit";
@@ -21,7 +21,8 @@ export function init(cpuBase: u32, ramOffset: u32, ramBase: u64, ramBytes: u64):
 
 /** Architectural reset: every register zero, EL1 on SP_EL1, interrupts masked, MMU off (the boot registers are the host's to set). */
 export function reset(mpidr: u64): void {
-  memory.fill(cpu, 0, C_SYSREG + 0x100);
+  memory.fill(cpu, 0, C_HOST); // not the host's words (power state, wake-ups) that other threads use
+  memory.fill(cpu + C_SYSREG, 0, SR_COUNT << 3);
   store<u32>(cpu + C_EL, 1);
   store<u32>(cpu + C_SPSEL, 1);
   store<u32>(cpu + C_DAIF, 0xf << 6);
