@@ -15,8 +15,8 @@ function run(args: string[]) {
 }
 
 test("tsvisor run --kernel <aarch64 ELF>: PASS on the PL011, PSCI SYSTEM_OFF ends the zone with 0", () => {
-  for (const p of ["smoke.S", "exceptions.S"]) {
-    const r = run(["--kernel", `${buildA64([p])}.elf`, "--mem", "64M"]);
+  for (const p of [["smoke.S"], ["exceptions.S", "vectors.S"]]) {
+    const r = run(["--kernel", `${buildA64(p)}.elf`, "--mem", "64M"]);
     assert.equal(r.out, "PASS\n", `${p}: ${r.err}`);
     assert.equal(r.code, 0, r.err);
   }

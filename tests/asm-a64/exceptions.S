@@ -5,49 +5,7 @@
  * FAR, ESR, ELR, SPSR, vector index; it resumes at x24 (with SPSR = x17 when x17 is not 0). */
 #include "test.h"
 
-.macro vector idx
-    .balign 0x80
-    mov x23, #\idx
-    b handler
-.endm
-
-.macro expect_exc n, idx, esr, elr_label
-    check 1\n, x23, \idx
-    check 2\n, x20, \esr
-    ldr x27, =\elr_label
-    check_same 3\n, x21, x27
-.endm
-
     .text
-    .balign 2048
-vectors:
-    vector 0
-    vector 1
-    vector 2
-    vector 3
-    vector 4
-    vector 5
-    vector 6
-    vector 7
-    vector 8
-    vector 9
-    vector 10
-    vector 11
-    vector 12
-    vector 13
-    vector 14
-    vector 15
-
-handler:
-    mrs x19, far_el1
-    mrs x20, esr_el1
-    mrs x21, elr_el1
-    mrs x22, spsr_el1
-    msr elr_el1, x24
-    cbz x17, 1f
-    msr spsr_el1, x17
-1:  eret
-
     .globl test_main
 test_main:
     mov x18, x30

@@ -53,3 +53,12 @@ fail_same_\@:
     b fail
 1:
 .endm
+
+/* expect_exc N, index, esr, label: the exception recorded by vectors.S came through vector entry
+ * `index` with ESR_EL1 = esr and ELR_EL1 = label (tests 1N, 2N, 3N). */
+.macro expect_exc n, idx, esr, elr_label
+    check 1\n, x23, \idx
+    check 2\n, x20, \esr
+    ldr x27, =\elr_label
+    check_same 3\n, x21, x27
+.endm

@@ -77,6 +77,9 @@ export const SR_AFSR1 = 20;
 export const SR_CSSELR = 21;
 export const SR_MPIDR = 22; // read-only for the guest: the host sets it (machine.ts mpidrOf)
 export const SR_COUNT = 23;
+// The software TLB (core/mmu.ts): TLB_ENTRIES of { u64 tag: page VA | 1, u64 data: page PA | TLB_* permission bits }.
+export const C_TLB = 0x400;
+export const TLB_ENTRIES = 256;
 
 // MMIO load flags: how the loaded value goes into the register.
 export const MMIO_SIGNED = 1; // sign-extend from the access size

@@ -7,8 +7,9 @@
 // Acquire/release accesses are sequentially consistent wasm atomics when aligned.
 import { FATAL_MMIO_FORM } from "../layout";
 import { pc, setPc, xr, xs, setXr, fatal, CONTINUE } from "./state";
-import { undefinedInsn } from "./exception";
-import { ramAt, loadRaw, storeRaw } from "./memory";
+import { undefinedInsn, TAKEN } from "./exception";
+import { loadRaw, storeRaw } from "./memory";
+import { xlateData, hostAddr, physAddr, XL_FAULT, XL_RAM } from "./access";
 import { monitorAddr, monitorSize, monitorLo, monitorHi, armMonitor, clearMonitor } from "./monitor";
 
 @inline function atomicLoad(a: usize, size: u32): u64 {
@@ -45,8 +46,10 @@ export function execExclusive(insn: u32): i32 {
   // Exclusive and ordered accesses must be aligned to their whole size (B2.5.2): unaligned ones fault.
   // Until alignment faults exist they are refused rather than done non-atomically.
   if ((addr & <u64>(total - 1)) != 0) return undefinedInsn(insn);
-  const a = ramAt(addr, total);
-  if (a == 0) return fatal(FATAL_MMIO_FORM, insn, addr);
+  const x = xlateData(addr, total, load == 0);
+  if (x == XL_FAULT) return TAKEN;
+  if (x != XL_RAM) return fatal(FATAL_MMIO_FORM, insn, physAddr); // aligned: never split
+  const a = hostAddr;
   if (o2 == 1) { // LDAR, LDLAR / STLR, STLLR
     if (load) setXr(rt, atomicLoad(a, size));
     else if (size == 8) atomic.store<u64>(a, xr(rt));

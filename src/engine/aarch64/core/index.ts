@@ -4,12 +4,13 @@
 // code (../../exit.ts) with the details in the vCPU's region. Not yet: interrupts, the MMU, FP/SIMD.
 import {
   C_X, C_EL, C_SPSEL, C_DAIF, C_INSTRET, C_EXIT_REG, C_EXIT_FLAGS, C_EXIT_SIZE, C_SYSREG, SR_SCTLR, SR_MPIDR, SR_COUNT, C_HOST,
-  MMIO_SIGNED, MMIO_W, FATAL_FETCH,
+  MMIO_SIGNED, MMIO_W,
 } from "../layout";
 import { EXIT_BUDGET, EXIT_FATAL } from "../../exit";
-import { cpu, pc, setCpu, loadState, saveState, setPc, setXr, fatal, CONTINUE } from "./state";
+import { cpu, pc, setCpu, loadState, saveState, setPc, setXr, CONTINUE } from "./state";
 import { undefinedInsn, takeException, resetStreak, TAKEN, EC_PC_ALIGN } from "./exception";
-import { ramAt } from "./memory";
+import { xlateFetch, fetchExit } from "./access";
+import { mmuConfigChanged } from "./mmu";
 import { execDpImm } from "./dp-imm";
 import { execDpReg } from "./dp-reg";
 import { execBranch } from "./branch";
@@ -17,6 +18,7 @@ import { execLoadStore } from "./ldst";
 
 export function init(cpuBase: u32, ramOffset: u32, ramBase: u64, ramBytes: u64): void {
   setCpu(cpuBase, ramOffset, ramBase, ramBytes);
+  mmuConfigChanged();
 }
 
 /** Architectural reset: every register zero, EL1 on SP_EL1, interrupts masked, MMU off (the boot registers are the host's to set). */
@@ -28,13 +30,14 @@ export function reset(mpidr: u64): void {
   store<u32>(cpu + C_DAIF, 0xf << 6);
   store<u64>(cpu + C_SYSREG + (SR_SCTLR << 3), 0x30d00800); // its RES1 bits, MMU and caches off
   store<u64>(cpu + C_SYSREG + (SR_MPIDR << 3), 0x80000000 | mpidr); // bit 31 is RES1
+  mmuConfigChanged();
 }
 
 /** Execute one instruction at pc: CONTINUE (pc moved on) or an exit code. */
 @inline function step(): i32 {
   if ((pc & 3) != 0) return takeException(EC_PC_ALIGN, 0, pc, pc, true);
-  const a = ramAt(pc, 4);
-  if (a == 0) return fatal(FATAL_FETCH, 0, pc);
+  const a = xlateFetch();
+  if (a == 0) return fetchExit;
   const insn = load<u32>(a);
   const op0 = (insn >> 25) & 15;
   if ((op0 & 0xe) == 0x8) { // 100x: data processing, immediate

@@ -6,9 +6,10 @@
 import { MMIO_SIGNED, MMIO_W, FATAL_MMIO_FORM } from "../layout";
 import { EXIT_MMIO_LOAD, EXIT_MMIO_STORE } from "../../exit";
 import { pc, setPc, xr, xs, setXr, setXs, fatal, CONTINUE } from "./state";
-import { undefinedInsn } from "./exception";
+import { undefinedInsn, TAKEN } from "./exception";
 import { extendReg } from "./alu";
-import { ramAt, loadRaw, storeRaw, recordMmio } from "./memory";
+import { recordMmio } from "./memory";
+import { xlateData, readAt, writeAt, physAddr, XL_FAULT, XL_MMIO } from "./access";
 import { execExclusive } from "./exclusive";
 
 @inline function sext(v: u32, bits: u32): i64 {
@@ -35,26 +36,27 @@ export function execLoadStore(insn: u32): i32 {
 
 /** A single register's load or store of `size` bytes at `addr`; opc as in the encoding (00 store, 01 load, 1x signed). */
 function access(insn: u32, rt: u32, addr: u64, size: u32, opc: u32): i32 {
-  const a = ramAt(addr, size);
+  const x = xlateData(addr, size, opc == 0);
+  if (x == XL_FAULT) return TAKEN;
   if (opc == 0) {
     const v = xr(rt);
-    if (a == 0) {
-      recordMmio(insn, addr, size, size == 8 ? v : v & ((<u64>1 << (size << 3)) - 1), 31, 0);
+    if (x == XL_MMIO) {
+      recordMmio(insn, physAddr, size, size == 8 ? v : v & ((<u64>1 << (size << 3)) - 1), 31, 0);
       setPc(pc + 4);
       return EXIT_MMIO_STORE;
     }
-    storeRaw(a, size, v);
+    writeAt(x, 0, size, v);
     return CONTINUE;
   }
   // opc 01: zero-extend; 10: sign-extend to 64 bits; 11: sign-extend to 32 bits.
   const signed = opc >= 2;
   const w = opc == 3 || (opc == 1 && size < 8);
-  if (a == 0) {
-    recordMmio(insn, addr, size, 0, rt, (signed ? MMIO_SIGNED : 0) | (w ? MMIO_W : 0));
+  if (x == XL_MMIO) {
+    recordMmio(insn, physAddr, size, 0, rt, (signed ? MMIO_SIGNED : 0) | (w ? MMIO_W : 0));
     setPc(pc + 4);
     return EXIT_MMIO_LOAD;
   }
-  let v = loadRaw(a, size);
+  let v = readAt(x, 0, size);
   if (signed) v = signExtend(v, size);
   if (opc == 3) v &= 0xffffffff;
   setXr(rt, v);
@@ -115,10 +117,11 @@ function single(insn: u32): i32 {
       }
     }
   }
-  // The base is written back before an MMIO exit: the VMM completes only the register transfer.
+  // The base is written back before an MMIO exit (the VMM completes only the register transfer),
+  // never after a fault (the instruction did not happen).
   if (wback) {
     const r = access(insn, rt, addr, size, opc);
-    setXs(rn, newBase);
+    if (r != TAKEN) setXs(rn, newBase);
     if (r == CONTINUE) setPc(pc + 4);
     return r;
   }
@@ -141,11 +144,12 @@ function pair(insn: u32): i32 {
   const offset = <u64>(sext((insn >> 15) & 0x7f, 7) << sizeLog);
   const base = xs(rn);
   const addr = mode == 1 ? base : base + offset;
-  const a = ramAt(addr, size << 1);
-  if (a == 0) return fatal(FATAL_MMIO_FORM, insn, addr);
+  const x = xlateData(addr, size << 1, !load);
+  if (x == XL_FAULT) return TAKEN;
+  if (x == XL_MMIO) return fatal(FATAL_MMIO_FORM, insn, physAddr);
   if (load) {
-    let v1 = loadRaw(a, size);
-    let v2 = loadRaw(a + size, size);
+    let v1 = readAt(x, 0, size);
+    let v2 = readAt(x, size, size);
     if (signed) {
       v1 = signExtend(v1, 4);
       v2 = signExtend(v2, 4);
@@ -153,8 +157,8 @@ function pair(insn: u32): i32 {
     setXr(rt, v1);
     setXr(rt2, v2);
   } else {
-    storeRaw(a, size, xr(rt));
-    storeRaw(a + size, size, xr(rt2));
+    writeAt(x, 0, size, xr(rt));
+    writeAt(x, size, size, xr(rt2));
   }
   if (mode == 1 || mode == 3) setXs(rn, base + offset);
   setPc(pc + 4);

@@ -11,6 +11,7 @@ import { EXIT_WFI } from "../../exit";
 import { cpu, pc, nzcv, setPc, setNzcv, xr, setXr, fatal, CONTINUE } from "./state";
 import { undefinedInsn, setElSp } from "./exception";
 import { clearMonitor } from "./monitor";
+import { mmuConfigChanged, flushTlb, addressTranslate, ACC_READ, ACC_WRITE } from "./mmu";
 
 /** op0:op1:CRn:CRm:op2 as MRS/MSR encode them in bits 20:5. */
 @inline function enc(op0: u32, op1: u32, crn: u32, crm: u32, op2: u32): u32 {
@@ -25,8 +26,8 @@ const ID_AA64PFR0: u64 = 0x00ff0011;
 const ID_AA64MMFR0: u64 = 0x0f000025;
 const CTR_EL0: u64 = 0x8444c004; // 64-byte lines, VIPT-less (PIPT) I-cache, as QEMU's Cortex-A57
 const DCZID_EL0: u64 = 0x10; // DZP: DC ZVA prohibited (not implemented)
-/** SCTLR_EL1 bits this core acts on: M (the MMU) is not implemented, so setting it stops the vCPU. */
-const SCTLR_M: u64 = 1;
+/** SCTLR_EL1 bits asking for what this core lacks (setting them stops the vCPU): A (alignment checks), E0E and EE (big-endian data). */
+const SCTLR_UNSUPPORTED: u64 = (1 << 1) | (1 << 24) | (1 << 25);
 
 // The generic timer's counter counts at this rate from the zone's start (machine.ts timer.counterHz,
 // which this file cannot import). The timers themselves (CNTV_*, CNTP_*) come with the GIC.
@@ -113,14 +114,16 @@ function sys(insn: u32, el: u32): i32 {
   const crn = (insn >> 12) & 15;
   const crm = (insn >> 8) & 15;
   if ((insn >> 21) & 1) return undefinedInsn(insn); // SYSL
-  // No caches are modelled and the MMU is off: cache maintenance and TLB invalidation have nothing to do.
-  // Not DC ZVA (op1 3, CRm 4: DCZID_EL0 prohibits it) nor AT (CRm 8, 9: address translation).
-  const cache = crn == 7 && crm != 4 && crm != 8 && crm != 9;
-  if ((cache || crn == 8) && (el == 1 || (crn == 7 && op1 == 3))) {
-    setPc(pc + 4);
-    return CONTINUE;
-  }
-  return undefinedInsn(insn);
+  const op2 = (insn >> 5) & 7;
+  if (crn == 8 && el == 1) flushTlb(); // TLBI, every form: the whole TLB (other vCPUs': not yet)
+  else if (crn == 7 && crm == 8 && op1 == 0 && el == 1) { // AT S1E1R, S1E1W, S1E0R, S1E0W
+    if (op2 > 3) return undefinedInsn(insn);
+    store<u64>(sr(SR_PAR), addressTranslate(xr(insn & 31), op2 & 1 ? ACC_WRITE : ACC_READ, op2 < 2 ? 1 : 0));
+  } else if (crn == 7 && crm != 4 && crm != 8 && crm != 9 && (el == 1 || op1 == 3)) {
+    // No caches are modelled: cache maintenance has nothing to do (not DC ZVA: DCZID_EL0 prohibits it).
+  } else return undefinedInsn(insn);
+  setPc(pc + 4);
+  return CONTINUE;
 }
 
 function mrs(insn: u32, e: u32, rt: u32, el: u32): i32 {
@@ -163,7 +166,11 @@ function msr(insn: u32, e: u32, v: u64, el: u32): i32 {
   if (e == enc(3, 3, 4, 2, 0)) setNzcv(<u32>v & 0xf0000000);
   else if (e == enc(3, 3, 13, 0, 2)) store<u64>(sr(SR_TPIDR_EL0), v);
   else if (el == 0) return undefinedInsn(insn);
-  else if (plainSlot(e) >= 0) store<u64>(sr(plainSlot(e)), v);
+  else if (plainSlot(e) >= 0) {
+    const slot = plainSlot(e);
+    store<u64>(sr(slot), v);
+    if (slot == SR_TCR || slot == SR_TTBR0 || slot == SR_TTBR1) mmuConfigChanged();
+  }
   else if (e == enc(3, 3, 13, 0, 3)) store<u64>(sr(SR_TPIDRRO_EL0), v);
   else if (e == enc(3, 3, 4, 2, 1)) store<u32>(cpu + C_DAIF, <u32>v & (0xf << 6));
   else if (e == enc(3, 0, 4, 2, 0)) setElSp(el, <u32>v & 1);
@@ -171,8 +178,9 @@ function msr(insn: u32, e: u32, v: u64, el: u32): i32 {
     if (load<u32>(cpu + C_SPSEL) == 0) return undefinedInsn(insn);
     store<u64>(cpu + C_SP_EL0, v);
   } else if (e == enc(3, 0, 1, 0, 0)) {
-    if (v & SCTLR_M) return fatal(FATAL_UNSUPPORTED, insn, pc); // the MMU: not implemented yet
+    if (v & SCTLR_UNSUPPORTED) return fatal(FATAL_UNSUPPORTED, insn, pc);
     store<u64>(sr(SR_SCTLR), v);
+    mmuConfigChanged();
   } else if (e == enc(2, 0, 1, 0, 4) || e == enc(2, 0, 1, 3, 4)) {
     // OSLAR_EL1, OSDLR_EL1: the OS lock and double lock are not implemented; writes are ignored.
   } else return undefinedInsn(insn);
