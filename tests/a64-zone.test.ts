@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI } from "./helpers/daemon.js";
 import { buildA64, CACHE } from "./helpers/a64.js";
+import { resolveRunConfig } from "../src/cli/run.js";
 
 function run(args: string[]) {
   const r = spawnSync("node", [CLI, "run", ...args], { encoding: "utf8", timeout: 60_000, input: "" });
@@ -15,7 +16,7 @@ function run(args: string[]) {
 }
 
 test("tsvisor run --kernel <aarch64 ELF>: PASS on the PL011, PSCI SYSTEM_OFF ends the zone with 0", () => {
-  for (const p of [["smoke.S"], ["exceptions.S", "vectors.S"]]) {
+  for (const p of [["smoke.S"], ["exceptions.S", "vectors.S"], ["mmu.S", "vectors.S"], ["mmio64.S"]]) {
     const r = run(["--kernel", `${buildA64(p)}.elf`, "--mem", "64M"]);
     assert.equal(r.out, "PASS\n", `${p}: ${r.err}`);
     assert.equal(r.code, 0, r.err);
@@ -48,4 +49,14 @@ test("a zone whose every vCPU is off (PSCI CPU_OFF) ends in error, saying so", (
   const r = run(["--kernel", `${buildA64(["all-off.S"])}.elf`, "--mem", "64M"]);
   assert.equal(r.code, 6, r.err);
   assert.match(r.err, /vCPU 0: every vCPU is off \(PSCI CPU_OFF\) and none can be started again/);
+});
+
+test("run --kernel: the file's architecture picks the engine, and without --append its console (ttyAMA0 / ttyS0)", () => {
+  const elf = `${buildA64(["smoke.S"])}.elf`;
+  const c = resolveRunConfig(undefined, { kernel: elf });
+  assert.equal(c.arch, "aarch64");
+  assert.equal(c.cmdline, "console=ttyAMA0");
+  assert.equal(resolveRunConfig(undefined, { kernel: elf, append: "quiet" }).cmdline, "quiet");
+  const raw = resolveRunConfig(undefined, { kernel: buildA64(["smoke.S"]) });
+  assert.deepEqual([raw.arch, raw.cmdline], ["riscv64", "console=ttyS0"], "a raw binary names no architecture");
 });

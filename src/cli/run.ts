@@ -3,6 +3,7 @@ import { loadZoneConfig, ConfigError, PAYLOAD_FORMATS, type FormatChoice, type Z
 import { parseSize } from "../config/size.js";
 import { ARCHES, DEFAULT_ARCH, type Arch } from "../engine/arch.js";
 import { kernelArchOf } from "../engine/kernel-arch.js";
+import { engineFor } from "../engine/registry.js";
 import { BootError } from "../engine/boot-error.js";
 import { UserFileError, userFileHead } from "../host/user-file.js";
 import { ZoneRunner } from "../zone/zone-runner.js";
@@ -54,6 +55,7 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
   }
   if (!c.kernel) throw new ConfigError("no kernel: give a zone config file or --kernel <file> (a Linux Image, an ELF or a raw binary)");
   if (!file && c.format !== "raw") c.arch = kernelFileArch(c.kernel);
+  if (!file && o.append === undefined) c.cmdline = engineFor(c.arch).defaultCmdline;
   return c;
 }
 
