@@ -45,6 +45,14 @@ test("two vCPUs: PSCI CPU_ON starts the second, LDXR/STXR add atomically across 
   assert.equal(r.code, 0, r.err);
 });
 
+test("two vCPUs with the MMU on: a broadcast TLBI reaches the other vCPU's TLB", () => {
+  for (let i = 0; i < 3; i++) {
+    const r = run(["--kernel", `${buildA64(["smp-tlbi.S"])}.elf`, "--mem", "64M", "--cpus", "2"]);
+    assert.equal(r.out, "PASS\n", r.err);
+    assert.equal(r.code, 0, r.err);
+  }
+});
+
 test("a zone whose every vCPU is off (PSCI CPU_OFF) ends in error, saying so", () => {
   const r = run(["--kernel", `${buildA64(["all-off.S"])}.elf`, "--mem", "64M"]);
   assert.equal(r.code, 6, r.err);

@@ -5,6 +5,7 @@
 //   0x0000_0000  AssemblyScript static data (read-only, identical in every instance)
 //   0x000F_0000  zone control block (../zone-block.ts)
 //   0x0010_0000  vCPU regions, CPU_STRIDE each
+//   0x0030_0000  words all vCPUs of the zone share (ZONE_TLB_GEN)
 //   0x0200_0000  guest RAM (guest physical RAM_BASE maps here)
 
 export const CPU_REGION_OFF = 0x00100000;
@@ -12,6 +13,8 @@ export const CPU_STRIDE = 0x00010000;
 export const MAX_CPUS = 32;
 export const GUEST_RAM_OFF = 0x02000000;
 export const RAM_BASE = 0x40000000;
+/** i32, bumped by every broadcast TLBI (TLBI ...IS/OS): each vCPU drops its TLB when it sees it change. */
+export const ZONE_TLB_GEN = 0x00300000;
 
 // ---- vCPU region (byte offsets from the vCPU's base) ----
 // X0..X30, then slot 31: the stack pointer the vCPU uses now (SP_EL0 or SP_EL1, per PSTATE.SP).

@@ -4,8 +4,9 @@
 // hierarchical table controls, SCTLR_EL1.WXN, top-byte-ignore for data. Memory attributes (MAIR)
 // are not modelled: RAM is RAM and anything else is MMIO. A software TLB of TLB_ENTRIES pages,
 // direct-mapped, caches the walks; it is flushed whole by TLBI and by writes to SCTLR, TCR and the
-// TTBRs (so ASIDs need no tagging yet).
-import { C_EL, C_SYSREG, C_TLB, TLB_ENTRIES, SR_SCTLR, SR_TCR, SR_TTBR0, SR_TTBR1 } from "../layout";
+// TTBRs (so ASIDs need no tagging yet). A broadcast TLBI bumps ZONE_TLB_GEN; every vCPU compares
+// it before each translation and flushes when it moved (the issuer does not wait for that).
+import { C_EL, C_SYSREG, C_TLB, TLB_ENTRIES, SR_SCTLR, SR_TCR, SR_TTBR0, SR_TTBR1, ZONE_TLB_GEN } from "../layout";
 import { cpu } from "./state";
 import { ramAt } from "./memory";
 
@@ -41,8 +42,18 @@ const FS_WALK_EXTERNAL: u32 = 0x14;
   return load<u64>(cpu + C_SYSREG + (<usize>i << 3));
 }
 
+/** The broadcast TLBI generation this vCPU's TLB has seen. */
+let seenGen: i32 = 0;
+
 export function flushTlb(): void {
   memory.fill(cpu + C_TLB, 0, TLB_ENTRIES << 4);
+  seenGen = atomic.load<i32>(ZONE_TLB_GEN);
+}
+
+/** TLBI ...IS / ...OS: every vCPU of the zone drops its TLB (this one at once). */
+export function flushTlbBroadcast(): void {
+  atomic.add<i32>(ZONE_TLB_GEN, 1);
+  flushTlb();
 }
 
 /** SCTLR_EL1, TCR_EL1 or a TTBR changed (or a reset): re-read what translation depends on, drop the TLB. */
@@ -72,6 +83,7 @@ export function mmuConfigChanged(): void {
  * faultStatus set. The MMU must be on (callers check mmuOn).
  */
 export function translate(va: u64, acc: u32): u64 {
+  if (atomic.load<i32>(ZONE_TLB_GEN) != seenGen) flushTlb(); // another vCPU's broadcast TLBI
   const el = load<u32>(cpu + C_EL);
   const page = va & ~<u64>0xfff;
   const e = cpu + C_TLB + (<usize>((va >> 12) & (TLB_ENTRIES - 1)) << 4);

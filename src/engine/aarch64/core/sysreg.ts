@@ -11,7 +11,7 @@ import { EXIT_WFI } from "../../exit";
 import { cpu, pc, nzcv, setPc, setNzcv, xr, setXr, fatal, CONTINUE } from "./state";
 import { undefinedInsn, setElSp } from "./exception";
 import { clearMonitor } from "./monitor";
-import { mmuConfigChanged, flushTlb, addressTranslate, ACC_READ, ACC_WRITE } from "./mmu";
+import { mmuConfigChanged, flushTlb, flushTlbBroadcast, addressTranslate, ACC_READ, ACC_WRITE } from "./mmu";
 
 /** op0:op1:CRn:CRm:op2 as MRS/MSR encode them in bits 20:5. */
 @inline function enc(op0: u32, op1: u32, crn: u32, crm: u32, op2: u32): u32 {
@@ -115,7 +115,12 @@ function sys(insn: u32, el: u32): i32 {
   const crm = (insn >> 8) & 15;
   if ((insn >> 21) & 1) return undefinedInsn(insn); // SYSL
   const op2 = (insn >> 5) & 7;
-  if (crn == 8 && el == 1) flushTlb(); // TLBI, every form: the whole TLB (other vCPUs': not yet)
+  // TLBI: every form drops the whole TLB; the Inner and Outer Shareable ones (CRm 1, 2, 3, 5)
+  // reach every vCPU of the zone, the local ones (CRm 6, 7) this one only.
+  if (crn == 8 && el == 1) {
+    if (crm == 1 || crm == 2 || crm == 3 || crm == 5) flushTlbBroadcast();
+    else flushTlb();
+  }
   else if (crn == 7 && crm == 8 && op1 == 0 && el == 1) { // AT S1E1R, S1E1W, S1E0R, S1E0W
     if (op2 > 3) return undefinedInsn(insn);
     store<u64>(sr(SR_PAR), addressTranslate(xr(insn & 31), op2 & 1 ? ACC_WRITE : ACC_READ, op2 < 2 ? 1 : 0));
