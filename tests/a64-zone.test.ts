@@ -16,7 +16,7 @@ function run(args: string[]) {
 }
 
 test("tsvisor run --kernel <aarch64 ELF>: PASS on the PL011, PSCI SYSTEM_OFF ends the zone with 0", () => {
-  for (const p of [["smoke.S"], ["exceptions.S", "vectors.S"], ["mmu.S", "vectors.S"], ["mmio64.S"]]) {
+  for (const p of [["smoke.S"], ["exceptions.S", "vectors.S"], ["mmu.S", "vectors.S"], ["mmio64.S"], ["gic.S", "vectors.S"]]) {
     const r = run(["--kernel", `${buildA64(p)}.elf`, "--mem", "64M"]);
     assert.equal(r.out, "PASS\n", `${p}: ${r.err}`);
     assert.equal(r.code, 0, r.err);
@@ -48,6 +48,14 @@ test("two vCPUs: PSCI CPU_ON starts the second, LDXR/STXR add atomically across 
 test("two vCPUs with the MMU on: a broadcast TLBI reaches the other vCPU's TLB", () => {
   for (let i = 0; i < 3; i++) {
     const r = run(["--kernel", `${buildA64(["smp-tlbi.S"])}.elf`, "--mem", "64M", "--cpus", "2"]);
+    assert.equal(r.out, "PASS\n", r.err);
+    assert.equal(r.code, 0, r.err);
+  }
+});
+
+test("an SGI from one vCPU wakes another out of WFI into its IRQ handler", () => {
+  for (let i = 0; i < 3; i++) {
+    const r = run(["--kernel", `${buildA64(["smp-sgi.S", "vectors.S"])}.elf`, "--mem", "64M", "--cpus", "2"]);
     assert.equal(r.out, "PASS\n", r.err);
     assert.equal(r.code, 0, r.err);
   }

@@ -131,7 +131,7 @@ illegal_target:
     mrs x1, mpidr_el1
     check 51, x1, 0x80000000
     mrs x1, id_aa64pfr0_el1
-    check 52, x1, 0x00ff0011
+    check 52, x1, 0x01ff0011         /* EL0, EL1; no FP, AdvSIMD; GICv3 system registers */
     mrs x1, id_aa64isar0_el1
     check 53, x1, 0
     mrs x1, CurrentEL

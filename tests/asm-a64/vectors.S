@@ -1,6 +1,7 @@
 /* An EL1 exception vector table for tests that take exceptions (link it beside them): every
  * entry records in x19..x23 FAR_EL1, ESR_EL1, ELR_EL1, SPSR_EL1 and the entry's index, then
- * resumes at x24 (with SPSR_EL1 = x17 when x17 is not 0). VBAR_EL1 = `vectors`. */
+ * resumes at x24 (with SPSR_EL1 = x17 when x17 is not 0). VBAR_EL1 = `vectors`. The IRQ entries
+ * go to `irq_handler` instead when the test defines one (it may use x12..x16 and must ERET). */
 #include "test.h"
 
 .macro vector idx
@@ -9,24 +10,34 @@
     b handler
 .endm
 
+    .weak irq_handler
+.macro irq_vector idx
+    .balign 0x80
+    ldr x16, =irq_handler
+    cbz x16, 1f
+    br x16
+1:  mov x23, #\idx
+    b handler
+.endm
+
     .text
     .balign 2048
     .globl vectors
 vectors:
     vector 0
-    vector 1
+    irq_vector 1
     vector 2
     vector 3
     vector 4
-    vector 5
+    irq_vector 5
     vector 6
     vector 7
     vector 8
-    vector 9
+    irq_vector 9
     vector 10
     vector 11
     vector 12
-    vector 13
+    irq_vector 13
     vector 14
     vector 15
 
@@ -39,3 +50,4 @@ handler:
     cbz x17, 1f
     msr spsr_el1, x17
 1:  eret
+    .ltorg

@@ -1,7 +1,8 @@
 // Bare-metal A64 test programs (tests/asm-a64/*.S) assembled with the Debian cross toolchain and
-// run on the A64 core directly, with the least of a machine around it: RAM at 0x4000_0000, the
-// PL011's data register (output), PSCI SYSTEM_OFF over HVC (the end). Everything else a program
-// does (other MMIO, other hypercalls, a fatal exit) ends the run and is reported.
+// run on the A64 core directly, on one vCPU, in this thread: RAM at 0x4000_0000, the machine's
+// GICv3 and PL011 models on an MMIO bus (console output), PSCI SYSTEM_OFF over HVC (the end);
+// WFI just goes on. Everything else a program does (other MMIO, other hypercalls, a fatal exit)
+// ends the run and is reported.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
@@ -11,6 +12,11 @@ import { coreModule, instantiateCore } from "../../src/engine/aarch64/core-modul
 import * as L from "../../src/engine/aarch64/layout.js";
 import { MACHINE } from "../../src/engine/aarch64/machine.js";
 import { VcpuExit } from "../../src/engine/exit.js";
+import { Gic, resetGic } from "../../src/engine/aarch64/gic.js";
+import { spiIntid } from "../../src/engine/aarch64/machine.js";
+import { MmioBus } from "../../src/devices/bus.js";
+import { Pl011 } from "../../src/devices/pl011.js";
+import { MemConsole } from "../../src/devices/virtio/mem-backends.js";
 
 const ASM_DIR = fileURLToPath(new URL("../../../tests/asm-a64/", import.meta.url));
 export const CACHE = fileURLToPath(new URL("../../../build/asm-a64/", import.meta.url));
@@ -68,7 +74,16 @@ export function runA64(bin: string, maxInsns = 50_000_000): A64Result {
   new Uint8Array(memory.buffer, L.GUEST_RAM_OFF + loadAt, image.length).set(image);
   const dv = new DataView(memory.buffer);
   dv.setBigUint64(base + L.C_PC, BigInt(MACHINE.rawLoadAddr), true);
-  let out = "";
+  const buffer = memory.buffer as unknown as SharedArrayBuffer;
+  resetGic(buffer, 1);
+  const gic = new Gic(buffer, 1);
+  const bus = new MmioBus();
+  const console = new MemConsole();
+  const G = MACHINE.gic;
+  bus.register(G.dist.base, G.dist.size, gic.distributor);
+  bus.register(G.redist.base, G.redist.size, gic.redistributors);
+  bus.register(MACHINE.uart.base, MACHINE.uart.size, new Pl011(gic.spiLine(spiIntid(MACHINE.uart.spi)), console));
+  const u32 = (off: number) => dv.getUint32(base + off, true);
   let end = "";
   const hex = (n: bigint | number) => `0x${n.toString(16)}`;
   for (let left = maxInsns; !end && left > 0;) {
@@ -81,28 +96,31 @@ export function runA64(bin: string, maxInsns = 50_000_000): A64Result {
       case VcpuExit.Budget:
         break;
       case VcpuExit.MmioStore:
-        if (addr === BigInt(MACHINE.uart.base)) out += String.fromCharCode(Number(dv.getBigUint64(base + L.C_EXIT_DATA, true) & 0xffn));
-        else end = `MMIO store to ${hex(addr)} at pc ${hex(pc)}`;
+        if (!bus.write(Number(addr), u32(L.C_EXIT_SIZE) as 1 | 2 | 4 | 8, u32(L.C_EXIT_DATA), u32(L.C_EXIT_DATA + 4))) {
+          end = `MMIO store to ${hex(addr)} at pc ${hex(pc)}`;
+        }
         break;
       case VcpuExit.Hypercall:
         if (core.getX(0) === PSCI_SYSTEM_OFF) end = "off";
         else end = `hypercall x0 = ${hex(core.getX(0))} at pc ${hex(pc)}`;
         break;
-      case VcpuExit.MmioLoad:
-        end = `MMIO load from ${hex(addr)} at pc ${hex(pc)}`;
+      case VcpuExit.MmioLoad: {
+        const r = bus.read(Number(addr), u32(L.C_EXIT_SIZE) as 1 | 2 | 4 | 8);
+        if (r.ok) core.completeMmioLoad(BigInt(r.lo >>> 0) | (BigInt(r.hi >>> 0) << 32n));
+        else end = `MMIO load from ${hex(addr)} at pc ${hex(pc)}`;
         break;
+      }
       case VcpuExit.Fatal: {
         const undef = dv.getUint32(base + L.C_UNDEF_COUNT, true) === 0 ? ""
           : `; last UNDEFINED: insn ${hex(dv.getUint32(base + L.C_UNDEF_INSN, true))} at pc ${hex(dv.getBigUint64(base + L.C_UNDEF_PC, true))}`;
         end = `fatal ${dv.getUint32(base + L.C_EXIT_REASON, true)}: insn ${hex(dv.getUint32(base + L.C_EXIT_INSN, true))} at pc ${hex(pc)} (addr ${hex(addr)})${undef}`;
         break;
       }
-      case VcpuExit.Halt:
-        end = `WFI at pc ${hex(dv.getBigUint64(base + L.C_PC, true) - 4n)}`;
+      case VcpuExit.Halt: // WFI: nothing to wait for in one thread but the timer; go on
         break;
       default:
         end = `exit ${exit}`;
     }
   }
-  return { console: out, end: end || `still running after ${maxInsns} instructions`, instret: dv.getBigUint64(base + L.C_INSTRET, true) };
+  return { console: console.text, end: end || `still running after ${maxInsns} instructions`, instret: dv.getBigUint64(base + L.C_INSTRET, true) };
 }

@@ -18,6 +18,10 @@ export interface A64Core {
   /** Answer an MMIO load exit with the value read. */
   completeMmioLoad(value: bigint): void;
   getX(n: number): bigint;
+  /** WFI: 1 when an interrupt is pending for this vCPU (it must not sleep). */
+  wfiPending(): number;
+  /** WFI: milliseconds until this vCPU's next armed timer fires, or -1. */
+  msToTimer(): number;
 }
 
 /** `now` returns milliseconds since the zone's time origin (the generic timer's counter derives from it). */

@@ -1,7 +1,7 @@
 // The aarch64 software engine behind the zone layer's Engine interface (../engine.ts): guests run
 // at EL1/EL0 on the A64 core, tsvisor plays EL2 (PSCI over HVC, the PL011, the device tree) on the
-// machine described in machine.ts. So far: vCPUs started by PSCI CPU_ON, no interrupts (no GIC),
-// no MMU — bare-metal programs run; Linux does not yet (docs/architecture.md says what is missing).
+// machine described in machine.ts (GICv3, generic timers, PL011, virtio-mmio). Bare-metal programs
+// run; Linux does not yet (no FP/SIMD: docs/architecture.md says what is missing).
 import type { BootPlan, BootRequest, Engine, Payload } from "../engine.js";
 import * as L from "./layout.js";
 import { coreModule, instantiateCore } from "./core-module.js";
@@ -12,6 +12,7 @@ import { deviceWindows, MACHINE, mpidrOf } from "./machine.js";
 import { buildDtb } from "./platform-dt.js";
 import { createPlatform } from "./platform-devices.js";
 import { VcpuPower } from "./vcpu-power.js";
+import { resetGic } from "./gic.js";
 
 /** The engine's part of every vCPU thread's workerData. */
 export interface Aarch64VcpuData {
@@ -28,6 +29,7 @@ function plan(z: BootRequest, payload: Payload): BootPlan {
 
 function prepareVcpus(memory: WebAssembly.Memory, cpus: number, memBytes: number, p: BootPlan): Aarch64VcpuData {
   const module = coreModule();
+  resetGic(memory.buffer as unknown as SharedArrayBuffer, cpus);
   const core = instantiateCore(module, memory, () => 0, (m) => { throw new Error(m); });
   const view = new DataView(memory.buffer);
   for (let i = 0; i < cpus; i++) {

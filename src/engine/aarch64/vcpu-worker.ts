@@ -119,10 +119,17 @@ function hypercall(): void {
   } else view.setBigUint64(base + L.C_X, a.x0, true);
 }
 
-/** WFI: no interrupt can come yet (no GIC), so sleep until the zone ends or this vCPU is woken. */
+/**
+ * WFI (or powered off): sleep until woken (a device or another vCPU made an interrupt pending:
+ * gic.ts kicks the vCPU) or this vCPU's timer fires. The wake count is read before the last look
+ * at pending interrupts, so a wake in between is not lost.
+ */
 function waitForInterrupt(): void {
   const seen = self.wakeCount;
-  if (ctl.running) self.sleep(seen, 50);
+  if (!ctl.running) return;
+  if (self.state === L.POWER_ON && core.wfiPending()) return;
+  const timer = self.state === L.POWER_ON ? core.msToTimer() : -1;
+  self.sleep(seen, timer < 0 ? 50 : Math.min(50, timer));
 }
 
 /** CPU_ON was called for this vCPU: start it as booting.rst's secondary entry (x0 = context ID). */

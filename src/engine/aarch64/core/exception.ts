@@ -71,6 +71,18 @@ export function takeException(ec: u32, iss: u32, ret: u64, far: u64, setFar: boo
   return TAKEN;
 }
 
+/** Take an IRQ to EL1 (vector +0x80): the instruction at pc has not run and is where ERET returns. */
+export function takeInterrupt(): void {
+  const fromEl = load<u32>(cpu + C_EL);
+  clearMonitor();
+  store<u64>(sysreg(SR_SPSR), pstate());
+  store<u64>(sysreg(SR_ELR), pc);
+  const offset: u64 = fromEl == 0 ? 0x480 : load<u32>(cpu + C_SPSEL) != 0 ? 0x280 : 0x080;
+  setElSp(1, 1);
+  store<u32>(cpu + C_DAIF, 0xf << 6);
+  setPc(load<u64>(sysreg(SR_VBAR)) + offset);
+}
+
 /** An encoding this core does not implement, or one the architecture leaves UNDEFINED. */
 export function undefinedInsn(insn: u32): i32 {
   store<u64>(cpu + C_UNDEF_PC, pc);

@@ -3,14 +3,16 @@
 // A64 at EL1 and EL0 with the MMU off, synchronous exceptions to EL1; run() returns a VcpuExit
 // code (../../exit.ts) with the details in the vCPU's region. Not yet: interrupts, the MMU, FP/SIMD.
 import {
-  C_X, C_EL, C_SPSEL, C_DAIF, C_INSTRET, C_EXIT_REG, C_EXIT_FLAGS, C_EXIT_SIZE, C_SYSREG, SR_SCTLR, SR_MPIDR, SR_COUNT, C_HOST,
+  C_X, C_EL, C_SPSEL, C_DAIF, C_INSTRET, C_EXIT_REG, C_EXIT_FLAGS, C_EXIT_SIZE, C_SYSREG, SR_SCTLR, SR_MPIDR, SR_COUNT, C_HOST, C_CPUIF,
   MMIO_SIGNED, MMIO_W,
 } from "../layout";
 import { EXIT_BUDGET, EXIT_FATAL } from "../../exit";
 import { cpu, pc, setCpu, loadState, saveState, setPc, setXr, CONTINUE } from "./state";
-import { undefinedInsn, takeException, resetStreak, TAKEN, EC_PC_ALIGN } from "./exception";
+import { undefinedInsn, takeException, takeInterrupt, resetStreak, TAKEN, EC_PC_ALIGN } from "./exception";
 import { xlateFetch, fetchExit } from "./access";
 import { mmuConfigChanged } from "./mmu";
+import { irqSignalled, irqHint, msToTimer as timerMs } from "./gic";
+import { irqRecheck, clearIrqRecheck } from "./sysreg";
 import { execDpImm } from "./dp-imm";
 import { execDpReg } from "./dp-reg";
 import { execBranch } from "./branch";
@@ -24,6 +26,7 @@ export function init(cpuBase: u32, ramOffset: u32, ramBase: u64, ramBytes: u64):
 /** Architectural reset: every register zero, EL1 on SP_EL1, interrupts masked, MMU off (the boot registers are the host's to set). */
 export function reset(mpidr: u64): void {
   memory.fill(cpu, 0, C_HOST); // not the host's words (power state, wake-ups) that other threads use
+  memory.fill(cpu + C_CPUIF, 0, C_SYSREG - C_CPUIF);
   memory.fill(cpu + C_SYSREG, 0, SR_COUNT << 3);
   store<u32>(cpu + C_EL, 1);
   store<u32>(cpu + C_SPSEL, 1);
@@ -56,11 +59,26 @@ export function reset(mpidr: u64): void {
 }
 
 /** Run at most `budget` instructions. Returns why it stopped (VcpuExit); pc is past any instruction that completed. */
+// Instructions between looks for a pending interrupt (its own timers, other threads' devices and SGIs).
+const IRQ_POLL: i32 = 256;
+const DAIF_I: u32 = 1 << 7;
+
+/** Take an IRQ if one is signalled and PSTATE.I allows it. */
+function checkIrq(): void {
+  clearIrqRecheck();
+  if ((load<u32>(cpu + C_DAIF) & DAIF_I) == 0 && irqSignalled()) takeInterrupt();
+}
+
 export function run(budget: i32): i32 {
   loadState();
   let done: i32 = 0;
   let r: i32 = EXIT_BUDGET;
+  let poll: i32 = 0;
   while (done < budget) {
+    if (--poll <= 0 || irqRecheck || irqHint()) {
+      poll = IRQ_POLL;
+      checkIrq();
+    }
     const e = step();
     if (e == CONTINUE) {
       done++;
@@ -92,6 +110,16 @@ export function completeMmioLoad(value: u64): void {
   }
   if (flags & MMIO_W) v &= 0xffffffff;
   setXr(load<u32>(cpu + C_EXIT_REG), v);
+}
+
+/** WFI: whether an interrupt is pending for this vCPU (masked or not), so it must not sleep. */
+export function wfiPending(): i32 {
+  return irqSignalled() ? 1 : 0;
+}
+
+/** WFI: milliseconds until this vCPU's next armed timer fires, or -1. */
+export function msToTimer(): f64 {
+  return timerMs();
 }
 
 /** Register n (31: the stack pointer), for the host's tests and boot setup. */
