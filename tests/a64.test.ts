@@ -7,8 +7,8 @@ import { execFileSync } from "node:child_process";
 import { buildA64, runA64, runQemuUser } from "./helpers/a64.js";
 
 const PROGRAMS = ["smoke.S", "dp.S", "branch.S", "ldst.S", "exclusive.S"];
-// Programs only bare metal can run (EL1 state, exceptions).
-const BARE_ONLY = [["exceptions.S", "vectors.S"], ["mmu.S", "vectors.S"], ["gic.S", "vectors.S"]];
+// Programs only bare metal can run (EL1 state, exceptions, the machine's devices).
+const BARE_ONLY = [["exceptions.S", "vectors.S"], ["mmu.S", "vectors.S"], ["gic.S", "vectors.S"], ["mmio64.S"]];
 
 for (const p of PROGRAMS) {
   test(`${p}: PASS on the A64 core and under qemu-aarch64`, () => {

@@ -145,6 +145,13 @@ illegal_target:
     check_same 56, x3, x1
     mrs x1, sctlr_el1
     check 57, x1, 0x30d00800
+    /* one breakpoint and one watchpoint (Armv8.0 debug): their registers hold values */
+    mrs x1, id_aa64dfr0_el1
+    check 60, x1, 6
+    ldr x1, =0x40080000
+    msr dbgbvr0_el1, x1
+    mrs x2, dbgbvr0_el1
+    check_same 61, x2, x1
     /* the generic timer's counter: 62.5 MHz, never going backwards */
     mrs x1, cntfrq_el0
     check 58, x1, 62500000

@@ -131,6 +131,12 @@ test_main:
     check 40, x2, 33
     mrs x2, S3_0_C12_C12_0        /* nothing else pending: spurious */
     check 41, x2, 1023
+    /* group 0 exists (one security state) but holds nothing */
+    mrs x2, S3_0_C12_C8_0         /* ICC_IAR0_EL1 */
+    check 42, x2, 1023
+    msr S3_0_C12_C8_4, xzr        /* ICC_AP0R0_EL1, as Linux clears it */
+    mrs x2, S3_0_C12_C11_3        /* ICC_RPR_EL1: idle */
+    check 43, x2, 0xff
     msr daifset, #2
     mov x30, x18
     ret

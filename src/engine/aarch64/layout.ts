@@ -83,7 +83,13 @@ export const SR_AFSR0 = 19;
 export const SR_AFSR1 = 20;
 export const SR_CSSELR = 21;
 export const SR_MPIDR = 22; // read-only for the guest: the host sets it (machine.ts mpidrOf)
-export const SR_COUNT = 23;
+// The one breakpoint and one watchpoint ID_AA64DFR0_EL1 advertises: they hold values, never fire.
+export const SR_DBGBVR0 = 23;
+export const SR_DBGBCR0 = 24;
+export const SR_DBGWVR0 = 25;
+export const SR_DBGWCR0 = 26;
+export const SR_MDCCINT = 27;
+export const SR_COUNT = 28;
 // The CPU interface (ICC_*_EL1), this vCPU's own, and its timers (0x1c0..0x1ff: reset by the core).
 export const C_CPUIF = 0x1c0;
 export const C_ICC_PMR = 0x1c0; // u32: priority mask
@@ -128,6 +134,6 @@ export const GR_PRIO = 0x20; // 32 bytes
 
 // Fatal exits (VcpuExit.Fatal): why the vCPU cannot go on.
 export const FATAL_FETCH = 1; // instruction fetch outside RAM (C_EXIT_ADDR)
-export const FATAL_MMIO_FORM = 2; // an MMIO access this core cannot hand to the VMM (pairs)
+export const FATAL_MMIO_FORM = 2; // an MMIO access this core cannot hand to the VMM (pairs, exclusives)
 export const FATAL_WEDGED = 3; // exceptions in a row without an instruction completing (no vectors, a faulting handler)
 export const FATAL_UNSUPPORTED = 4; // the guest turned on what this core lacks (SCTLR_EL1.M: the MMU), or an illegal exception return

@@ -21,7 +21,7 @@ const BUDGET = 1 << 20; // instructions per run() between checks of the zone sta
 const SPIN_BEFORE_SLEEP = 20000; // polls for an MMIO answer before a futex sleep
 const FATAL: Record<number, string> = {
   [L.FATAL_FETCH]: "instruction fetch outside RAM",
-  [L.FATAL_MMIO_FORM]: "a load/store pair to MMIO (not supported)",
+  [L.FATAL_MMIO_FORM]: "a load/store pair or exclusive access to MMIO (not supported)",
   [L.FATAL_WEDGED]: "exceptions in a row without progress (no exception vectors, or a handler that faults)",
   [L.FATAL_UNSUPPORTED]: "the guest turned on what this engine lacks (SCTLR_EL1.M: the MMU), or returned to an illegal state",
 };

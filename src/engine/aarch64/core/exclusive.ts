@@ -5,11 +5,12 @@
 // meanwhile goes unseen, as with the riscv64 engine's LR/SC). A 64-bit pair (16 bytes) is checked
 // and written in two halves: exact on one vCPU, not atomic across several yet.
 // Acquire/release accesses are sequentially consistent wasm atomics when aligned.
-import { FATAL_MMIO_FORM } from "../layout";
+import { FATAL_MMIO_FORM, MMIO_W } from "../layout";
 import { pc, setPc, xr, xs, setXr, fatal, CONTINUE } from "./state";
 import { undefinedInsn, TAKEN } from "./exception";
-import { loadRaw, storeRaw } from "./memory";
-import { xlateData, hostAddr, physAddr, XL_FAULT, XL_RAM } from "./access";
+import { loadRaw, storeRaw, recordMmio } from "./memory";
+import { EXIT_MMIO_LOAD, EXIT_MMIO_STORE } from "../../exit";
+import { xlateData, hostAddr, physAddr, XL_FAULT, XL_RAM, XL_MMIO } from "./access";
 import { monitorAddr, monitorSize, monitorLo, monitorHi, armMonitor, clearMonitor } from "./monitor";
 
 @inline function atomicLoad(a: usize, size: u32): u64 {
@@ -48,7 +49,16 @@ export function execExclusive(insn: u32): i32 {
   if ((addr & <u64>(total - 1)) != 0) return undefinedInsn(insn);
   const x = xlateData(addr, total, load == 0);
   if (x == XL_FAULT) return TAKEN;
-  if (x != XL_RAM) return fatal(FATAL_MMIO_FORM, insn, physAddr); // aligned: never split
+  if (x == XL_MMIO && o2 == 1) { // LDAR/STLR to a device (Linux's readl with erratum 832075's workaround)
+    setPc(pc + 4);
+    if (load) {
+      recordMmio(insn, physAddr, size, 0, rt, size < 8 ? MMIO_W : 0);
+      return EXIT_MMIO_LOAD;
+    }
+    recordMmio(insn, physAddr, size, size == 8 ? xr(rt) : xr(rt) & ((<u64>1 << (size << 3)) - 1), 31, 0);
+    return EXIT_MMIO_STORE;
+  }
+  if (x != XL_RAM) return fatal(FATAL_MMIO_FORM, insn, physAddr); // exclusives: RAM only (aligned: never split)
   const a = hostAddr;
   if (o2 == 1) { // LDAR, LDLAR / STLR, STLLR
     if (load) setXr(rt, atomicLoad(a, size));

@@ -6,6 +6,7 @@ import {
   C_CNTV_CTL, C_CNTP_CTL, C_CNTV_CVAL, C_CNTP_CVAL, ZONE_VCPUS, SR_VBAR, SR_ESR, SR_FAR, SR_ELR, SR_SPSR, SR_SCTLR,
   SR_TPIDR_EL0, SR_TPIDR_EL1, SR_TPIDRRO_EL0, SR_CONTEXTIDR, SR_CPACR, SR_TCR, SR_TTBR0, SR_TTBR1,
   SR_MAIR, SR_AMAIR, SR_MDSCR, SR_CNTKCTL, SR_PAR, SR_AFSR0, SR_AFSR1, SR_CSSELR, SR_MPIDR,
+  SR_DBGBVR0, SR_DBGBCR0, SR_DBGWVR0, SR_DBGWCR0, SR_MDCCINT,
   FATAL_UNSUPPORTED,
 } from "../layout";
 import { EXIT_WFI } from "../../exit";
@@ -34,6 +35,9 @@ const MIDR: u64 = 0x411fd070; // Arm Cortex-A57 r1p0, as the device tree says
 const ID_AA64PFR0: u64 = 0x01ff0011; // GIC (bits 27:24) = 1: the GICv3 system register interface
 // 48-bit PA, 16-bit ASIDs, 4 KiB granule only (16K: 0 = absent, 64K: 0xf = absent). The MMU itself is not implemented yet.
 const ID_AA64MMFR0: u64 = 0x0f000025;
+// The Armv8.0 debug architecture with one breakpoint and one watchpoint (their registers hold values:
+// debug exceptions are not implemented, so they never fire); no PMU.
+const ID_AA64DFR0: u64 = 0x6;
 const CTR_EL0: u64 = 0x8444c004; // 64-byte lines, VIPT-less (PIPT) I-cache, as QEMU's Cortex-A57
 const DCZID_EL0: u64 = 0x10; // DZP: DC ZVA prohibited (not implemented)
 /** SCTLR_EL1 bits asking for what this core lacks (setting them stops the vCPU): A (alignment checks), E0E and EE (big-endian data). */
@@ -69,6 +73,11 @@ function plainSlot(e: u32): i32 {
     case enc(3, 0, 5, 1, 0): return SR_AFSR0;
     case enc(3, 0, 5, 1, 1): return SR_AFSR1;
     case enc(3, 2, 0, 0, 0): return SR_CSSELR;
+    case enc(2, 0, 0, 0, 4): return SR_DBGBVR0;
+    case enc(2, 0, 0, 0, 5): return SR_DBGBCR0;
+    case enc(2, 0, 0, 0, 6): return SR_DBGWVR0;
+    case enc(2, 0, 0, 0, 7): return SR_DBGWCR0;
+    case enc(2, 0, 0, 2, 0): return SR_MDCCINT;
     default: return -1;
   }
 }
@@ -173,6 +182,7 @@ function mrs(insn: u32, e: u32, rt: u32, el: u32): i32 {
   else if (e == enc(3, 0, 0, 0, 6)) v = 0; // REVIDR_EL1
   else if (e == enc(3, 0, 0, 4, 0)) v = ID_AA64PFR0;
   else if (e == enc(3, 0, 0, 7, 0)) v = ID_AA64MMFR0;
+  else if (e == enc(3, 0, 0, 5, 0)) v = ID_AA64DFR0;
   else if ((e >> 7) == (enc(3, 0, 0, 0, 0) >> 7) && ((e >> 3) & 15) >= 1 && ((e >> 3) & 15) <= 7) {
     v = 0; // the rest of the ID register space (op0 3, op1 0, CRn 0, CRm 1..7) reads as zero: features absent
   } else if (e == enc(3, 1, 0, 0, 1) || e == enc(3, 1, 0, 0, 0)) v = 0; // CLIDR_EL1, CCSIDR_EL1: no caches
@@ -267,8 +277,11 @@ function readIcc(e: u32): i64 {
       return ap == 0 ? 0xff : ctz<u32>(ap) << 3;
     }
     case enc(3, 0, 12, 9, 0): return load<u32>(cpu + C_ICC_AP1R0);
-    case enc(3, 0, 12, 12, 6): return 0; // IGRPEN0: group 0 is never used (one security state, all group 1)
-    default: return -1;
+    // Group 0 exists (one security state) but nothing is ever in it (IGROUPR reads as ones):
+    // IAR0/HPPIR0 find nothing, IGRPEN0, BPR0 and AP0R0 read as zero.
+    case enc(3, 0, 12, 12, 6): case enc(3, 0, 12, 8, 3): case enc(3, 0, 12, 8, 4): return 0;
+    case enc(3, 0, 12, 8, 0): case enc(3, 0, 12, 8, 2): return 1023;
+    default: return -1; // AP0R1-3, AP1R1-3: 5 priority bits need only the first
   }
 }
 
@@ -286,7 +299,8 @@ function writeIcc(e: u32, v: u64): bool {
     case enc(3, 0, 12, 12, 7): store<u32>(cpu + C_ICC_IGRPEN1, <u32>v & 1); return true;
     case enc(3, 0, 12, 11, 5): sendSgi(v, load<u32>(ZONE_VCPUS)); return true; // SGI1R
     case enc(3, 0, 12, 9, 0): store<u32>(cpu + C_ICC_AP1R0, <u32>v); return true;
-    case enc(3, 0, 12, 12, 6): return true; // IGRPEN0: group 0 is never used
+    // Group 0: never used (see readIcc); EOIR0, IGRPEN0, BPR0, AP0R0 writes change nothing.
+    case enc(3, 0, 12, 8, 1): case enc(3, 0, 12, 12, 6): case enc(3, 0, 12, 8, 3): case enc(3, 0, 12, 8, 4): return true;
     default: return false;
   }
 }
