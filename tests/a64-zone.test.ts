@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { CLI } from "./helpers/daemon.js";
 import { buildA64, CACHE } from "./helpers/a64.js";
 import { resolveRunConfig } from "../src/cli/run.js";
+import { loadZoneConfig } from "../src/config/zone-config.js";
 
 function run(args: string[]) {
   const r = spawnSync("node", [CLI, "run", ...args], { encoding: "utf8", timeout: 60_000, input: "" });
@@ -23,9 +24,10 @@ test("tsvisor run --kernel <aarch64 ELF>: PASS on the PL011, PSCI SYSTEM_OFF end
   }
 });
 
-test("a zone file with arch = \"aarch64\" boots a raw binary at 0x4008_0000", () => {
+test("a zone file with arch = \"aarch64\" boots a raw binary at 0x4008_0000; its default cmdline is the PL011's console", () => {
   const zone = join(CACHE, "a64-raw.toml");
   writeFileSync(zone, `[zone]\nname = "a64"\narch = "aarch64"\nmemory = "64M"\n[boot]\nkernel = "${buildA64(["dp.S"])}"\n`);
+  assert.equal(loadZoneConfig(zone).cmdline, "console=ttyAMA0");
   const r = run([zone]);
   assert.equal(r.out, "PASS\n", r.err);
   assert.equal(r.code, 0);

@@ -1,9 +1,8 @@
 // `tsvisor run`: boot one zone in the foreground with its console on this terminal.
 import { loadZoneConfig, ConfigError, PAYLOAD_FORMATS, type FormatChoice, type ZoneConfig } from "../config/zone-config.js";
 import { parseSize } from "../config/size.js";
-import { ARCHES, DEFAULT_ARCH, type Arch } from "../engine/arch.js";
+import { ARCHES, CONSOLE_CMDLINE, DEFAULT_ARCH, type Arch } from "../engine/arch.js";
 import { kernelArchOf } from "../engine/kernel-arch.js";
-import { engineFor } from "../engine/registry.js";
 import { BootError } from "../engine/boot-error.js";
 import { UserFileError, userFileHead } from "../host/user-file.js";
 import { ZoneRunner } from "../zone/zone-runner.js";
@@ -26,7 +25,7 @@ export interface RunOptions {
 export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneConfig {
   const base: ZoneConfig = file
     ? loadZoneConfig(file)
-    : { file: "(command line)", name: "zone", kind: "user", arch: DEFAULT_ARCH, cpus: 1, memBytes: 256 * 1024 ** 2, kernel: "", cmdline: "console=ttyS0" };
+    : { file: "(command line)", name: "zone", kind: "user", arch: DEFAULT_ARCH, cpus: 1, memBytes: 256 * 1024 ** 2, kernel: "", cmdline: CONSOLE_CMDLINE[DEFAULT_ARCH] };
   const c = { ...base };
   if (o.name !== undefined) c.name = o.name;
   if (o.kernel !== undefined) c.kernel = o.kernel;
@@ -55,7 +54,7 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
   }
   if (!c.kernel) throw new ConfigError("no kernel: give a zone config file or --kernel <file> (a Linux Image, an ELF or a raw binary)");
   if (!file && c.format !== "raw") c.arch = kernelFileArch(c.kernel);
-  if (!file && o.append === undefined) c.cmdline = engineFor(c.arch).defaultCmdline;
+  if (!file && o.append === undefined) c.cmdline = CONSOLE_CMDLINE[c.arch];
   return c;
 }
 

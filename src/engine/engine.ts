@@ -128,8 +128,6 @@ export interface Engine {
   readonly ramBase: number;
   /** Where a raw binary loads when the zone file gives no load_addr. */
   readonly rawLoadAddr: number;
-  /** The kernel command line of `tsvisor run --kernel` without --append: the machine's console. */
-  readonly defaultCmdline: string;
   /** The machine's devices, for tools and messages (the engine's own wiring derives from the same map). */
   devices(virtioSlots: number): DeviceWindow[];
   /** How much of a kernel file describePayload needs at most. */

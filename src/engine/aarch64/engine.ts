@@ -51,7 +51,6 @@ export const aarch64Engine: Engine = {
   ramOffset: L.GUEST_RAM_OFF,
   ramBase: MACHINE.ramBase,
   rawLoadAddr: MACHINE.rawLoadAddr,
-  defaultCmdline: "console=ttyAMA0",
   devices: deviceWindows,
   payloadHeadBytes: PAYLOAD_HEAD_BYTES,
   vcpuWorker: new URL("./vcpu-worker.js", import.meta.url),

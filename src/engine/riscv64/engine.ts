@@ -53,7 +53,6 @@ export const riscv64Engine: Engine = {
   ramOffset: L.GUEST_RAM_OFF,
   ramBase: MACHINE.ramBase,
   rawLoadAddr: MACHINE.rawLoadAddr,
-  defaultCmdline: "console=ttyS0",
   devices: deviceWindows,
   payloadHeadBytes: PAYLOAD_HEAD_BYTES,
   vcpuWorker: new URL("./vcpu-worker.js", import.meta.url),
