@@ -8,11 +8,12 @@
 # What the demo guest build needs (kernel from linux-source-6.1, static busybox, initramfs).
 PACKAGES_DEMO=(make gcc libc6-dev xz-utils bc flex bison cpio patch gzip dpkg-dev libelf-dev libssl-dev
     gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu libc6-dev-riscv64-cross linux-source-6.1)
-# What `npm test` needs on top: dtc for the device-tree tests, qemu-user for the FPU cross-check,
+# What `npm test` needs on top: dtc for the device-tree tests, qemu-user for the FPU and A64 cross-checks,
+# gcc-aarch64-linux-gnu for the A64 core's bare-metal tests (tests/asm-a64),
 # e2fsprogs/iproute2 for the virtio disk and network tests, Debian's S-mode U-Boot as a guest,
 # chromium for the web console's browser tests (driven by the playwright-core npm package); openssl
-# makes the self-signed certificate of its HTTPS test.
-PACKAGES_TEST=(device-tree-compiler qemu-user e2fsprogs iproute2 u-boot-qemu chromium openssl)
+# makes the self-signed certificate of its HTTPS test; gcc-aarch64-linux-gnu assembles the A64 tests.
+PACKAGES_TEST=(device-tree-compiler qemu-user gcc-aarch64-linux-gnu e2fsprogs iproute2 u-boot-qemu chromium openssl)
 
 packages_for() {
     case $1 in

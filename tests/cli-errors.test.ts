@@ -75,3 +75,26 @@ test("an internal error is one line with a pointer to TSVISOR_DEBUG, which shows
   assert.equal(d.status, 70);
   assert.match(d.stderr, /^tsvisor: internal error: Error: injected failure\n\s+at /);
 });
+
+test("run --kernel with a kernel tsvisor has no engine for, and a zone file whose arch does not match its kernel: one line naming the architecture", () => {
+  const x86 = new Uint8Array(128);
+  x86.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  new DataView(x86.buffer).setUint16(16, 2, true);
+  new DataView(x86.buffer).setUint16(18, 62, true); // EM_X86_64
+  const vmlinux = join(tmp, "x86-vmlinux");
+  writeFileSync(vmlinux, x86);
+  const r = cli(["run", "--kernel", vmlinux, "--mem", "64M"]);
+  assert.equal(r.code, 4, r.err);
+  oneLine(r.err);
+  assert.match(r.err, new RegExp(`^tsvisor: --kernel ${vmlinux}: it is an x86_64 ELF executable: tsvisor has no x86_64 engine yet \\(it runs riscv64, aarch64\\)\n$`));
+  const img = new Uint8Array(4096);
+  new DataView(img.buffer).setUint32(0x38, 0x644d5241, true); // "ARM\x64"
+  new DataView(img.buffer).setBigUint64(16, 0x100000n, true);
+  const kernel = join(tmp, "arm64-Image");
+  writeFileSync(kernel, img);
+  const zone = join(tmp, "arm64.toml");
+  writeFileSync(zone, `[zone]\nname = "a"\nmemory = "64M"\n[boot]\nkernel = "${kernel}"\n`);
+  const c = cli(["check", zone]);
+  assert.equal(c.code, 3, c.err);
+  assert.match(c.err, new RegExp(`^${zone}: boot.kernel: ${kernel}: it is an arm64 Linux Image, but zone.arch is riscv64: set arch = "aarch64" in \\[zone\\]`));
+});

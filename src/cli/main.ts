@@ -23,7 +23,7 @@ program
   .command("run")
   .description("boot one zone in the foreground, console on this terminal (C-a x quits); exits with the guest's status")
   .argument("[zone.toml]", "zone configuration file")
-  .option("--kernel <file>", "what to boot: a riscv64 Linux Image, an ELF executable or a raw binary (overrides the config)")
+  .option("--kernel <file>", "what to boot: a Linux Image, an ELF executable or a raw binary (overrides the config; without a config its header picks the architecture)")
   .option("--format <f>", "auto (default: told from the file), image, elf or raw (raw loads at 0x80200000)")
   .option("--initrd <file>", "initramfs to pass to the kernel")
   .option("--append <cmdline>", "kernel command line")

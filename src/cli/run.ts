@@ -1,7 +1,10 @@
 // `tsvisor run`: boot one zone in the foreground with its console on this terminal.
 import { loadZoneConfig, ConfigError, PAYLOAD_FORMATS, type FormatChoice, type ZoneConfig } from "../config/zone-config.js";
 import { parseSize } from "../config/size.js";
-import { DEFAULT_ARCH } from "../engine/arch.js";
+import { ARCHES, CONSOLE_CMDLINE, DEFAULT_ARCH, type Arch } from "../engine/arch.js";
+import { kernelArchOf } from "../engine/kernel-arch.js";
+import { BootError } from "../engine/boot-error.js";
+import { UserFileError, userFileHead } from "../host/user-file.js";
 import { ZoneRunner } from "../zone/zone-runner.js";
 import { zoneSpecOf } from "../zone/zone.js";
 import type { ZoneStatus } from "../zone/zone-link.js";
@@ -22,7 +25,7 @@ export interface RunOptions {
 export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneConfig {
   const base: ZoneConfig = file
     ? loadZoneConfig(file)
-    : { file: "(command line)", name: "zone", kind: "user", arch: DEFAULT_ARCH, cpus: 1, memBytes: 256 * 1024 ** 2, kernel: "", cmdline: "console=ttyS0" };
+    : { file: "(command line)", name: "zone", kind: "user", arch: DEFAULT_ARCH, cpus: 1, memBytes: 256 * 1024 ** 2, kernel: "", cmdline: CONSOLE_CMDLINE[DEFAULT_ARCH] };
   const c = { ...base };
   if (o.name !== undefined) c.name = o.name;
   if (o.kernel !== undefined) c.kernel = o.kernel;
@@ -50,7 +53,30 @@ export function resolveRunConfig(file: string | undefined, o: RunOptions): ZoneC
     }
   }
   if (!c.kernel) throw new ConfigError("no kernel: give a zone config file or --kernel <file> (a Linux Image, an ELF or a raw binary)");
+  if (!file && c.format !== "raw") c.arch = kernelFileArch(c.kernel);
+  if (!file && o.append === undefined) c.cmdline = CONSOLE_CMDLINE[c.arch];
   return c;
+}
+
+/**
+ * `tsvisor run --kernel` without a zone file: the architecture the kernel's header names (a file
+ * that cannot be read, is no regular file or whose header tells nothing gets the default: the
+ * zone start says why it cannot boot).
+ */
+function kernelFileArch(path: string): Arch {
+  let head: Uint8Array;
+  try {
+    head = userFileHead(path, { maxBytes: Number.MAX_SAFE_INTEGER, limit: "" }, 4096).head;
+  } catch (e) {
+    if (e instanceof UserFileError) return DEFAULT_ARCH;
+    throw e;
+  }
+  const k = kernelArchOf(head);
+  if (k === undefined) return DEFAULT_ARCH;
+  if (!(ARCHES as readonly string[]).includes(k.arch)) {
+    throw new BootError(`--kernel ${path}: it is ${k.what}: tsvisor has no ${k.arch} engine yet (it runs ${ARCHES.join(", ")})`);
+  }
+  return k.arch as Arch;
 }
 
 /** What pipeConsole needs: a zone's (or a ZoneRunner's) console output and its flow control. */

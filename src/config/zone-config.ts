@@ -9,7 +9,7 @@ import { assignSlots, checkDevices, devicesSchema, type DeviceConfig } from "./d
 import { FieldChecker, parseTomlText } from "./field-check.js";
 import { unknownKey } from "./issue-words.js";
 import { CONFIG_LIMIT, readUserFileSync, UserFileError } from "../host/user-file.js";
-import { ARCHES, DEFAULT_ARCH, type Arch } from "../engine/arch.js";
+import { ARCHES, CONSOLE_CMDLINE, DEFAULT_ARCH, type Arch } from "../engine/arch.js";
 
 /** How a zone's kernel file is read: told from its contents, or forced. */
 export const PAYLOAD_FORMATS = ["auto", "image", "elf", "raw"] as const;
@@ -55,7 +55,7 @@ const zoneTable = z.object({
 const bootTable = z.object({
   kernel: z.string().min(1, "give the path of the kernel image"),
   initrd: z.string().min(1, "give the path of the initramfs, or remove initrd").optional(),
-  cmdline: z.string().default("console=ttyS0"),
+  cmdline: z.string().optional(), // default: the machine's console (CONSOLE_CMDLINE)
   format: z.enum(PAYLOAD_FORMATS).default("auto"),
   load_addr: z.number().int().min(0).max(2 ** 48).optional(),
   entry: z.number().int().min(0).max(2 ** 48).optional(),
@@ -151,7 +151,7 @@ export function inspectZoneConfig(text: string, file: string): ZoneInspection {
     memBytes: memory !== undefined ? parseSize(memory) : undefined,
     kernel: kernel !== undefined ? resolvePath(kernel, dir) : undefined,
     initrd: initrd !== undefined ? resolvePath(initrd, dir) : undefined,
-    cmdline: ok("boot", "cmdline", b0.cmdline),
+    cmdline: ok("boot", "cmdline", b0.cmdline ?? CONSOLE_CMDLINE[z0.arch ?? DEFAULT_ARCH]),
     format: ok("boot", "format", b0.format),
     loadAddr: ok("boot", "load_addr", b0.load_addr),
     entry: ok("boot", "entry", b0.entry),

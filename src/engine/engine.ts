@@ -113,8 +113,8 @@ export interface Platform {
   uart: ConsoleUart;
   /** Guest RAM as device models (virtio DMA) see it. */
   guestMemory: GuestMemory;
-  /** The virtio-mmio slots: where each is mapped and its interrupt line. */
-  virtioSlots: { base: number; irq: IrqLine }[];
+  /** The virtio-mmio slots: where each is mapped, its window's size and its interrupt line. */
+  virtioSlots: { base: number; size: number; irq: IrqLine }[];
   /** Publish device state vCPUs read without asking the VMM (zone-block.ts ZC_UART_LSR); after every served access. */
   publish(): void;
 }

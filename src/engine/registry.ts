@@ -4,9 +4,11 @@
 import type { Engine } from "./engine.js";
 import { ARCHES, type Arch } from "./arch.js";
 import { riscv64Engine } from "./riscv64/engine.js";
+import { aarch64Engine } from "./aarch64/engine.js";
 
 const ENGINES: Record<Arch, Engine> = {
   riscv64: riscv64Engine,
+  aarch64: aarch64Engine,
 };
 
 /** The engine of `arch`; throws on a name that is no Arch (the config refuses those first, with the field named). */

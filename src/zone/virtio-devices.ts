@@ -8,7 +8,7 @@ import { openTap, TapIo } from "../host/tap.js";
 import { FdPoller } from "../host/fd-poller.js";
 import type { MmioBus } from "../devices/bus.js";
 import type { ConsoleSink, DeviceLog, GuestMemory, IrqLine } from "../devices/types.js";
-import { VirtioMmio, VirtioMmioPlaceholder, VIRTIO_MMIO_SIZE } from "../devices/virtio/mmio.js";
+import { VirtioMmio, VirtioMmioPlaceholder } from "../devices/virtio/mmio.js";
 import { VirtioBlk } from "../devices/virtio/blk.js";
 import { VirtioNet } from "../devices/virtio/net.js";
 import { VirtioConsole } from "../devices/virtio/console.js";
@@ -68,19 +68,21 @@ export class VirtioDevices {
   private readonly closers: (() => void)[] = [];
 
   /** `slots`: the machine's virtio-mmio slots (Platform.virtioSlots), each with a device or a placeholder. */
-  constructor(setups: readonly VirtioSetup[], bus: MmioBus, mem: GuestMemory, slots: readonly { base: number; irq: IrqLine }[],
+  constructor(setups: readonly VirtioSetup[], bus: MmioBus, mem: GuestMemory, slots: readonly { base: number; size: number; irq: IrqLine }[],
     host: VirtioHost) {
     const bySlot = new Map(setups.map((s) => [s.slot, s]));
-    for (const [slot, { base: at, irq }] of slots.entries()) {
+    const lost = setups.find((s) => s.slot >= slots.length);
+    if (lost) throw new Error(`virtio-${lost.type} needs virtio-mmio slot ${lost.slot}, the machine has ${slots.length}`);
+    for (const [slot, { base: at, size, irq }] of slots.entries()) {
       const s = bySlot.get(slot);
       if (s === undefined) {
-        bus.register(at, VIRTIO_MMIO_SIZE, new VirtioMmioPlaceholder(`virtio-mmio@${slot}`));
+        bus.register(at, size, new VirtioMmioPlaceholder(`virtio-mmio@${slot}`));
         continue;
       }
       const name = `virtio-${s.type}@${slot}`;
       const t = new VirtioMmio(name, this.model(s, name, host), mem, irq, host.log);
       this.transports.push(t);
-      bus.register(at, VIRTIO_MMIO_SIZE, t);
+      bus.register(at, size, t);
     }
   }
 

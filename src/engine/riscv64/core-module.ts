@@ -1,24 +1,10 @@
 // Loading the AssemblyScript-built CPU core and instantiating it for one hart.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { VcpuExit } from "../exit.js";
-
-const WASM_URL = new URL("../../../../build/riscv64.wasm", import.meta.url);
-
-let cached: WebAssembly.Module | undefined;
+import { wasmCore } from "../wasm-core.js";
 
 /** Compile the core once per process (the Module can be sent to workers as is). */
 export function coreModule(): WebAssembly.Module {
-  if (!cached) {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(fileURLToPath(WASM_URL));
-    } catch {
-      throw new Error(`CPU core ${fileURLToPath(WASM_URL)} is missing: run "npm run build" first`);
-    }
-    cached = new WebAssembly.Module(new Uint8Array(bytes));
-  }
-  return cached;
+  return wasmCore("riscv64");
 }
 
 export interface CoreExports {

@@ -6,7 +6,7 @@ import * as L from "./layout.js";
 import * as Z from "../zone-block.js";
 import { coreModule, instantiateCore } from "./core-module.js";
 import { HartView, HSM_STARTED, HSM_STOPPED } from "./hart-view.js";
-import { planBoot } from "./loader.js";
+import { planWithDtb } from "../boot-plan.js";
 import { describePayload, PAYLOAD_HEAD_BYTES } from "./payload.js";
 import { buildDtb, deviceWindows, MACHINE } from "./machine.js";
 import { createPlatform } from "./platform-devices.js";
@@ -21,15 +21,8 @@ export interface RiscvVcpuData {
 }
 
 function plan(z: BootRequest, payload: Payload): BootPlan {
-  const dtbOf = (initrd?: { start: number; end: number }) =>
-    buildDtb({ harts: z.cpus, ramSize: z.memBytes, bootargs: z.cmdline, virtioSlots: z.virtioSlots, initrd });
-  // The device tree's size decides where things go, and holds where the initrd went: a probe
-  // with a stand-in initrd is as long as the real one.
-  const ramBase = MACHINE.ramBase;
-  const probe = dtbOf(z.initrdLen !== undefined ? { start: ramBase, end: ramBase + 1 } : undefined);
-  const layout = planBoot(ramBase, z.memBytes, payload, z.initrdLen, probe.length, z.zone, z.file);
-  const initrd = layout.initrdStart !== undefined ? { start: layout.initrdStart, end: layout.initrdEnd! } : undefined;
-  return { payload, initrd, dtb: dtbOf(initrd), dtbAddr: layout.dtbAddr };
+  return planWithDtb(z, payload, MACHINE.ramBase, (initrd) =>
+    buildDtb({ harts: z.cpus, ramSize: z.memBytes, bootargs: z.cmdline, virtioSlots: z.virtioSlots, initrd }));
 }
 
 function prepareVcpus(memory: WebAssembly.Memory, cpus: number, memBytes: number, p: BootPlan): RiscvVcpuData {

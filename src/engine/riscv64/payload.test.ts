@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { describePayload } from "./payload.js";
 import { MACHINE } from "./machine.js";
-import { planBoot } from "./loader.js";
+import { planBoot } from "../boot-plan.js";
 import { BootError } from "../boot-error.js";
 
 const M = 1024 * 1024;
@@ -69,8 +69,8 @@ test("raw binaries load at 0x8020_0000 (or load_addr) and start there (or at ent
 
 test("ELF files for another class, machine or type are refused with the reason", () => {
   const cases: [Parameters<typeof elf>[0], RegExp][] = [
-    [{ ...rtt, cls: 1 }, /32-bit \(ELFCLASS32\) ELF file; riscv64 zones need ELFCLASS64/],
-    [{ ...rtt, machine: 62 }, /built for machine 62 \(EM_RISCV is 243\)/],
+    [{ ...rtt, cls: 1, machine: 9999 }, /32-bit \(ELFCLASS32\) ELF file; riscv64 zones need ELFCLASS64/],
+    [{ ...rtt, machine: 9999 }, /built for machine 9999 \(EM_RISCV is 243\)/],
     [{ ...rtt, type: 3 }, /ET_DYN/],
     [{ ...rtt, segs: [{ ...rtt.segs[0], type: 4 }] }, /no PT_LOAD segment/],
     [{ ...rtt, segs: [{ ...rtt.segs[0], filesz: 0x100000, memsz: 0x100000 }] }, /beyond the end of the file/],
@@ -79,6 +79,11 @@ test("ELF files for another class, machine or type are refused with the reason",
     const b = elf(o);
     assert.throws(() => describePayload(b, 0x62138, "g.elf"), (e: Error) => why.test(e.message) && e.message.startsWith("g.elf: not an ELF executable"), String(why));
   }
+});
+
+test("ELF files for another architecture are refused naming it (kernel-arch.ts)", () => {
+  assert.throws(() => describePayload(elf({ ...rtt, cls: 1 }), 0x62138, "g.elf"), /g\.elf: it is a riscv32 ELF executable, but zone\.arch is riscv64/);
+  assert.throws(() => describePayload(elf({ ...rtt, machine: 62 }), 0x62138, "g.elf"), /g\.elf: it is an x86_64 ELF executable, but zone\.arch is riscv64/);
 });
 
 test("placement refuses what falls outside RAM, overlaps, misses its entry or covers the device tree", () => {

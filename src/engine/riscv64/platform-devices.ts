@@ -42,7 +42,7 @@ export function createPlatform(host: PlatformHost): Platform {
     uart,
     // Device DMA into RAM reports its writes, so compiled code from those pages is found stale.
     guestMemory: new SharedGuestMemory(buffer, L.GUEST_RAM_OFF, MACHINE.ramBase, ramBytes, (off, len) => codePages.written(off, len)),
-    virtioSlots: virtioWindows(host.virtioSlots).map((w) => ({ base: w.base, irq: plic.line(w.irq) })),
+    virtioSlots: virtioWindows(host.virtioSlots).map((w) => ({ base: w.base, size: w.size, irq: plic.line(w.irq) })),
     publish() {
       const lsr = uart.lineStatus;
       Atomics.store(words, lsrShadow, lsr === null ? 0 : lsr | Z.ZC_SHADOW_VALID);

@@ -1,7 +1,7 @@
 // Generates a zone's device tree from its platform description. The shape follows QEMU's riscv
 // "virt" machine so that an unmodified Linux 6.1 (defconfig) finds every device.
 
-import { FdtBuilder, u64Cells } from "./fdt.js";
+import { FdtBuilder, u64Cells } from "../fdt.js";
 import { MAX_HARTS } from "./layout.js";
 
 export interface PlatformDescription {
