@@ -83,7 +83,7 @@ function openCheckedSync(path: string, lim: UserFileLimit): { fd: number; size: 
 
 // Reads up to buf.length bytes from the start; fewer when the file shrank meanwhile. A file that
 // grew is read only as far as the size that was checked.
-function readAllSync(path: string, fd: number, buf: Buffer): Buffer {
+export function readAllSync(path: string, fd: number, buf: Buffer): Buffer {
   let done = 0;
   try {
     while (done < buf.length) {

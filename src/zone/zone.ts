@@ -191,12 +191,14 @@ export class Zone extends EventEmitter {
         failAt("spawn-vmm");
         spawn(new URL("./vmm-worker.js", import.meta.url),
           { memory, arch: s.arch, vcpus: s.cpus, zoneName: s.name, virtio: virtio.setups, virtioSlots });
+        // What names this guest from boot to boot, for an engine's caches (VcpuThreadData.guestId).
+        const guestId = JSON.stringify([s.name, resolvePath(s.kernel), s.memBytes, s.cpus]);
         for (let i = 0; i < s.cpus; i++) {
           failAt("spawn-vcpu");
           // the pin-vcpu fault asks for a CPU no host has, so the real error path runs
           const hostCpu = isArmed("pin-vcpu") ? 1023 : s.hostCpus?.[i];
           spawn(engine.vcpuWorker, { memory, vcpu: i, vcpus: s.cpus, ramSize: s.memBytes, zoneName: s.name, virtioSlots,
-            hostCpu, guestId: JSON.stringify([s.name, resolvePath(s.kernel), s.memBytes, s.cpus]), engine: engineData });
+            hostCpu, guestId, engine: engineData });
         }
       } catch (e) {
         // threads already started see the error state and exit; then the outcome is reported

@@ -9,12 +9,12 @@
 // ignored as a whole (a checksum covers it).
 import { createHash } from "node:crypto";
 import {
-  closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync,
-  statSync, unlinkSync, utimesSync, writeSync,
+  closeSync, constants, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync,
+  statSync, unlinkSync, writeSync,
 } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { O_CLOEXEC } from "../../../host/user-file.js";
+import { O_CLOEXEC, readAllSync } from "../../../host/user-file.js";
 import * as L from "../layout.js";
 
 /** One cached block: where it starts, what it was compiled from, and the compiled function. */
@@ -108,17 +108,11 @@ export function readCache(path: string): CacheRead {
       : (st.mode & 0o022) !== 0 ? `others may write it (mode ${(st.mode & 0o777).toString(8)})`
       : st.size > CACHE_FILE_MAX ? `${st.size} bytes, more than a cache file has` : "";
     if (why) return { bytes: null, problem: `JIT cache ${path} not used: ${why}` };
-    const bytes = Buffer.from(new SharedArrayBuffer(st.size));
-    let done = 0;
-    while (done < st.size) {
-      const n = readSync(fd, bytes, done, st.size - done, done);
-      if (n === 0) break;
-      done += n;
-    }
+    const bytes = readAllSync(path, fd, Buffer.from(new SharedArrayBuffer(st.size)));
     // Used: it stays among the newest files of the directory (pruneCacheDir).
     const now = new Date();
-    utimesSync(path, now, now);
-    return { bytes: bytes.subarray(0, done) };
+    futimesSync(fd, now, now);
+    return { bytes };
   } catch (e) {
     return { bytes: null, problem: `JIT cache ${path} not read: ${(e as Error).message}` };
   } finally {

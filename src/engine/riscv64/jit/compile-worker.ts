@@ -63,23 +63,26 @@ port.on("message", (req: CompileRequest) => {
     }
     for (let i = first; i < count; i += PRELOAD_BATCH) {
       const from = i;
-      answer([], (reply) => preload(from, Math.min(from + PRELOAD_BATCH, cachedList.length), reply));
+      answer([], (reply) => preload(from, Math.min(from + PRELOAD_BATCH, cachedList.length), reply), true);
     }
   }
   if (req.items.length > 0) answer(req.items, (reply) => compile(req, reply));
 });
 
-/** Do `work` and post its reply; if it throws, `items` (what the vCPU waits for) are answered as failed. */
-function answer(items: BlockRef[], work: (reply: CompileReply) => void): void {
+/**
+ * Do `work` and post its reply (an answer to the preload if `preload`); if it throws, `items`
+ * (what the vCPU waits for) are answered as failed.
+ */
+function answer(items: BlockRef[], work: (reply: CompileReply) => void, preload = false): void {
   const t0 = performance.now();
-  let reply: CompileReply = { module: null, blocks: [], failed: [], stops: [], ms: 0, key: COMPILER_KEY, ...(items.length === 0 ? { preload: true } : {}) };
+  const empty = (): CompileReply => ({ module: null, blocks: [], failed: [], stops: [], ms: 0, key: COMPILER_KEY, ...(preload ? { preload } : {}) });
+  let reply = empty();
   try {
     work(reply);
   } catch (e) {
     // Always answer: the vCPU may be waiting for this reply, and its blocks must not stay pending.
-    const what = items.length > 0 ? `compiling ${items.length} block(s) at 0x${items[0].host.toString(16)}` : "loading cached blocks";
-    reply = { module: null, blocks: [], failed: items.map((i) => ({ ...i, epoch: -1 })), stops: [], ms: 0, key: COMPILER_KEY,
-      error: `${what} failed: ${(e as Error).message}`, ...(items.length === 0 ? { preload: true } : {}) };
+    const what = preload ? "loading cached blocks" : `compiling ${items.length} block(s) at 0x${items[0].host.toString(16)}`;
+    reply = { ...empty(), failed: items.map((i) => ({ ...i, epoch: -1 })), error: `${what} failed: ${(e as Error).message}` };
     // A cached body V8 refuses (damage the checksum missed): compile these blocks afresh next time.
     for (const i of items) cached.delete(cacheKey(i.host, i.set));
   }
